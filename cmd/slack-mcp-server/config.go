@@ -1,0 +1,210 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
+)
+
+// config is everything read from flags and the environment. Only this
+// package reads them; the rest of the code takes Options structs.
+type config struct {
+	Transport    string
+	Demo         bool
+	NoToken      bool
+	ShowVersion  bool
+	EnabledTools []string
+
+	XOXP, XOXB, XOXC, XOXD string
+	SlackURL               string
+	Proxy, UserAgent, CA   string
+
+	Host   string
+	Port   int
+	APIKey string
+
+	AddMessage, Reactions tools.ChannelPolicy
+	Unfurl                tools.UnfurlPolicy
+	OpenGates             map[tools.Gate]bool
+
+	UsersCache, ChannelsCache, CacheDir string
+	CacheTTL                            time.Duration
+	ShutdownTimeout                     time.Duration
+
+	LogLevel, LogFormat string
+}
+
+// parseConfig reads flags and env, reporting every problem at once.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	c := &config{OpenGates: map[tools.Gate]bool{}}
+	fs := flag.NewFlagSet("slack-mcp-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Transport, "transport", "stdio", "transport: stdio, sse or http")
+	fs.StringVar(&c.Transport, "t", "stdio", "shorthand for --transport")
+	enabled := fs.String("enabled-tools", getenv("SLACK_MCP_ENABLED_TOOLS"), "comma-separated tool names to expose (default: all read tools plus enabled write tools)")
+	fs.BoolVar(&c.Demo, "demo", envBool(getenv("SLACK_MCP_DEMO")), "run against the built-in sandbox workspace (no Slack account needed)")
+	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	var errs []error
+	c.Transport = strings.ToLower(strings.TrimSpace(c.Transport))
+	switch c.Transport {
+	case transport.Stdio, transport.SSE, transport.HTTP:
+	default:
+		errs = append(errs, fmt.Errorf("--transport %q: use stdio, sse or http", c.Transport))
+	}
+	for _, n := range strings.Split(*enabled, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			c.EnabledTools = append(c.EnabledTools, n)
+		}
+	}
+
+	c.XOXP, c.XOXB = getenv("SLACK_MCP_XOXP_TOKEN"), getenv("SLACK_MCP_XOXB_TOKEN")
+	c.XOXC, c.XOXD = getenv("SLACK_MCP_XOXC_TOKEN"), getenv("SLACK_MCP_XOXD_TOKEN")
+	if (c.XOXC == "") != (c.XOXD == "") {
+		errs = append(errs, errors.New("SLACK_MCP_XOXC_TOKEN and SLACK_MCP_XOXD_TOKEN must be set together (the xoxd value is the browser's d cookie)"))
+	}
+	c.SlackURL = strings.TrimRight(getenv("SLACK_MCP_SLACK_URL"), "/")
+	if envBool(getenv("SLACK_MCP_GOVSLACK")) {
+		if c.SlackURL != "" && c.SlackURL != "https://slack-gov.com" {
+			errs = append(errs, errors.New("SLACK_MCP_GOVSLACK=true conflicts with SLACK_MCP_SLACK_URL; set only one"))
+		}
+		c.SlackURL = "https://slack-gov.com"
+	}
+	if c.SlackURL == "" {
+		c.SlackURL = "https://slack.com"
+	}
+	c.Proxy, c.UserAgent, c.CA = getenv("SLACK_MCP_PROXY"), getenv("SLACK_MCP_USER_AGENT"), getenv("SLACK_MCP_SERVER_CA")
+
+	c.Host = getenv("SLACK_MCP_HOST")
+	if c.Host == "" {
+		c.Host = "127.0.0.1"
+	}
+	c.Port = 13080
+	if v := getenv("SLACK_MCP_PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 0 || p > 65535 {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_PORT %q: must be a port number 0-65535", v))
+		}
+		c.Port = p
+	}
+	c.APIKey = getenv("SLACK_MCP_API_KEY")
+	if c.APIKey == "" {
+		c.APIKey = getenv("SLACK_MCP_SSE_API_KEY") // the incumbent's older name
+	}
+
+	var err error
+	if c.AddMessage, err = tools.ParseChannelPolicy("SLACK_MCP_ADD_MESSAGE_TOOL", getenv("SLACK_MCP_ADD_MESSAGE_TOOL")); err != nil {
+		errs = append(errs, err)
+	}
+	c.Reactions = c.AddMessage
+	if v := getenv("SLACK_MCP_REACTION_TOOL"); v != "" {
+		if c.Reactions, err = tools.ParseChannelPolicy("SLACK_MCP_REACTION_TOOL", v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	c.Unfurl = tools.ParseUnfurlPolicy(getenv("SLACK_MCP_ADD_MESSAGE_UNFURLING"))
+	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
+	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
+	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite} {
+		c.OpenGates[g] = envBool(getenv(string(g)))
+	}
+	// A write tool named in --enabled-tools without its own setting acts in
+	// every channel, as the incumbent does.
+	for _, n := range c.EnabledTools {
+		switch n {
+		case "conversations_add_message":
+			if !c.AddMessage.Enabled {
+				c.AddMessage = tools.AllChannels()
+			}
+		case "reactions_add", "reactions_remove":
+			if !c.Reactions.Enabled {
+				c.Reactions = tools.AllChannels()
+			}
+		}
+	}
+
+	c.UsersCache, c.ChannelsCache = getenv("SLACK_MCP_USERS_CACHE"), getenv("SLACK_MCP_CHANNELS_CACHE")
+	if dir, err := os.UserCacheDir(); err == nil {
+		c.CacheDir = filepath.Join(dir, "slack-mcp-server")
+	}
+	c.CacheTTL = time.Hour
+	if v := getenv("SLACK_MCP_CACHE_TTL"); v != "" {
+		if c.CacheTTL, err = parseDuration(v); err != nil || c.CacheTTL <= 0 {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_CACHE_TTL %q: use a duration such as 30m, 1h or 3600 (seconds)", v))
+		}
+	}
+	c.ShutdownTimeout = 10 * time.Second
+	if v := getenv("SLACK_MCP_SHUTDOWN_TIMEOUT"); v != "" {
+		if c.ShutdownTimeout, err = parseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_SHUTDOWN_TIMEOUT %q: use a duration such as 10s", v))
+		}
+	}
+	c.LogLevel = strings.ToLower(getenv("SLACK_MCP_LOG_LEVEL"))
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	switch c.LogLevel {
+	case "trace", "debug", "info", "warn", "error", "fatal", "panic", "disabled":
+	default:
+		errs = append(errs, fmt.Errorf("SLACK_MCP_LOG_LEVEL %q: use debug, info, warn or error", c.LogLevel))
+	}
+	c.LogFormat = strings.ToLower(getenv("SLACK_MCP_LOG_FORMAT"))
+	switch c.LogFormat {
+	case "", "json", "console":
+	default:
+		errs = append(errs, fmt.Errorf("SLACK_MCP_LOG_FORMAT %q: use json or console", c.LogFormat))
+	}
+
+	// With no token at all the server runs the sandbox, so a first run
+	// works without a Slack account; it says so loudly at start.
+	if c.XOXP == "" && c.XOXB == "" && c.XOXC == "" && c.XOXD == "" {
+		c.Demo, c.NoToken = true, true
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// token picks the credentials the incumbent's way: xoxp > xoxb > xoxc/xoxd,
+// and names the variable it came from for error messages.
+func (c *config) token() (token, cookie, variable string) {
+	switch {
+	case c.XOXP != "":
+		return c.XOXP, "", "SLACK_MCP_XOXP_TOKEN"
+	case c.XOXB != "":
+		return c.XOXB, "", "SLACK_MCP_XOXB_TOKEN"
+	default:
+		return c.XOXC, c.XOXD, "SLACK_MCP_XOXC_TOKEN"
+	}
+}
+
+func (c *config) addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
+
+func envBool(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// parseDuration accepts Go durations and plain seconds.
+func parseDuration(v string) (time.Duration, error) {
+	if n, err := strconv.Atoi(v); err == nil {
+		return time.Duration(n) * time.Second, nil
+	}
+	return time.ParseDuration(v)
+}

@@ -1,0 +1,64 @@
+package params
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The longest emoji name accepted, skin tone included.
+const maxEmojiLen = 100
+
+const emojiHelp = "pass an emoji name such as thumbsup, :tada: or +1::skin-tone-2"
+
+// Emoji normalizes an emoji name for reactions: it trims spaces, strips the
+// surrounding colons (":tada:" is "tada") and lowercases, since Slack emoji
+// names, custom ones included, are lowercase. A skin tone may follow as
+// "::skin-tone-N" with N from 2 to 6 (":+1::skin-tone-2:" is
+// "+1::skin-tone-2"). Names may hold letters, digits, '_', '-', '+', '.'
+// and apostrophes. Empty names, names with spaces or other characters, and
+// emoji characters themselves ("👍") are errors.
+func Emoji(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if len(t) > maxEmojiLen+2 || !utf8.ValidString(t) {
+		return "", fmt.Errorf("emoji name is not valid; %s", emojiHelp)
+	}
+	t = strings.TrimPrefix(t, ":")
+	t = strings.TrimSuffix(t, ":")
+	t = strings.ToLower(t)
+	if t == "" {
+		return "", fmt.Errorf("an emoji name is required; %s", emojiHelp)
+	}
+	if len(t) > maxEmojiLen {
+		return "", fmt.Errorf("emoji name is not valid; %s", emojiHelp)
+	}
+	if strings.HasPrefix(t, ":skin-tone-") {
+		t = ":" + t // "::skin-tone-2" lost a colon to the trim above
+	}
+	name, tone, hasTone := strings.Cut(t, "::")
+	if hasTone {
+		if len(tone) != len("skin-tone-2") || !strings.HasPrefix(tone, "skin-tone-") || tone[10] < '2' || tone[10] > '6' {
+			return "", fmt.Errorf("emoji %s has an invalid skin tone; use skin-tone-2 to skin-tone-6, e.g. +1::skin-tone-3", quote(s))
+		}
+	}
+	if name == "" {
+		return "", fmt.Errorf("an emoji name is required before the skin tone; %s", emojiHelp)
+	}
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-', r == '+', r == '.', r == '\'':
+		case unicode.IsSpace(r):
+			return "", fmt.Errorf("emoji name %s contains a space; Slack emoji names use underscores, e.g. white_check_mark", quote(s))
+		case r == ':':
+			return "", fmt.Errorf("emoji %s holds more than one emoji or a stray colon; pass a single emoji name such as tada", quote(s))
+		case r > utf8.RuneSelf && (unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == 0x200d || r == 0xfe0f):
+			return "", fmt.Errorf("emoji %s is an emoji character; pass its Slack name instead, e.g. thumbsup for 👍 or heart for ❤️", quote(s))
+		case r > utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			// custom emoji may have non-Latin names
+		default:
+			return "", fmt.Errorf("emoji name %s contains %q, which emoji names do not; %s", quote(s), r, emojiHelp)
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,80 @@
+// Package provider hands tool handlers the caller's Slack session. In
+// single-user ("legacy") mode that is one client built from the env token
+// at start, with warm directories; the OAuth mode adds per-user sessions
+// behind the same tools.Provider interface.
+package provider
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
+)
+
+// SingleOptions configure the single-user provider.
+type SingleOptions struct {
+	Factory     *slackapi.Factory
+	Credentials slackapi.Credentials
+	// CacheDir holds the directory cache files; "" disables persistence
+	// unless UsersCache/ChannelsCache name files explicitly.
+	CacheDir      string
+	UsersCache    string
+	ChannelsCache string
+	TTL           time.Duration
+	Logger        zerolog.Logger
+}
+
+// Single serves every request with one session.
+type Single struct {
+	session *tools.Session
+}
+
+// NewSingle validates the token with auth.test and starts warming the
+// directories in the background; it returns without waiting for them.
+func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
+	client, err := o.Factory.Connect(ctx, o.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	id := client.Identity
+	usersFile, channelsFile := o.UsersCache, o.ChannelsCache
+	if o.CacheDir != "" {
+		if usersFile == "" {
+			usersFile = filepath.Join(o.CacheDir, "users_"+id.TeamID+".json")
+		}
+		if channelsFile == "" {
+			// Channel visibility is per user.
+			channelsFile = filepath.Join(o.CacheDir, "channels_"+id.TeamID+"_"+id.UserID+".json")
+		}
+	}
+	base := workspace.Options{TTL: o.TTL, TeamID: client.TeamParam(), Logger: o.Logger}
+	uo, co := base, base
+	uo.CacheFile, co.CacheFile = usersFile, channelsFile
+	s := &tools.Session{
+		Client:   client,
+		Users:    workspace.NewUsers(client, uo),
+		Channels: workspace.NewChannels(client, co),
+	}
+	s.Users.Start(ctx)
+	s.Channels.Start(ctx)
+	return &Single{session: s}, nil
+}
+
+// Session implements tools.Provider.
+func (p *Single) Session(context.Context) (*tools.Session, error) { return p.session, nil }
+
+// Identity is who the token belongs to.
+func (p *Single) Identity() slackapi.Identity { return p.session.Client.Identity }
+
+// CacheStatus reports directory readiness for /health.
+func (p *Single) CacheStatus() map[string]any {
+	return map[string]any{
+		"users":    map[string]any{"ready": p.session.Users.Ready(), "count": p.session.Users.Len()},
+		"channels": map[string]any{"ready": p.session.Channels.Ready(), "count": p.session.Channels.Len()},
+	}
+}

@@ -1,0 +1,239 @@
+// Package server builds the MCP server from the tool catalog: it selects the
+// enabled tools, wraps every handler in one middleware chain (draining,
+// recovery, logging, error mapping) and registers the directory resources.
+// It knows nothing about transports or how Slack sessions are obtained.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+	"github.com/rs/zerolog"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
+)
+
+// Options configure the server.
+type Options struct {
+	Provider tools.Provider
+	Policy   tools.Policy
+	// EnabledTools restricts the tools to these names (--enabled-tools). A
+	// gated tool named here is enabled even when its gate is closed.
+	EnabledTools []string
+	// OpenGates lists the gates the operator opened.
+	OpenGates map[tools.Gate]bool
+	// Workspace, when known at start (single-user mode), adds concrete
+	// directory resources to resources/list.
+	Workspace    string
+	Instructions string
+	Logger       zerolog.Logger
+	Now          func() time.Time
+}
+
+// Server is the MCP server plus what graceful shutdown needs.
+type Server struct {
+	MCP      *mcpserver.MCPServer
+	Tools    []tools.Tool
+	deps     *tools.Deps
+	log      zerolog.Logger
+	inflight sync.WaitGroup
+	draining atomic.Bool
+}
+
+// SelectTools applies --enabled-tools and the gates to the catalog. Unknown
+// names are an error that lists the valid ones.
+func SelectTools(catalog []tools.Tool, enabled []string, open map[tools.Gate]bool) ([]tools.Tool, error) {
+	known := map[string]bool{}
+	for _, t := range catalog {
+		known[t.Name] = true
+	}
+	var unknown []string
+	want := map[string]bool{}
+	for _, n := range enabled {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if !known[n] {
+			unknown = append(unknown, n)
+		}
+		want[n] = true
+	}
+	if len(unknown) > 0 {
+		names := make([]string, 0, len(catalog))
+		for _, t := range catalog {
+			names = append(names, t.Name)
+		}
+		return nil, fmt.Errorf("unknown tool(s) in enabled tools: %s; valid names: %s", strings.Join(unknown, ", "), strings.Join(names, ", "))
+	}
+	var out []tools.Tool
+	for _, t := range catalog {
+		gateOpen := t.Gate == tools.GateNone || open[t.Gate]
+		if len(want) > 0 {
+			if want[t.Name] {
+				out = append(out, t)
+			}
+			continue
+		}
+		if gateOpen {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// New builds the server.
+func New(o Options) (*Server, error) {
+	selected, err := SelectTools(tools.Catalog(), o.EnabledTools, o.OpenGates)
+	if err != nil {
+		return nil, err
+	}
+	if o.Provider == nil {
+		return nil, errors.New("server: no Slack session provider")
+	}
+	s := &Server{
+		Tools: selected,
+		log:   o.Logger,
+		deps:  &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now},
+	}
+	opts := []mcpserver.ServerOption{
+		mcpserver.WithToolCapabilities(false),
+		mcpserver.WithResourceCapabilities(false, false),
+		mcpserver.WithLogging(),
+		mcpserver.WithRecovery(),
+	}
+	if o.Instructions != "" {
+		opts = append(opts, mcpserver.WithInstructions(o.Instructions))
+	}
+	s.MCP = mcpserver.NewMCPServer(version.Name, version.Version, opts...)
+	for _, t := range selected {
+		s.MCP.AddTool(t.MCPTool(), s.wrap(t))
+	}
+	s.addResources(o.Workspace)
+	return s, nil
+}
+
+// Drain stops accepting tool calls and waits for the ones in flight, until
+// ctx ends.
+func (s *Server) Drain(ctx context.Context) error {
+	s.draining.Store(true)
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("tool calls still running at shutdown: %w", ctx.Err())
+	}
+}
+
+// wrap is the one middleware chain of every tool.
+func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		if s.draining.Load() {
+			return mcp.NewToolResultError("the server is shutting down; retry in a moment"), nil
+		}
+		s.inflight.Add(1)
+		defer s.inflight.Done()
+		reqID := requestID()
+		start := time.Now()
+		outcome := "ok"
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error().Str("request_id", reqID).Str("tool", t.Name).Interface("panic", p).Msg("tool panicked")
+				res, err, outcome = mcp.NewToolResultError("internal error (request id "+reqID+")"), nil, "panic"
+			}
+			s.log.Info().Str("request_id", reqID).Str("tool", t.Name).Dur("duration", time.Since(start)).Str("outcome", outcome).Msg("tool call")
+		}()
+		if s.log.GetLevel() <= zerolog.DebugLevel {
+			s.log.Debug().Str("request_id", reqID).Str("tool", t.Name).Strs("args", argNames(req.GetArguments())).Msg("tool arguments")
+		}
+		res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
+		if err == nil {
+			return res, nil
+		}
+		var in *tools.InputError
+		if errors.As(err, &in) {
+			outcome = "input_error"
+			return mcp.NewToolResultError(in.Msg), nil
+		}
+		if msg, userFacing := slackapi.Explain(err); userFacing {
+			outcome = "slack_error"
+			return mcp.NewToolResultError(msg), nil
+		}
+		if ctx.Err() != nil {
+			outcome = "cancelled"
+			return mcp.NewToolResultError("the call was cancelled"), nil
+		}
+		outcome = "error"
+		s.log.Error().Err(err).Str("request_id", reqID).Str("tool", t.Name).Msg("tool failed")
+		return mcp.NewToolResultError("internal error while talking to Slack (request id " + reqID + "); try again later"), nil
+	}
+}
+
+// argNames logs which arguments were given, never their values (message
+// text and queries stay out of logs).
+func argNames(args map[string]any) []string {
+	names := make([]string, 0, len(args))
+	for k := range args {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func requestID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (s *Server) addResources(workspace string) {
+	for _, kind := range []string{tools.DirectoryChannels, tools.DirectoryUsers} {
+		desc := "Directory of " + kind + " in your Slack workspace, as CSV."
+		handler := s.directoryHandler(kind)
+		s.MCP.AddResourceTemplate(
+			mcp.NewResourceTemplate("slack://{workspace}/"+kind, "Slack "+kind,
+				mcp.WithTemplateDescription(desc), mcp.WithTemplateMIMEType("text/csv")),
+			mcpserver.ResourceTemplateHandlerFunc(handler))
+		if workspace != "" {
+			s.MCP.AddResource(
+				mcp.NewResource("slack://"+workspace+"/"+kind, "Slack "+kind,
+					mcp.WithResourceDescription(desc), mcp.WithMIMEType("text/csv")),
+				handler)
+		}
+	}
+}
+
+func (s *Server) directoryHandler(kind string) mcpserver.ResourceHandlerFunc {
+	return func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		rest, ok := strings.CutPrefix(req.Params.URI, "slack://")
+		ws, k, ok2 := strings.Cut(rest, "/")
+		if !ok || !ok2 || k != kind || ws == "" {
+			return nil, fmt.Errorf("resource URI must be slack://<workspace>/%s", kind)
+		}
+		text, err := tools.DirectoryCSV(ctx, s.deps, ws, kind)
+		if err != nil {
+			var in *tools.InputError
+			if errors.As(err, &in) {
+				return nil, err
+			}
+			if msg, userFacing := slackapi.Explain(err); userFacing {
+				return nil, errors.New(msg)
+			}
+			return nil, err
+		}
+		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "text/csv", Text: text}}, nil
+	}
+}

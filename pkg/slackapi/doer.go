@@ -1,0 +1,336 @@
+package slackapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// maxBuckets bounds the pacing state kept per Factory; idle buckets are
+// swept when it is reached.
+const maxBuckets = 10000
+
+// defaultRetryAfter is the wait after a 429 that carries no usable
+// Retry-After header; minRetryAfter is the least wait after any 429.
+const (
+	defaultRetryAfter = 5 * time.Second
+	minRetryAfter     = time.Second
+)
+
+type bucketKey struct {
+	scope   string // "team:T1", "ent:E1" or "token:<fingerprint>"
+	method  string
+	channel string // only for per-channel methods (chat.postMessage)
+}
+
+type bucket struct {
+	lim   *rate.Limiter // nil without pacing
+	burst int
+
+	mu           sync.Mutex
+	blockedUntil time.Time // set by a 429 on this key
+}
+
+func (b *bucket) blockedFor(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.blockedUntil.Sub(now)
+}
+
+func (b *bucket) blockUntil(t time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t.After(b.blockedUntil) {
+		b.blockedUntil = t
+	}
+}
+
+func (b *bucket) idle(now time.Time) bool {
+	if b.blockedFor(now) > 0 {
+		return false
+	}
+	return b.lim == nil || b.lim.TokensAt(now) >= float64(b.burst)
+}
+
+// buckets is the pacing and back-off state of a Factory, shared by all its
+// Clients so two clients for one workspace never double Slack's budget.
+type buckets struct {
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[bucketKey]*bucket
+}
+
+func newBuckets(now func() time.Time) *buckets {
+	return &buckets{now: now, m: make(map[bucketKey]*bucket)}
+}
+
+func (bs *buckets) get(k bucketKey, l Limit, pacing bool) *bucket {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if b, ok := bs.m[k]; ok {
+		return b
+	}
+	if len(bs.m) >= maxBuckets {
+		now := bs.now()
+		for key, b := range bs.m {
+			if b.idle(now) {
+				delete(bs.m, key)
+			}
+		}
+	}
+	b := &bucket{burst: l.Burst}
+	if pacing {
+		b.lim = rate.NewLimiter(rate.Limit(float64(l.PerMinute)/60), l.Burst)
+	}
+	bs.m[k] = b
+	return b
+}
+
+// doer is the http.Client-compatible Doer handed to slack-go: it paces,
+// retries 429s within the budget, adds the session cookie and logs at debug.
+type doer struct {
+	f      *Factory
+	scope  string
+	fp     string
+	cookie string   // URL-encoded xoxd value for session tokens, else ""
+	api    *url.URL // the client's validated API URL
+}
+
+func (f *Factory) newDoer(c Credentials, id Identity) *doer {
+	d := &doer{f: f, fp: c.Fingerprint(), api: f.apiURLFor(id.URL)}
+	switch {
+	case id.TeamID != "":
+		d.scope = "team:" + id.TeamID
+	case id.EnterpriseID != "":
+		d.scope = "ent:" + id.EnterpriseID
+	default:
+		d.scope = "token:" + d.fp
+	}
+	if KindOf(c.Token) == SessionToken {
+		d.cookie = cookieValue(c.Cookie)
+	}
+	return d
+}
+
+// methodOf derives the Web API method from a request path
+// ("/api/conversations.history" -> "conversations.history").
+func methodOf(path string) string {
+	i := strings.LastIndex(path, "/api/")
+	if i < 0 {
+		return ""
+	}
+	m := path[i+len("/api/"):]
+	if m == "" || strings.Contains(m, "/") {
+		return ""
+	}
+	return m
+}
+
+// Do sends req, pacing it per (workspace, method) and retrying 429s. When
+// the retries or the budget are exhausted it returns *RateLimitError, which
+// slack-go passes through to the caller.
+func (d *doer) Do(req *http.Request) (*http.Response, error) {
+	method := methodOf(req.URL.Path)
+	if method == "" {
+		return d.send(req)
+	}
+	ctx := req.Context()
+
+	body, getBody, err := replayable(req)
+	if err != nil {
+		return nil, err
+	}
+	lim := limitFor(d.f.limits, method)
+	key := bucketKey{scope: d.scope, method: method}
+	if lim.PerChannel {
+		key.channel = channelArg(req, getBody)
+	}
+	b := d.f.buckets.get(key, lim, d.f.pacing)
+
+	var waited time.Duration
+	for attempt := 0; ; attempt++ {
+		if err := d.waitTurn(req, b, method, &waited); err != nil {
+			if attempt == 0 && body != nil {
+				_ = body.Close() // never handed to the transport, which would close it
+			}
+			return nil, err
+		}
+		r := req.Clone(ctx)
+		switch {
+		case attempt == 0 && body != nil:
+			r.Body = body
+		case getBody != nil:
+			if r.Body, err = getBody(); err != nil {
+				return nil, err
+			}
+		}
+		resp, err := d.send(r)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusTooManyRequests {
+			d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
+				Dur("waited", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack call")
+			return resp, nil
+		}
+
+		now := d.f.now()
+		ra := retryAfter(resp.Header, now)
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		b.blockUntil(now.Add(ra))
+		d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
+			Dur("retry_after", ra).Dur("waited", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack rate limited")
+		if attempt >= d.f.maxRetries || waited+ra > d.f.retryBudget {
+			return nil, &RateLimitError{Method: method, RetryAfter: ra}
+		}
+		// The next waitTurn sleeps until the key is unblocked.
+	}
+}
+
+// waitTurn waits until the key is no longer blocked by an earlier 429 and,
+// with pacing, until the token bucket allows the call. Waits that would take
+// the call past its retry budget are refused with *RateLimitError.
+func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *time.Duration) error {
+	ctx := req.Context()
+	now := d.f.now()
+	if w := b.blockedFor(now); w > 0 {
+		if *waited+w > d.f.retryBudget {
+			return &RateLimitError{Method: method, RetryAfter: w}
+		}
+		d.f.log.Debug().Str("method", method).Dur("wait", w).Str("token", d.fp).Str("scope", d.scope).Msg("slack waiting for Retry-After")
+		if err := d.f.sleep(ctx, w); err != nil {
+			return err
+		}
+		*waited += w
+		now = d.f.now()
+	}
+	if b.lim == nil {
+		return nil
+	}
+	r := b.lim.ReserveN(now, 1)
+	if !r.OK() {
+		return &RateLimitError{Method: method, RetryAfter: time.Minute}
+	}
+	delay := r.DelayFrom(now)
+	if delay <= 0 {
+		return nil
+	}
+	if *waited+delay > d.f.retryBudget {
+		r.CancelAt(now)
+		return &RateLimitError{Method: method, RetryAfter: delay}
+	}
+	d.f.log.Debug().Str("method", method).Dur("wait", delay).Str("token", d.fp).Str("scope", d.scope).Msg("slack pacing")
+	if err := d.f.sleep(ctx, delay); err != nil {
+		r.CancelAt(d.f.now())
+		return err
+	}
+	*waited += delay
+	return nil
+}
+
+// send decorates the request (User-Agent, session cookie for hosts that may
+// receive it) and sends it on the shared client.
+func (d *doer) send(r *http.Request) (*http.Response, error) {
+	if d.f.userAgent != "" {
+		r.Header.Set("User-Agent", d.f.userAgent)
+	}
+	if d.cookie != "" && d.f.mayReceiveToken(r.URL, d.api) {
+		addSessionCookie(r.Header, d.cookie)
+	}
+	return d.f.http.Do(r)
+}
+
+func addSessionCookie(h http.Header, value string) {
+	c := "d=" + value
+	if old := h.Get("Cookie"); old != "" {
+		c = old + "; " + c
+	}
+	h.Set("Cookie", c)
+}
+
+// replayable returns the body to send first and a function producing fresh
+// copies for retries, buffering the body when the request has no GetBody.
+func replayable(req *http.Request) (first io.ReadCloser, again func() (io.ReadCloser, error), err error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil, nil
+	}
+	if req.GetBody != nil {
+		return req.Body, req.GetBody, nil
+	}
+	buf, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	again = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+	first, _ = again()
+	return first, again, nil
+}
+
+// channelArg reads the "channel" argument of a request (query, form or
+// JSON body) for per-channel pacing.
+func channelArg(req *http.Request, getBody func() (io.ReadCloser, error)) string {
+	if c := req.URL.Query().Get("channel"); c != "" {
+		return c
+	}
+	if getBody == nil {
+		return ""
+	}
+	rc, err := getBody()
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = rc.Close() }()
+	raw, err := io.ReadAll(io.LimitReader(rc, 1<<20))
+	if err != nil {
+		return ""
+	}
+	ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		v, err := url.ParseQuery(string(raw))
+		if err != nil {
+			return ""
+		}
+		return v.Get("channel")
+	case "application/json":
+		var v struct {
+			Channel string `json:"channel"`
+		}
+		if json.Unmarshal(raw, &v) != nil {
+			return ""
+		}
+		return v.Channel
+	}
+	return ""
+}
+
+// retryAfter reads Retry-After (seconds, or an HTTP date).
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	s := strings.TrimSpace(h.Get("Retry-After"))
+	if s == "" {
+		return defaultRetryAfter
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > 24*3600 {
+			n = 24 * 3600
+		}
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(s); err == nil {
+		d = t.Sub(now)
+	} else {
+		return defaultRetryAfter
+	}
+	return max(d, minRetryAfter)
+}

@@ -1,0 +1,252 @@
+package slackapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// ErrTooLarge is returned by Download when the file exceeds maxBytes.
+var ErrTooLarge = errors.New("slackapi: file is larger than the download limit")
+
+// ErrLoginPage is returned by Download when Slack answers a file URL with
+// an HTML sign-in page, which it does when the token may not read the file.
+var ErrLoginPage = errors.New("slackapi: Slack answered with an HTML sign-in page instead of the file")
+
+// RateLimitError is returned when Slack keeps answering 429 beyond
+// Options.MaxRetries or Options.RetryBudget, or when honouring pacing or an
+// earlier Retry-After would exceed the budget.
+type RateLimitError struct {
+	Method     string
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("slack rate limit on %s: retry after %s", e.Method, roundUpSecond(e.RetryAfter))
+}
+
+func roundUpSecond(d time.Duration) time.Duration {
+	if d <= 0 {
+		return time.Second
+	}
+	return time.Duration(math.Ceil(d.Seconds())) * time.Second
+}
+
+// slackError finds Slack's error envelope in err, as slack-go returns it (a
+// value) or as a pointer.
+func slackError(err error) (slack.SlackErrorResponse, bool) {
+	var v slack.SlackErrorResponse
+	if errors.As(err, &v) {
+		return v, true
+	}
+	var p *slack.SlackErrorResponse
+	if errors.As(err, &p) && p != nil {
+		return *p, true
+	}
+	return slack.SlackErrorResponse{}, false
+}
+
+// SlackErrorCode returns Slack's error code in err ("channel_not_found"),
+// "ratelimited" for rate-limit errors, or "" when err carries none.
+func SlackErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	if se, ok := slackError(err); ok {
+		return se.Err
+	}
+	if _, ok := rateLimited(err); ok {
+		return "ratelimited"
+	}
+	return ""
+}
+
+// rateLimited reports a rate-limit error of ours or slack-go's and its wait
+// (negative when unknown).
+func rateLimited(err error) (time.Duration, bool) {
+	var ours *RateLimitError
+	if errors.As(err, &ours) {
+		return ours.RetryAfter, true
+	}
+	var theirs *slack.RateLimitedError
+	if errors.As(err, &theirs) {
+		return theirs.RetryAfter, true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests {
+		return -1, true
+	}
+	return 0, false
+}
+
+// IsAuthFailure reports whether err means the credentials no longer work
+// (invalid_auth, token_revoked, token_expired, account_inactive,
+// not_authed): callers evict cached credentials.
+func IsAuthFailure(err error) bool {
+	switch SlackErrorCode(err) {
+	case "invalid_auth", "token_revoked", "token_expired", "account_inactive", "not_authed":
+		return true
+	}
+	return false
+}
+
+const reauth = "The Slack credentials are no longer valid (%s): re-authenticate (sign in to Slack again or install the app again) and retry."
+
+// errorTable is the one table of Slack error code -> actionable sentence.
+// "%s" in a sentence is filled with the code itself.
+var errorTable = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"channel_not_found":                     "The channel was not found or is not visible to this token (private channels and DMs are visible only to members). Use channels_list to find the right channel ID.",
+		"not_in_channel":                        "This token is not a member of the channel. Join it (conversations_join, public channels) or have someone invite the app or user, then retry.",
+		"missing_scope":                         "", // built by missingScope: names the scope Slack said is needed
+		"not_allowed_token_type":                "This method does not accept this kind of token (for example, bot tokens cannot search messages). Use a user token (xoxp-) for it.",
+		"invalid_auth":                          reauth,
+		"token_revoked":                         reauth,
+		"token_expired":                         reauth,
+		"account_inactive":                      reauth,
+		"not_authed":                            reauth,
+		"ratelimited":                           "Slack is rate limiting this call; wait about a minute and retry.",
+		"is_archived":                           "The channel is archived: it cannot be posted to or changed. Pick another channel or unarchive it in Slack.",
+		"msg_too_long":                          "The message is too long for Slack. Shorten it (or split it into several messages) and retry.",
+		"no_text":                               "The message is empty. Provide text to post.",
+		"already_reacted":                       "That reaction is already on the message; nothing to do.",
+		"no_reaction":                           "That reaction is not on the message (from this user); nothing to remove.",
+		"invalid_name":                          "The name is not valid for Slack (emoji names are lowercase without colons; channel names are lowercase, without spaces or periods, at most 80 characters). Fix it and retry.",
+		"message_not_found":                     "No message with that timestamp in that channel. Check the channel ID and the ts (for example from conversations_history).",
+		"thread_not_found":                      "No thread with that timestamp in that channel. Use the ts of the thread's parent message.",
+		"file_not_found":                        "The file was not found or is not visible to this token.",
+		"user_not_found":                        "The user was not found. Use users_search to find the right user ID.",
+		"users_not_found":                       "One or more users were not found. Use users_search to find the right user IDs.",
+		"invalid_cursor":                        "The pagination cursor is invalid or expired. Repeat the call without a cursor.",
+		"invalid_ts_latest":                     "The 'latest' timestamp is not a valid Slack timestamp (like 1712345678.123456).",
+		"invalid_ts_oldest":                     "The 'oldest' timestamp is not a valid Slack timestamp (like 1712345678.123456).",
+		"restricted_action":                     "A workspace admin setting forbids this action for this user or app.",
+		"team_access_not_granted":               "The token has not been granted access to that workspace (Enterprise Grid). Add the app to the workspace, or pass a team the token can access.",
+		"ekm_access_denied":                     "The content is protected by Enterprise Key Management and access was denied by the workspace's keys.",
+		"enterprise_is_restricted":              "The Enterprise Grid organisation restricts this method for this app.",
+		"fatal_error":                           "Slack had a temporary internal error; retry in a moment.",
+		"internal_error":                        "Slack had a temporary internal error; retry in a moment.",
+		"service_unavailable":                   "Slack is temporarily unavailable; retry in a moment.",
+		"request_timeout":                       "Slack timed out handling the request; retry in a moment.",
+		"channel_is_archived":                   "The channel is archived: it cannot be posted to or changed. Pick another channel or unarchive it in Slack.",
+		"cant_update_message":                   "This message cannot be edited by this token (only its author can edit it).",
+		"cant_delete_message":                   "This message cannot be deleted by this token (only its author or an admin can delete it).",
+		"too_many_emoji":                        "The message already carries the maximum number of distinct reactions.",
+		"too_many_reactions":                    "The message already carries the maximum number of reactions.",
+		"invalid_limit":                         "The limit is out of range for this method; use a smaller page size.",
+		"method_not_supported_for_channel_type": "This operation is not supported for this kind of conversation (for example DMs).",
+		"missing_argument":                      "A required argument is missing from the request.",
+		"invalid_arguments":                     "The request has invalid arguments.",
+	}
+})
+
+func missingScope(se slack.SlackErrorResponse) string {
+	needed := strings.TrimSpace(se.Needed)
+	if needed == "" {
+		return "The token lacks an OAuth scope this call needs (Slack did not say which). Check the Slack app's scopes, reinstall it, and retry."
+	}
+	return fmt.Sprintf("The token lacks the OAuth scope %s needed for this call. Add it to the Slack app (or use a token that has it), reinstall, and retry.", needed)
+}
+
+func retryIn(d time.Duration) string {
+	if d < 0 {
+		return "wait about a minute"
+	}
+	return fmt.Sprintf("retry in %d seconds", int(roundUpSecond(d)/time.Second))
+}
+
+// Explain turns err into a sentence for the model and says whether it is
+// about something the user or model can act on (userFacing). Slack errors,
+// rate limits and download limits are user-facing; network, context and
+// other internal errors are not, and get a short generic sentence (log the
+// error itself with the request ID). No message contains a token.
+func Explain(err error) (message string, userFacing bool) {
+	if err == nil {
+		return "", false
+	}
+	msg, user := explain(err)
+	return redactTokens(msg), user
+}
+
+func explain(err error) (string, bool) {
+	var ours *RateLimitError
+	if errors.As(err, &ours) {
+		return fmt.Sprintf("Slack is rate limiting %s for this workspace; %s.", ours.Method, retryIn(ours.RetryAfter)), true
+	}
+	if se, ok := slackError(err); ok {
+		code := se.Err
+		if code == "missing_scope" {
+			return missingScope(se), true
+		}
+		if code == "ratelimited" {
+			if d, ok := rateLimited(err); ok && d >= 0 {
+				return fmt.Sprintf("Slack is rate limiting this call; %s.", retryIn(d)), true
+			}
+		}
+		if s, ok := errorTable()[code]; ok {
+			if strings.Contains(s, "%s") {
+				s = fmt.Sprintf(s, code)
+			}
+			return s, true
+		}
+		if code == "" {
+			code = "an error"
+		}
+		return "Slack returned " + code + ".", true
+	}
+	if d, ok := rateLimited(err); ok {
+		return fmt.Sprintf("Slack is rate limiting this call; %s.", retryIn(d)), true
+	}
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return "The file is larger than the allowed download size.", true
+	case errors.Is(err, ErrLoginPage):
+		return "Slack refused the file download (it answered with a sign-in page): this token cannot read the file, or it lacks the files:read scope.", true
+	case errors.Is(err, errNotSlackHost):
+		return "The URL is not a Slack file URL; only files hosted by Slack can be downloaded.", true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		switch {
+		case sc.Code >= 500:
+			return fmt.Sprintf("Slack is temporarily unavailable (HTTP %d); retry in a moment.", sc.Code), true
+		case sc.Code == http.StatusNotFound:
+			return "Slack answered HTTP 404: not found.", true
+		case sc.Code == http.StatusForbidden || sc.Code == http.StatusUnauthorized:
+			return fmt.Sprintf("Slack refused access (HTTP %d): this token cannot read it.", sc.Code), true
+		default:
+			return fmt.Sprintf("Slack answered HTTP %d.", sc.Code), true
+		}
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "The request to Slack was cancelled.", false
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The request to Slack timed out.", false
+	}
+	return "The request to Slack failed.", false
+}
+
+var tokenPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9%._/+=-]*`)
+})
+
+// redactTokens replaces anything shaped like a Slack token or xoxd cookie.
+func redactTokens(s string) string {
+	if !strings.Contains(s, "xox") {
+		return s
+	}
+	return tokenPattern().ReplaceAllString(s, "[redacted]")
+}
+
+func statusError(resp *http.Response) error {
+	return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
+}

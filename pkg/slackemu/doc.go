@@ -1,0 +1,25 @@
+// Package slackemu emulates the Slack Web API over HTTP, for tests and for
+// the --demo sandbox.
+//
+// It owns an in-memory workspace model (Workspace, built with AddUser,
+// AddChannel, AddMessage, ... or by Generate and Sandbox) and a Server
+// that serves it at /api/<method> the way slack.com does, so the real
+// slack-go client, pointed at it with
+//
+//	slack.New(token, slack.OptionAPIURL(srv.URL+"/api/"))
+//
+// exercises real encoding and decoding. The server reproduces what our
+// code depends on: Slack's envelopes and error codes (not_authed,
+// invalid_auth, missing_scope with needed/provided, channel_not_found,
+// not_in_channel, ...), token kinds (xoxp, xoxb, xoxc + d cookie), scope
+// headers, base64 "kind:value" cursors, the limit defaults and maxima of
+// each method, visibility (private conversations only for members), the
+// search.messages query language, file downloads behind a Bearer token,
+// per-method call counters, tiered rate limits with 429 + Retry-After and
+// injected failures (FailNext, FailNextWith).
+//
+// Where Slack depends on a user's time zone (search date modifiers) the
+// emulator uses UTC.
+//
+// The package imports nothing else of this module.
+package slackemu

@@ -1,0 +1,47 @@
+package slackemu
+
+// methodTable lists every emulated Web API method with its rate-limit tier
+// (Slack's documented tiers), the scopes Slack accepts for it (sent back in
+// X-Accepted-OAuth-Scopes) and whether it writes to the workspace.
+func (s *Server) methodTable() map[string]methodSpec {
+	history := []string{"channels:history", "groups:history", "im:history", "mpim:history"}
+	read := []string{"channels:read", "groups:read", "im:read", "mpim:read"}
+	write := []string{"channels:write", "groups:write", "im:write", "mpim:write"}
+	return map[string]methodSpec{
+		"auth.test":   {tier: tierSpecial, fn: authTest},
+		"auth.revoke": {tier: tier3, write: true, fn: authRevoke},
+
+		"users.list":          {tier: tier2, scopes: []string{"users:read"}, fn: usersList},
+		"users.info":          {tier: tier4, scopes: []string{"users:read"}, fn: usersInfo},
+		"users.lookupByEmail": {tier: tier3, scopes: []string{"users:read.email"}, fn: usersLookupByEmail},
+		"users.conversations": {tier: tier3, scopes: read, fn: usersConversations},
+
+		"conversations.list":    {tier: tier2, scopes: read, fn: conversationsList},
+		"conversations.info":    {tier: tier3, scopes: read, fn: conversationsInfo},
+		"conversations.members": {tier: tier4, scopes: read, fn: conversationsMembers},
+		"conversations.history": {tier: tier3, scopes: history, fn: conversationsHistory},
+		"conversations.replies": {tier: tier3, scopes: history, fn: conversationsReplies},
+		"conversations.open": {tier: tier3, write: true,
+			scopes: []string{"channels:manage", "groups:write", "im:write", "mpim:write"}, fn: conversationsOpen},
+		"conversations.mark": {tier: tier3, write: true, scopes: write, fn: conversationsMark},
+
+		"chat.postMessage":  {tier: tierSpecial, write: true, scopes: []string{"chat:write"}, fn: chatPostMessage},
+		"chat.getPermalink": {tier: tierSpecial, fn: chatGetPermalink},
+
+		"reactions.add":    {tier: tier3, write: true, scopes: []string{"reactions:write"}, fn: reactionsAdd},
+		"reactions.remove": {tier: tier2, write: true, scopes: []string{"reactions:write"}, fn: reactionsRemove},
+		"reactions.get":    {tier: tier3, scopes: []string{"reactions:read"}, fn: reactionsGet},
+
+		"search.messages": {tier: tier2, scopes: []string{"search:read"}, fn: searchMessages},
+
+		"files.info": {tier: tier4, scopes: []string{"files:read"}, fn: filesInfo},
+
+		"usergroups.list":         {tier: tier2, scopes: []string{"usergroups:read"}, fn: usergroupsList},
+		"usergroups.users.list":   {tier: tier2, scopes: []string{"usergroups:read"}, fn: usergroupsUsersList},
+		"usergroups.users.update": {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: usergroupsUsersUpdate},
+		"usergroups.create":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: usergroupsCreate},
+		"usergroups.update":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: usergroupsUpdate},
+
+		"team.info": {tier: tier3, scopes: []string{"team:read"}, fn: teamInfo},
+	}
+}

@@ -1,0 +1,62 @@
+package tools
+
+import "sort"
+
+// Catalog lists every tool the server knows, in the order tools/list shows
+// them. It is the only list of tool names: registration, filtering, scope
+// derivation, the README table and the tests all read it.
+func Catalog() []Tool {
+	return []Tool{
+		// channels.go
+		channelsList(),
+		// conversations.go
+		conversationsHistory(),
+		conversationsReplies(),
+		conversationsAddMessage(),
+		conversationsMark(),
+		// unreads.go
+		conversationsUnreads(),
+		// search.go
+		conversationsSearchMessages(),
+		// users.go
+		usersSearch(),
+		// reactions.go
+		reactionsAdd(),
+		reactionsRemove(),
+		// attachments.go
+		attachmentGetData(),
+		// usergroups.go
+		usergroupsList(),
+		usergroupsMe(),
+		usergroupsCreate(),
+		usergroupsUpdate(),
+		usergroupsUsersUpdate(),
+	}
+}
+
+// Lookup returns the catalog entry with that name.
+func Lookup(name string) (Tool, bool) {
+	for _, t := range Catalog() {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Tool{}, false
+}
+
+// Scopes returns the sorted union of the Slack user scopes the given tools
+// need: the default OAuth scope set is derived from it.
+func Scopes(ts []Tool) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range ts {
+		for _, s := range t.Scopes {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,307 @@
+package tools
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/slack-go/slack"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+)
+
+const (
+	historyDefaultLimit = 100
+	historyMaxLimit     = 999
+	// Slack's limits: text 40,000 characters, markdown_text 12,000.
+	plainMaxLen    = 40000
+	markdownMaxLen = 12000
+)
+
+var channelIDParam = mcp.WithString("channel_id", mcp.Required(),
+	mcp.Description("Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."))
+
+var cursorParam = mcp.WithString("cursor", mcp.Description("next_cursor from a previous call, to fetch the next page."))
+
+var activityParam = mcp.WithBoolean("include_activity_messages", mcp.DefaultBool(false),
+	mcp.Description("Include join/leave/topic notices; default false."))
+
+func conversationsHistory() Tool {
+	return Tool{
+		Name:     "conversations_history",
+		Title:    "Read channel history",
+		Toolset:  "conversations",
+		ReadOnly: true, Idempotent: true,
+		Scopes: []string{"channels:history", "groups:history", "im:history", "mpim:history", "users:read"},
+		Description: "Read messages of a channel, DM or group DM, newest first. Returns CSV with MsgID (the ts), user names, " +
+			"Text (mentions shown as @name and #channel), ThreadTs and ReplyCount (use conversations_replies for threads), " +
+			"reactions and file IDs. limit is a count (e.g. 50) or a time window (1d, 7d, 2w, 1m, 90d).",
+		Params: []mcp.ToolOption{
+			channelIDParam,
+			mcp.WithString("limit", mcp.DefaultString("1d"),
+				mcp.Description("Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d.")),
+			cursorParam,
+			activityParam,
+		},
+		Output:  mcp.WithOutputSchema[Page[Message]](),
+		Handler: handleHistory,
+	}
+}
+
+func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	lim, err := params.ParseLimit(params.String(args, "limit"), 0, historyMaxLimit, d.now())
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	cursor, err := params.SlackCursor(params.String(args, "cursor"))
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	activity, err := params.Bool(args, "include_activity_messages", false)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	p := &slack.GetConversationHistoryParameters{Cursor: cursor, Limit: lim.Count}
+	if !lim.Since.IsZero() {
+		p.Oldest = strconv.FormatInt(lim.Since.Unix(), 10) + ".000000"
+	}
+	if p.Limit == 0 {
+		// An empty limit is a one-day window, as the incumbent does.
+		if lim.Since.IsZero() {
+			p.Oldest = strconv.FormatInt(d.now().Add(-24*60*60e9).Unix(), 10) + ".000000"
+		}
+		p.Limit = historyDefaultLimit
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.ChannelID, err = resolveChannel(ctx, s, params.String(args, "channel_id")); err != nil {
+		return nil, err
+	}
+	resp, err := s.Client.GetConversationHistoryContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	next := ""
+	if resp.HasMore {
+		next = resp.ResponseMetaData.NextCursor
+	}
+	return pageResult(renderMessages(ctx, s, p.ChannelID, resp.Messages, activity), next), nil
+}
+
+func conversationsReplies() Tool {
+	return Tool{
+		Name:     "conversations_replies",
+		Title:    "Read a thread",
+		Toolset:  "conversations",
+		ReadOnly: true, Idempotent: true,
+		Scopes: []string{"channels:history", "groups:history", "im:history", "mpim:history", "users:read"},
+		Description: "Read a thread: the parent message first, then replies oldest first. thread_ts is the MsgID of the parent " +
+			"(from conversations_history or search). Same CSV columns as conversations_history.",
+		Params: []mcp.ToolOption{
+			channelIDParam,
+			mcp.WithString("thread_ts", mcp.Required(), mcp.Description("ts of the thread's parent message, e.g. 1700000000.123456.")),
+			mcp.WithString("limit", mcp.DefaultString("100"), mcp.Description("Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100.")),
+			cursorParam,
+			activityParam,
+		},
+		Output:  mcp.WithOutputSchema[Page[Message]](),
+		Handler: handleReplies,
+	}
+}
+
+func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	ts, err := params.ParseTS(params.String(args, "thread_ts"), "thread_ts")
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	lim, err := params.ParseLimit(params.String(args, "limit"), historyDefaultLimit, historyMaxLimit, d.now())
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	cursor, err := params.SlackCursor(params.String(args, "cursor"))
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	activity, err := params.Bool(args, "include_activity_messages", false)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	if err != nil {
+		return nil, err
+	}
+	p := &slack.GetConversationRepliesParameters{ChannelID: channelID, Timestamp: ts, Cursor: cursor, Limit: lim.Count}
+	if p.Limit == 0 {
+		p.Limit = historyDefaultLimit
+	}
+	if !lim.Since.IsZero() {
+		p.Oldest = strconv.FormatInt(lim.Since.Unix(), 10) + ".000000"
+	}
+	msgs, hasMore, next, err := s.Client.GetConversationRepliesContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if !hasMore {
+		next = ""
+	}
+	return pageResult(renderMessages(ctx, s, channelID, msgs, activity), next), nil
+}
+
+// PostedMessage is the result of conversations_add_message.
+type PostedMessage struct {
+	Channel   string `json:"channel"`
+	TS        string `json:"ts" jsonschema:"ts of the new message"`
+	ThreadTs  string `json:"thread_ts,omitempty"`
+	Permalink string `json:"permalink,omitempty"`
+}
+
+func conversationsAddMessage() Tool {
+	return Tool{
+		Name:    "conversations_add_message",
+		Title:   "Post a message",
+		Toolset: "conversations",
+		Scopes:  []string{"chat:write"},
+		Gate:    GateAddMessage,
+		Description: "Post a message to a channel, DM or thread as you. Off unless the operator enables it (SLACK_MCP_ADD_MESSAGE_TOOL), " +
+			"possibly only for some channels. content_type text/markdown (default) accepts standard Markdown; text/plain is sent as is.",
+		Params: []mcp.ToolOption{
+			channelIDParam,
+			mcp.WithString("thread_ts", mcp.Description("Reply in this thread (the parent's ts). Omit for a top-level message.")),
+			mcp.WithString("payload", mcp.Required(), mcp.Description("The message text.")),
+			mcp.WithString("content_type", mcp.Enum("text/markdown", "text/plain"), mcp.DefaultString("text/markdown"),
+				mcp.Description("text/markdown (default) or text/plain.")),
+		},
+		Output:  mcp.WithOutputSchema[PostedMessage](),
+		Handler: handleAddMessage,
+	}
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s<>|)\]]+`)
+
+func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	payload := params.String(args, "payload")
+	if payload == "" {
+		return nil, Inputf("payload is required: the text of the message")
+	}
+	threadTS := ""
+	if raw := params.String(args, "thread_ts"); raw != "" {
+		ts, err := params.ParseTS(raw, "thread_ts")
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		threadTS = ts
+	}
+	contentType := params.String(args, "content_type")
+	if contentType == "" {
+		contentType = "text/markdown"
+	}
+	if contentType != "text/markdown" && contentType != "text/plain" {
+		return nil, Inputf("content_type must be text/markdown or text/plain, not %q", contentType)
+	}
+	max := plainMaxLen
+	if contentType == "text/markdown" {
+		max = markdownMaxLen
+	}
+	if n := utf8.RuneCountInString(payload); n > max {
+		return nil, Inputf("payload is %d characters; Slack accepts at most %d for %s", n, max, contentType)
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	if err != nil {
+		return nil, err
+	}
+	if !d.Policy.AddMessage.Allows(channelID) {
+		return nil, Inputf("posting to %s is not allowed by this server's SLACK_MCP_ADD_MESSAGE_TOOL setting", channelID)
+	}
+	opts := []slack.MsgOption{}
+	if contentType == "text/markdown" {
+		opts = append(opts, slack.MsgOptionMarkdownText(payload))
+	} else {
+		opts = append(opts, slack.MsgOptionText(payload, false))
+	}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	if d.Policy.Unfurl.Unfurl(linkPattern.FindAllString(payload, -1)) {
+		opts = append(opts, slack.MsgOptionEnableLinkUnfurl())
+	} else {
+		opts = append(opts, slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
+	}
+	_, ts, err := s.Client.PostMessageContext(ctx, channelID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	out := PostedMessage{Channel: channelID, TS: ts, ThreadTs: threadTS}
+	text := "posted message ts=" + ts + " in " + channelID
+	if threadTS != "" {
+		text += " (thread " + threadTS + ")"
+	}
+	return mcp.NewToolResultStructured(out, text), nil
+}
+
+// MarkResult is the result of conversations_mark.
+type MarkResult struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
+
+func conversationsMark() Tool {
+	return Tool{
+		Name:    "conversations_mark",
+		Title:   "Mark as read",
+		Toolset: "conversations",
+		Scopes:  []string{"channels:write", "groups:write", "im:write", "mpim:write"},
+		Gate:    GateMark, Idempotent: true,
+		Description: "Mark a channel or DM as read up to a message (ts). Without ts, marks everything read up to the latest message. " +
+			"Off unless the operator enables it (SLACK_MCP_MARK_TOOL).",
+		Params: []mcp.ToolOption{
+			channelIDParam,
+			mcp.WithString("ts", mcp.Description("Mark read up to this message ts; default the latest message.")),
+		},
+		Output:  mcp.WithOutputSchema[MarkResult](),
+		Handler: handleMark,
+	}
+}
+
+func handleMark(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	ts := ""
+	if raw := params.String(args, "ts"); raw != "" {
+		var err error
+		if ts, err = params.ParseTS(raw, "ts"); err != nil {
+			return nil, inputErr(err)
+		}
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	if err != nil {
+		return nil, err
+	}
+	if ts == "" {
+		resp, err := s.Client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channelID, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(resp.Messages) == 0 {
+			return mcp.NewToolResultStructured(MarkResult{Channel: channelID}, "no messages to mark in "+channelID), nil
+		}
+		ts = resp.Messages[0].Timestamp
+	}
+	if err := s.Client.MarkConversationContext(ctx, channelID, ts); err != nil {
+		return nil, err
+	}
+	return mcp.NewToolResultStructured(MarkResult{Channel: channelID, TS: ts}, "marked "+channelID+" read up to "+ts), nil
+}

@@ -1,0 +1,25 @@
+package tools
+
+import (
+	"strings"
+)
+
+// MarkdownTable renders the catalog as the README's tool table, so the
+// README is generated from the one list of tools.
+func MarkdownTable(catalog []Tool) string {
+	var b strings.Builder
+	b.WriteString("| Tool | What it does | Read-only | Enabled by | Slack user scopes |\n")
+	b.WriteString("|---|---|---|---|---|\n")
+	for _, t := range catalog {
+		ro := "no"
+		if t.ReadOnly {
+			ro = "yes"
+		}
+		gate := "default"
+		if t.Gate != GateNone {
+			gate = "`" + string(t.Gate) + "`"
+		}
+		b.WriteString("| `" + t.Name + "` | " + t.Title + " | " + ro + " | " + gate + " | " + strings.Join(t.Scopes, ", ") + " |\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,101 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// InputError is bad input the model can fix; it becomes an isError result.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// Inputf builds an *InputError.
+func Inputf(format string, a ...any) error { return &InputError{Msg: fmt.Sprintf(format, a...)} }
+
+// inputErr marks a parser error as the model's to fix.
+func inputErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return &InputError{Msg: err.Error()}
+}
+
+// Page is the structured result of every listing tool: the rows the CSV
+// text shows, and the cursor for the next page ("" when there is none).
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty" jsonschema:"pass as cursor to fetch the next page; absent on the last page"`
+}
+
+// pageResult renders rows as CSV (header from `csv` struct tags, the
+// incumbent's format, so existing prompts keep working) plus the same rows
+// as structuredContent. A non-empty cursor is appended as a last line.
+func pageResult[T any](rows []T, next string) *mcp.CallToolResult {
+	if rows == nil {
+		rows = []T{}
+	}
+	text := csvText(rows)
+	if next != "" {
+		text += "next_cursor: " + next + "\n"
+	}
+	return mcp.NewToolResultStructured(Page[T]{Items: rows, NextCursor: next}, text)
+}
+
+// csvText writes rows as CSV with a header row taken from the `csv` tags of T.
+func csvText[T any](rows []T) string {
+	t := reflect.TypeFor[T]()
+	var cols []int
+	var header []string
+	for i := 0; i < t.NumField(); i++ {
+		name := t.Field(i).Tag.Get("csv")
+		if name == "" || name == "-" {
+			continue
+		}
+		cols = append(cols, i)
+		header = append(header, name)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(header)
+	rec := make([]string, len(cols))
+	for _, row := range rows {
+		v := reflect.ValueOf(row)
+		for j, i := range cols {
+			rec[j] = cell(v.Field(i))
+		}
+		_ = w.Write(rec)
+	}
+	w.Flush()
+	return buf.String()
+}
+
+func cell(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Slice:
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = cell(v.Index(i))
+		}
+		return strings.Join(parts, " ")
+	default:
+		return fmt.Sprint(v.Interface())
+	}
+}

@@ -1,0 +1,273 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/slack-go/slack"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
+)
+
+const (
+	searchDefaultLimit = 20
+	searchMaxLimit     = 100
+)
+
+var searchFilters = []string{
+	"filter_in_channel", "filter_in_im_or_mpim", "filter_users_with", "filter_users_from",
+	"filter_date_before", "filter_date_after", "filter_date_on", "filter_date_during", "filter_threads_only",
+}
+
+func conversationsSearchMessages() Tool {
+	return Tool{
+		Name:     "conversations_search_messages",
+		Title:    "Search messages",
+		Toolset:  "search",
+		ReadOnly: true, Idempotent: true,
+		Scopes: []string{"search:read", "users:read"},
+		Description: "Search Slack messages you can see, with optional filters. search_query may also be a Slack message link " +
+			"(https://x.slack.com/archives/C123/p1700000000123456), which returns that one message. Needs a user token (bots cannot search). " +
+			"Returns CSV like conversations_history plus the channel of each match.",
+		Params: []mcp.ToolOption{
+			mcp.WithString("search_query", mcp.Description("Words to find, or a Slack message link. Optional when a filter is given.")),
+			mcp.WithString("filter_in_channel", mcp.Description("Only this channel: ID or #name.")),
+			mcp.WithString("filter_in_im_or_mpim", mcp.Description("Only the DM with this user (@name) or this DM/group DM ID.")),
+			mcp.WithString("filter_users_with", mcp.Description("Only conversations with this user: user ID or @name.")),
+			mcp.WithString("filter_users_from", mcp.Description("Only messages from this user: user ID or @name.")),
+			mcp.WithString("filter_date_before", mcp.Description("Before this date: YYYY-MM-DD, today, yesterday, 'Jan 15, 2024'.")),
+			mcp.WithString("filter_date_after", mcp.Description("After this date.")),
+			mcp.WithString("filter_date_on", mcp.Description("On this date.")),
+			mcp.WithString("filter_date_during", mcp.Description("During a period: YYYY-MM, YYYY, a month name, 'last week', 'this month'.")),
+			mcp.WithBoolean("filter_threads_only", mcp.DefaultBool(false), mcp.Description("Only messages in threads.")),
+			mcp.WithNumber("limit", mcp.DefaultNumber(searchDefaultLimit), mcp.Min(0), mcp.Max(searchMaxLimit), mcp.Description("Results per page (1-100, default 20).")),
+			cursorParam,
+		},
+		Output:  mcp.WithOutputSchema[Page[Message]](),
+		Handler: handleSearch,
+	}
+}
+
+func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	query := strings.TrimSpace(params.String(args, "search_query"))
+	limit, err := countArg(args, "limit", searchDefaultLimit, searchMaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	page := 1
+	if c := params.String(args, "cursor"); c != "" {
+		payload, err := params.DecodeCursor(c, "search")
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		if page, err = strconv.Atoi(payload); err != nil || page < 1 {
+			return nil, Inputf("cursor is malformed or from another tool; omit it to start from the beginning")
+		}
+	}
+	if u, ok, err := params.ParseMessageURL(query); err != nil {
+		return nil, inputErr(err)
+	} else if ok {
+		return messageByURL(ctx, d, u)
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mods, err := searchModifiers(ctx, d, s, args)
+	if err != nil {
+		return nil, err
+	}
+	if query == "" && len(mods) == 0 {
+		return nil, Inputf("give search_query or at least one filter: %s", strings.Join(searchFilters, ", "))
+	}
+	if s.Client.Identity.Kind == slackapi.BotToken {
+		return nil, Inputf("Slack does not let bot tokens (xoxb) search messages; configure a user token (xoxp) to use conversations_search_messages")
+	}
+	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
+	res, err := s.Client.SearchMessagesContext(ctx, full, slack.SearchParameters{
+		Sort: "timestamp", SortDirection: "desc", Highlight: false, Count: limit, Page: page,
+	})
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]slack.Message, 0, len(res.Matches))
+	for _, m := range res.Matches {
+		msgs = append(msgs, slack.Message{Msg: slack.Msg{
+			Timestamp: m.Timestamp, User: m.User, Username: m.Username, Text: m.Text,
+			Channel: m.Channel.ID, Attachments: m.Attachments,
+		}})
+	}
+	rows := renderMessages(ctx, s, "", msgs, true)
+	for i, m := range res.Matches {
+		rows[i].Permalink = m.Permalink
+		if rows[i].ChannelName == "" && m.Channel.Name != "" && !strings.HasPrefix(m.Channel.ID, "D") {
+			rows[i].ChannelName = "#" + m.Channel.Name
+		}
+		if rows[i].UserName == "" {
+			rows[i].UserName = m.Username
+		}
+	}
+	next := ""
+	if res.Paging.Pages > page {
+		next = params.EncodeCursor("search", strconv.Itoa(page+1))
+	}
+	return pageResult(rows, next), nil
+}
+
+// searchModifiers turns the filter arguments into Slack search modifiers.
+func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]string, error) {
+	var mods []string
+	now := d.now()
+	if v := params.String(args, "filter_in_channel"); v != "" {
+		id, err := resolveChannel(ctx, s, v)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.Channels.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if c.IsIM || c.IsMPIM {
+			return nil, Inputf("filter_in_channel takes a channel; use filter_in_im_or_mpim for DMs")
+		}
+		mods = append(mods, "in:#"+c.Name)
+	}
+	if v := params.String(args, "filter_in_im_or_mpim"); v != "" {
+		if !strings.HasPrefix(v, "@") && !strings.HasPrefix(v, "D") && !strings.HasPrefix(v, "G") && !strings.HasPrefix(v, "C") {
+			v = "@" + v
+		}
+		id, err := resolveChannel(ctx, s, v)
+		if err != nil {
+			return nil, err
+		}
+		c, err := s.Channels.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case c.IsIM:
+			mods = append(mods, "in:<@"+c.PeerUserID+">")
+		case c.IsMPIM:
+			mods = append(mods, "in:"+c.Name)
+		default:
+			return nil, Inputf("filter_in_im_or_mpim takes a DM or group DM; use filter_in_channel for channels")
+		}
+	}
+	for _, f := range []struct{ key, mod string }{{"filter_users_with", "with:"}, {"filter_users_from", "from:"}} {
+		if v := params.String(args, f.key); v != "" {
+			id, err := resolveUser(ctx, s, v, f.key)
+			if err != nil {
+				return nil, err
+			}
+			mods = append(mods, f.mod+"<@"+id+">")
+		}
+	}
+	// Slack's before:/after: are exclusive, so every date filter becomes a
+	// precise after/before pair.
+	for _, f := range []struct{ key, mod string }{{"filter_date_before", "before:"}, {"filter_date_after", "after:"}} {
+		if v := params.String(args, f.key); v != "" {
+			t, err := params.ParseDate(v, now)
+			if err != nil {
+				return nil, inputErr(err)
+			}
+			mods = append(mods, f.mod+params.SlackDate(t))
+		}
+	}
+	if v := params.String(args, "filter_date_on"); v != "" {
+		t, err := params.ParseDate(v, now)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		mods = append(mods, "on:"+params.SlackDate(t))
+	}
+	if v := params.String(args, "filter_date_during"); v != "" {
+		start, end, err := params.ParseDuring(v, now)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		mods = append(mods, "after:"+params.SlackDate(start.Add(-24*time.Hour)), "before:"+params.SlackDate(end))
+	}
+	threads, err := params.Bool(args, "filter_threads_only", false)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	if threads {
+		mods = append(mods, "is:thread")
+	}
+	return mods, nil
+}
+
+// resolveUser accepts a user ID, @name or a bare name.
+func resolveUser(ctx context.Context, s *Session, v, key string) (string, error) {
+	name := strings.TrimPrefix(strings.TrimSpace(v), "@")
+	if name == "" {
+		return "", Inputf("%s needs a user name or ID after '@'", key)
+	}
+	if looksLikeUserID(name) {
+		return name, nil
+	}
+	u, err := s.Users.Find(ctx, name)
+	if errors.Is(err, workspace.ErrNotFound) {
+		return "", Inputf("%s: no user named @%s; call users_search to find the right name", key, name)
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.ID, nil
+}
+
+func looksLikeUserID(s string) bool {
+	if len(s) < 9 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// messageByURL fetches the one message a Slack link points at: one call.
+func messageByURL(ctx context.Context, d *Deps, u params.MessageURL) (*mcp.CallToolResult, error) {
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []slack.Message
+	if u.ThreadTS != "" && u.ThreadTS != u.TS {
+		replies, _, _, err := s.Client.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: u.ChannelID, Timestamp: u.ThreadTS, Latest: u.TS, Oldest: u.TS, Inclusive: true, Limit: 1,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range replies {
+			if m.Timestamp == u.TS {
+				msgs = append(msgs, m)
+			}
+		}
+	} else {
+		resp, err := s.Client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: u.ChannelID, Latest: u.TS, Oldest: u.TS, Inclusive: true, Limit: 1,
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range resp.Messages {
+			if m.Timestamp == u.TS {
+				msgs = append(msgs, m)
+			}
+		}
+	}
+	if len(msgs) == 0 {
+		return nil, Inputf("the message %s in %s was not found or is not visible to you", u.TS, u.ChannelID)
+	}
+	return pageResult(renderMessages(ctx, s, u.ChannelID, msgs, true), ""), nil
+}

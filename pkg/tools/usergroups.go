@@ -1,0 +1,549 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/slack-go/slack"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
+)
+
+// UserGroupRow is one user group (subteam, e.g. @oncall).
+type UserGroupRow struct {
+	ID          string   `json:"id" csv:"ID"`
+	Handle      string   `json:"handle" csv:"Handle" jsonschema:"the @mention handle, without @"`
+	Name        string   `json:"name" csv:"Name"`
+	Description string   `json:"description,omitempty" csv:"Description"`
+	UserCount   int      `json:"user_count" csv:"UserCount"`
+	Users       []string `json:"users,omitempty" csv:"Users" jsonschema:"member user IDs (only when asked for)"`
+	Disabled    bool     `json:"disabled,omitempty" csv:"Disabled"`
+}
+
+func userGroupRow(g slack.UserGroup, withUsers bool) UserGroupRow {
+	r := UserGroupRow{
+		ID: g.ID, Handle: g.Handle, Name: g.Name, Description: g.Description,
+		UserCount: g.UserCount, Disabled: g.DateDelete != 0,
+	}
+	if r.UserCount == 0 {
+		r.UserCount = len(g.Users)
+	}
+	if withUsers {
+		r.Users = g.Users
+	}
+	return r
+}
+
+var usergroupIDParam = mcp.WithString("usergroup_id", mcp.Required(),
+	mcp.Description("User group ID (S0123ABCD), from usergroups_list."))
+
+func usergroupsList() Tool {
+	return Tool{
+		Name:     "usergroups_list",
+		Title:    "List user groups",
+		Toolset:  "usergroups",
+		ReadOnly: true, Idempotent: true,
+		Scopes: []string{"usergroups:read"},
+		Description: "List the workspace's user groups (mention groups such as @oncall). Returns CSV with ID, Handle, Name, " +
+			"Description, UserCount, Users (member IDs, with include_users) and Disabled. Use the ID with usergroups_me " +
+			"to join or leave a group.",
+		Params: []mcp.ToolOption{
+			mcp.WithBoolean("include_users", mcp.DefaultBool(false), mcp.Description("Include member user IDs (default false).")),
+			mcp.WithBoolean("include_count", mcp.DefaultBool(true), mcp.Description("Include member counts (default true).")),
+			mcp.WithBoolean("include_disabled", mcp.DefaultBool(false), mcp.Description("Include disabled groups (default false).")),
+		},
+		Output:  mcp.WithOutputSchema[Page[UserGroupRow]](),
+		Handler: handleUsergroupsList,
+	}
+}
+
+func handleUsergroupsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	users, err := params.Bool(args, "include_users", false)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	count, err := params.Bool(args, "include_count", true)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	disabled, err := params.Bool(args, "include_disabled", false)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := listUserGroups(ctx, s, users, count, disabled)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]UserGroupRow, 0, len(groups))
+	for _, g := range groups {
+		rows = append(rows, userGroupRow(g, users))
+	}
+	return pageResult(rows, ""), nil
+}
+
+func listUserGroups(ctx context.Context, s *Session, users, count, disabled bool) ([]slack.UserGroup, error) {
+	opts := []slack.GetUserGroupsOption{
+		slack.GetUserGroupsOptionIncludeUsers(users),
+		slack.GetUserGroupsOptionIncludeCount(count),
+		slack.GetUserGroupsOptionIncludeDisabled(disabled),
+	}
+	if t := s.Client.TeamParam(); t != "" {
+		opts = append(opts, slack.GetUserGroupsOptionTeamID(t))
+	}
+	return s.Client.GetUserGroupsContext(ctx, opts...)
+}
+
+// MyUsergroups is the result of usergroups_me.
+type MyUsergroups struct {
+	Action  string         `json:"action" jsonschema:"list, join or leave"`
+	Changed bool           `json:"changed" jsonschema:"whether join/leave changed the membership"`
+	Items   []UserGroupRow `json:"items" jsonschema:"list: your groups; join/leave: the group after the change (empty when nothing changed)"`
+}
+
+func usergroupsMe() Tool {
+	return Tool{
+		Name:        "usergroups_me",
+		Title:       "My user groups",
+		Toolset:     "usergroups",
+		Destructive: true, Idempotent: true,
+		Scopes: []string{"usergroups:read", "usergroups:write"},
+		Gate:   GateUsergroupsWrite,
+		Description: "Your own user group membership. action=list shows the groups you belong to (CSV like usergroups_list); " +
+			"action=join adds you to usergroup_id, action=leave removes you, leaving the other members untouched. " +
+			"Off unless the operator enables user group changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
+		Params: []mcp.ToolOption{
+			mcp.WithString("action", mcp.Required(), mcp.Enum("list", "join", "leave"),
+				mcp.Description("list, join or leave.")),
+			mcp.WithString("usergroup_id", mcp.Description("User group ID (S0123ABCD) for join and leave; from usergroups_list.")),
+		},
+		Output:  mcp.WithOutputSchema[MyUsergroups](),
+		Handler: handleUsergroupsMe,
+	}
+}
+
+func handleUsergroupsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	action := strings.ToLower(strings.TrimSpace(params.String(args, "action")))
+	switch action {
+	case "list", "join", "leave":
+	case "":
+		return nil, Inputf("action is required: list, join or leave")
+	default:
+		return nil, Inputf("action must be list, join or leave, not %q", clip(action, 40))
+	}
+	groupID := ""
+	if action != "list" {
+		var err error
+		if groupID, err = parseUsergroupID(params.String(args, "usergroup_id"), action); err != nil {
+			return nil, err
+		}
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	me := s.Client.Identity.UserID
+	if me == "" {
+		return nil, errors.New("usergroups_me: the session has no user ID")
+	}
+	if action == "list" {
+		groups, err := listUserGroups(ctx, s, true, true, false)
+		if err != nil {
+			return nil, err
+		}
+		rows := []UserGroupRow{}
+		for _, g := range groups {
+			if contains(g.Users, me) {
+				rows = append(rows, userGroupRow(g, false))
+			}
+		}
+		return mcp.NewToolResultStructured(MyUsergroups{Action: action, Items: rows}, csvText(rows)), nil
+	}
+	return changeMyMembership(ctx, s, action, groupID, me)
+}
+
+// changeMyMembership adds or removes the caller. Slack only has "replace
+// the member list", so this reads the list and writes it back with the
+// caller added or removed; a concurrent change by someone else between the
+// two calls can be lost.
+func changeMyMembership(ctx context.Context, s *Session, action, groupID, me string) (*mcp.CallToolResult, error) {
+	var listOpts []slack.GetUserGroupMembersOption
+	var updOpts []slack.UpdateUserGroupMembersOption
+	if t := s.Client.TeamParam(); t != "" {
+		listOpts = append(listOpts, slack.GetUserGroupMembersOptionTeamID(t))
+		updOpts = append(updOpts, slack.UpdateUserGroupMembersOptionTeamID(t))
+	}
+	members, err := s.Client.GetUserGroupMembersContext(ctx, groupID, listOpts...)
+	if err != nil {
+		return nil, err
+	}
+	member := contains(members, me)
+	var next []string
+	switch {
+	case action == "join" && member:
+		return mcp.NewToolResultStructured(MyUsergroups{Action: action, Items: []UserGroupRow{}},
+			"you are already a member of "+groupID+"; nothing changed"), nil
+	case action == "leave" && !member:
+		return mcp.NewToolResultStructured(MyUsergroups{Action: action, Items: []UserGroupRow{}},
+			"you are not a member of "+groupID+"; nothing changed"), nil
+	case action == "join":
+		next = append(append(next, members...), me)
+	default:
+		for _, u := range members {
+			if u != me {
+				next = append(next, u)
+			}
+		}
+		if len(next) == 0 {
+			return nil, Inputf("you are the only member of %s and Slack cannot leave a user group empty; ask a workspace admin to disable the group instead", groupID)
+		}
+	}
+	updOpts = append(updOpts, slack.UpdateUserGroupMembersOptionIncludeCount(true))
+	g, err := s.Client.UpdateUserGroupMembersContext(ctx, groupID, strings.Join(next, ","), updOpts...)
+	if err != nil {
+		return nil, err
+	}
+	row := userGroupRow(g, false)
+	if row.ID == "" {
+		row.ID = groupID
+	}
+	verb := "joined"
+	if action == "leave" {
+		verb = "left"
+	}
+	text := fmt.Sprintf("%s %s (@%s); it now has %d members", verb, row.ID, row.Handle, row.UserCount)
+	return mcp.NewToolResultStructured(MyUsergroups{Action: action, Changed: true, Items: []UserGroupRow{row}}, text), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseUsergroupID validates a user group ID (S followed by capitals and
+// digits); what names the action or tool for the error message.
+func parseUsergroupID(raw, what string) (string, error) {
+	id := strings.TrimSpace(raw)
+	if id == "" {
+		return "", Inputf("usergroup_id is required for %s: a user group ID such as S0123ABCD; call usergroups_list to find it", what)
+	}
+	if !slackID(id, 'S') {
+		return "", Inputf("usergroup_id %q is not a user group ID; expected S followed by capital letters and digits, e.g. S0123ABCD (usergroups_list shows them)", clip(id, 40))
+	}
+	return id, nil
+}
+
+// parseHandle validates a mention handle, dropping a leading '@'.
+func parseHandle(raw string) (string, error) {
+	h := strings.TrimPrefix(strings.TrimSpace(raw), "@")
+	if h == "" {
+		return "", nil
+	}
+	if len(h) > 80 {
+		return "", Inputf("handle is too long (%d characters)", len(h))
+	}
+	for _, r := range h {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' ||
+			r >= 'A' && r <= 'Z' || r > 127
+		if !ok {
+			return "", Inputf("handle %q may contain only letters, digits, '-', '_' and '.', e.g. oncall-team", clip(h, 40))
+		}
+	}
+	return strings.ToLower(h), nil
+}
+
+// parseGroupChannels resolves a comma-separated list of channel IDs or
+// #names into IDs.
+func parseGroupChannels(ctx context.Context, s *Session, raw string) ([]string, error) {
+	ids := []string{}
+	seen := map[string]bool{}
+	for _, item := range strings.Split(raw, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		id, err := resolveChannel(ctx, s, item)
+		if err != nil {
+			var ie *InputError
+			if errors.As(err, &ie) {
+				return nil, Inputf("channels: %s", ie.Msg)
+			}
+			return nil, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// checkGroupChannels validates the channels argument before any Slack call:
+// IDs or #names, no @users.
+func checkGroupChannels(raw string) error {
+	for _, item := range strings.Split(raw, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		ref, err := params.ParseChannelRef(item)
+		if err != nil {
+			return Inputf("channels: %s", err.Error())
+		}
+		if ref.Kind == params.RefUser {
+			return Inputf("channels takes channel IDs or #names, not a DM (%q)", clip(item, 40))
+		}
+	}
+	return nil
+}
+
+func usergroupsCreate() Tool {
+	return Tool{
+		Name:    "usergroups_create",
+		Title:   "Create a user group",
+		Toolset: "usergroups",
+		Scopes:  []string{"usergroups:write"},
+		Gate:    GateUsergroupsWrite,
+		Description: "Create a user group (a mention group such as @oncall). It starts without members: add them with " +
+			"usergroups_users_update, or join yourself with usergroups_me. Off unless the operator enables user group " +
+			"changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
+		Params: []mcp.ToolOption{
+			mcp.WithString("name", mcp.Required(), mcp.Description("Display name, e.g. On-call engineers.")),
+			mcp.WithString("handle", mcp.Description("Mention handle without @, e.g. oncall; Slack derives one from the name when omitted.")),
+			mcp.WithString("description", mcp.Description("What the group is for.")),
+			mcp.WithString("channels", mcp.Description("Comma-separated default channels (IDs or #names) members are invited to join.")),
+		},
+		Output:  mcp.WithOutputSchema[UserGroupRow](),
+		Handler: handleUsergroupsCreate,
+	}
+}
+
+func handleUsergroupsCreate(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	name := strings.TrimSpace(params.String(args, "name"))
+	if name == "" {
+		return nil, Inputf("name is required: the display name of the new user group")
+	}
+	if len(name) > 255 {
+		return nil, Inputf("name is too long (%d characters)", len(name))
+	}
+	handle, err := parseHandle(params.String(args, "handle"))
+	if err != nil {
+		return nil, err
+	}
+	rawChannels := params.String(args, "channels")
+	if err := checkGroupChannels(rawChannels); err != nil {
+		return nil, err
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	channels, err := parseGroupChannels(ctx, s, rawChannels)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.Client.CreateUserGroupContext(ctx, slack.UserGroup{
+		Name: name, Handle: handle, Description: strings.TrimSpace(params.String(args, "description")),
+		TeamID: s.Client.TeamParam(), Prefs: slack.UserGroupPrefs{Channels: channels},
+	}, slack.CreateUserGroupOptionIncludeCount(true))
+	if err != nil {
+		return nil, err
+	}
+	row := userGroupRow(g, false)
+	return mcp.NewToolResultStructured(row, fmt.Sprintf("created user group %s (@%s) %q; it has no members yet", row.ID, row.Handle, row.Name)), nil
+}
+
+func usergroupsUpdate() Tool {
+	return Tool{
+		Name:        "usergroups_update",
+		Title:       "Update a user group",
+		Toolset:     "usergroups",
+		Destructive: true, Idempotent: true,
+		Scopes: []string{"usergroups:write"},
+		Gate:   GateUsergroupsWrite,
+		Description: "Change a user group's name, handle, description or default channels (members: usergroups_users_update). " +
+			"Give at least one field; an empty description or channels clears it. Off unless the operator enables user " +
+			"group changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
+		Params: []mcp.ToolOption{
+			usergroupIDParam,
+			mcp.WithString("name", mcp.Description("New display name.")),
+			mcp.WithString("handle", mcp.Description("New mention handle without @; changes how people mention the group.")),
+			mcp.WithString("description", mcp.Description("New description; an empty string clears it.")),
+			mcp.WithString("channels", mcp.Description("Comma-separated default channels (IDs or #names), replacing the current ones; empty clears them.")),
+		},
+		Output:  mcp.WithOutputSchema[UserGroupRow](),
+		Handler: handleUsergroupsUpdate,
+	}
+}
+
+func handleUsergroupsUpdate(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	groupID, err := parseUsergroupID(params.String(args, "usergroup_id"), "usergroups_update")
+	if err != nil {
+		return nil, err
+	}
+	var opts []slack.UpdateUserGroupsOption
+	if raw, ok := present(args, "name"); ok {
+		name := strings.TrimSpace(raw)
+		if name == "" {
+			return nil, Inputf("name cannot be empty; omit it to keep the current name")
+		}
+		opts = append(opts, slack.UpdateUserGroupsOptionName(name))
+	}
+	if raw, ok := present(args, "handle"); ok {
+		handle, err := parseHandle(raw)
+		if err != nil {
+			return nil, err
+		}
+		if handle == "" {
+			return nil, Inputf("handle cannot be empty; omit it to keep the current handle")
+		}
+		opts = append(opts, slack.UpdateUserGroupsOptionHandle(handle))
+	}
+	if raw, ok := present(args, "description"); ok {
+		desc := strings.TrimSpace(raw)
+		opts = append(opts, slack.UpdateUserGroupsOptionDescription(&desc))
+	}
+	rawChannels, setChannels := present(args, "channels")
+	if setChannels {
+		if err := checkGroupChannels(rawChannels); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts) == 0 && !setChannels {
+		return nil, Inputf("nothing to update: give at least one of name, handle, description, channels")
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if setChannels {
+		channels, err := parseGroupChannels(ctx, s, rawChannels)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, slack.UpdateUserGroupsOptionChannels(channels))
+	}
+	if t := s.Client.TeamParam(); t != "" {
+		opts = append(opts, slack.UpdateUserGroupsOptionTeamID(t))
+	}
+	opts = append(opts, slack.UpdateUserGroupsOptionIncludeCount(true))
+	g, err := s.Client.UpdateUserGroupContext(ctx, groupID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	row := userGroupRow(g, false)
+	return mcp.NewToolResultStructured(row, fmt.Sprintf("updated user group %s (@%s) %q", row.ID, row.Handle, row.Name)), nil
+}
+
+// present returns args[key] as a string and whether the key was given at
+// all (so "" can mean "clear").
+func present(args Args, key string) (string, bool) {
+	v, ok := args[key]
+	if !ok || v == nil {
+		return "", false
+	}
+	return params.String(args, key), true
+}
+
+func usergroupsUsersUpdate() Tool {
+	return Tool{
+		Name:        "usergroups_users_update",
+		Title:       "Replace user group members",
+		Toolset:     "usergroups",
+		Destructive: true, Idempotent: true,
+		Scopes: []string{"usergroups:write"},
+		Gate:   GateUsergroupsWrite,
+		Description: "Replace ALL members of a user group with the given users: anyone not listed is removed. To add or " +
+			"remove only yourself use usergroups_me; to add someone, first read the members with usergroups_list " +
+			"include_users=true. Off unless the operator enables user group changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
+		Params: []mcp.ToolOption{
+			usergroupIDParam,
+			mcp.WithString("users", mcp.Required(),
+				mcp.Description("Comma-separated complete member list: user IDs (U0123ABCD) or @names, e.g. U0123ABCD,@jane.")),
+		},
+		Output:  mcp.WithOutputSchema[UserGroupRow](),
+		Handler: handleUsergroupsUsersUpdate,
+	}
+}
+
+func handleUsergroupsUsersUpdate(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	groupID, err := parseUsergroupID(params.String(args, "usergroup_id"), "usergroups_users_update")
+	if err != nil {
+		return nil, err
+	}
+	var refs []string
+	for _, item := range strings.Split(params.String(args, "users"), ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			refs = append(refs, item)
+		}
+	}
+	if len(refs) == 0 {
+		return nil, Inputf("users is required: the complete member list as user IDs or @names; Slack cannot empty a user group (an admin can disable it instead)")
+	}
+	for _, r := range refs {
+		if strings.TrimPrefix(r, "@") == "" {
+			return nil, Inputf("users: %q needs a name or ID after '@'", r)
+		}
+		if strings.ContainsAny(r, "<>") {
+			return nil, Inputf("users: %q is not a user ID or @name", clip(r, 40))
+		}
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(refs))
+	seen := map[string]bool{}
+	for _, r := range refs {
+		id, err := resolveMember(ctx, s, r)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	opts := []slack.UpdateUserGroupMembersOption{slack.UpdateUserGroupMembersOptionIncludeCount(true)}
+	if t := s.Client.TeamParam(); t != "" {
+		opts = append(opts, slack.UpdateUserGroupMembersOptionTeamID(t))
+	}
+	g, err := s.Client.UpdateUserGroupMembersContext(ctx, groupID, strings.Join(ids, ","), opts...)
+	if err != nil {
+		return nil, err
+	}
+	row := userGroupRow(g, false)
+	if row.ID == "" {
+		row.ID = groupID
+	}
+	if row.UserCount == 0 {
+		row.UserCount = len(ids)
+	}
+	return mcp.NewToolResultStructured(row, fmt.Sprintf("user group %s (@%s) now has exactly %d members: %s",
+		row.ID, row.Handle, len(ids), strings.Join(ids, ", "))), nil
+}
+
+// resolveMember turns a user ID or @name into a user ID.
+func resolveMember(ctx context.Context, s *Session, ref string) (string, error) {
+	name := strings.TrimPrefix(ref, "@")
+	if params.IsUserID(name) {
+		return name, nil
+	}
+	u, err := s.Users.Find(ctx, name)
+	if errors.Is(err, workspace.ErrNotFound) {
+		return "", Inputf("users: no user named @%s; call users_search to find the right name", clip(name, 40))
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.ID, nil
+}

@@ -1,0 +1,89 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
+)
+
+// User is one row of users_search.
+type User struct {
+	UserID      string `json:"user_id" csv:"UserID"`
+	UserName    string `json:"user_name" csv:"UserName"`
+	RealName    string `json:"real_name,omitempty" csv:"RealName"`
+	DisplayName string `json:"display_name,omitempty" csv:"DisplayName"`
+	Email       string `json:"email,omitempty" csv:"Email"`
+	Title       string `json:"title,omitempty" csv:"Title"`
+	DMChannelID string `json:"dm_channel_id,omitempty" csv:"DMChannelID" jsonschema:"ID of your DM with this person, when one exists"`
+	IsBot       bool   `json:"is_bot,omitempty" csv:"IsBot"`
+	Deleted     bool   `json:"deleted,omitempty" csv:"Deleted"`
+}
+
+const (
+	usersDefaultLimit = 10
+	usersMaxLimit     = 100
+)
+
+func usersSearch() Tool {
+	return Tool{
+		Name:     "users_search",
+		Title:    "Find people",
+		Toolset:  "users",
+		ReadOnly: true, Idempotent: true,
+		Scopes: []string{"users:read", "users:read.email", "im:read"},
+		Description: "Find people by user name, display name, real name or email (case-insensitive, partial match). " +
+			"Returns CSV with UserID, UserName, RealName, DisplayName, Email, Title and DMChannelID. " +
+			"Use @UserName with conversations_history to read your DM with them.",
+		Params: []mcp.ToolOption{
+			mcp.WithString("query", mcp.Required(), mcp.Description("Name, handle or email (or part of it).")),
+			mcp.WithNumber("limit", mcp.DefaultNumber(usersDefaultLimit), mcp.Min(0), mcp.Max(usersMaxLimit), mcp.Description("Maximum rows (1-100, default 10).")),
+		},
+		Output:  mcp.WithOutputSchema[Page[User]](),
+		Handler: handleUsersSearch,
+	}
+}
+
+func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+	query := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(params.String(args, "query")), "@"))
+	if query == "" {
+		return nil, Inputf("query is required: a name, handle or email to look for")
+	}
+	limit, err := countArg(args, "limit", usersDefaultLimit, usersMaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found := s.Users.Search(query, limit)
+	if len(found) == 0 {
+		// A cold or partial directory must not mean "nobody": ask Slack.
+		u, err := s.Users.Find(ctx, query)
+		switch {
+		case err == nil:
+			found = []workspace.User{u}
+		case !errors.Is(err, workspace.ErrNotFound):
+			return nil, err
+		}
+	}
+	dms := map[string]string{}
+	for _, c := range s.Channels.All() {
+		if c.IsIM {
+			dms[c.PeerUserID] = c.ID
+		}
+	}
+	rows := make([]User, 0, len(found))
+	for _, u := range found {
+		rows = append(rows, User{
+			UserID: u.ID, UserName: u.Name, RealName: u.RealName, DisplayName: u.DisplayName,
+			Email: u.Email, Title: u.Title, DMChannelID: dms[u.ID], IsBot: u.IsBot, Deleted: u.Deleted,
+		})
+	}
+	return pageResult(rows, ""), nil
+}

@@ -1,0 +1,245 @@
+// Package transport serves the MCP server over stdio, SSE or Streamable
+// HTTP, with /health, the API-key check, request limits and graceful
+// shutdown. It owns no tool logic.
+package transport
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	mcpserver "github.com/mark3labs/mcp-go/server"
+	"github.com/rs/zerolog"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
+)
+
+// Kinds of transport.
+const (
+	Stdio = "stdio"
+	SSE   = "sse"
+	HTTP  = "http"
+)
+
+// Options configure serving.
+type Options struct {
+	Transport string
+	// Addr is host:port for SSE and HTTP.
+	Addr string
+	// Listener, when set, is used instead of listening on Addr (tests).
+	Listener net.Listener
+	// APIKey, when set, is required as "Authorization: Bearer <key>" on
+	// every SSE and HTTP request but /health.
+	APIKey string
+	// Health returns the body of GET /health.
+	Health func() any
+	// Stdin and Stdout for the stdio transport.
+	Stdin  io.Reader
+	Stdout io.Writer
+	// ShutdownTimeout bounds how long in-flight calls may finish; default 10s.
+	ShutdownTimeout time.Duration
+	// MaxBodyBytes caps request bodies; default 4 MiB.
+	MaxBodyBytes int64
+	Logger       zerolog.Logger
+	// OnListen is called with the bound address once serving (tests, logs).
+	OnListen func(addr string)
+}
+
+// Serve runs until ctx is done, then shuts down gracefully.
+func Serve(ctx context.Context, s *server.Server, o Options) error {
+	o = o.withDefaults()
+	switch o.Transport {
+	case Stdio, "":
+		return serveStdio(ctx, s, o)
+	case SSE, HTTP:
+		return serveHTTP(ctx, s, o)
+	default:
+		return fmt.Errorf("unknown transport %q: use stdio, sse or http", o.Transport)
+	}
+}
+
+func serveStdio(ctx context.Context, s *server.Server, o Options) error {
+	// The stdio server's own context must outlive ctx so that in-flight tool
+	// calls can finish after a signal; it ends once they drained.
+	listenCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
+	stdio := mcpserver.NewStdioServer(s.MCP)
+	errc := make(chan error, 1)
+	go func() { errc <- stdio.Listen(listenCtx, o.Stdin, o.Stdout) }()
+	select {
+	case err := <-errc:
+		// stdin closed: the client went away.
+		if err == nil || errors.Is(err, io.EOF) || errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	drainCtx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer cancel()
+	if err := s.Drain(drainCtx); err != nil {
+		o.Logger.Warn().Err(err).Msg("shutdown")
+	}
+	stop()
+	return nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 10 * time.Second
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 4 << 20
+	}
+	return o
+}
+
+// Handler returns the HTTP handler of the SSE or Streamable HTTP transport
+// plus a function that closes its long-lived sessions.
+func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) {
+	o = o.withDefaults()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+		var body any = map[string]string{"status": "ok"}
+		if o.Health != nil {
+			body = o.Health()
+		}
+		writeJSON(w, http.StatusOK, body)
+	})
+	var closeSessions func(context.Context)
+	switch o.Transport {
+	case SSE:
+		sse := mcpserver.NewSSEServer(s.MCP,
+			mcpserver.WithSSEEndpoint("/sse"),
+			mcpserver.WithMessageEndpoint("/message"),
+			mcpserver.WithKeepAlive(true))
+		mux.Handle("/sse", sse.SSEHandler())
+		mux.Handle("/message", sse.MessageHandler())
+		closeSessions = func(context.Context) { sse.CloseSessions() }
+	default:
+		streamable := mcpserver.NewStreamableHTTPServer(s.MCP, mcpserver.WithEndpointPath("/mcp"))
+		mux.Handle("/mcp", streamable)
+		closeSessions = streamable.CloseSessions
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the MCP endpoint is " + endpointOf(o.Transport), "code": "NOT_FOUND"})
+	})
+	var h http.Handler = mux
+	h = requireAPIKey(o.APIKey, h)
+	h = limitBody(o.MaxBodyBytes, h)
+	return h, closeSessions
+}
+
+func endpointOf(transport string) string {
+	if transport == SSE {
+		return "/sse"
+	}
+	return "/mcp"
+}
+
+func serveHTTP(ctx context.Context, s *server.Server, o Options) error {
+	h, closeSessions := Handler(s, o)
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	ln := o.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", o.Addr); err != nil {
+			return fmt.Errorf("listen on %s: %w", o.Addr, err)
+		}
+	}
+	if o.OnListen != nil {
+		o.OnListen(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)
+	defer cancel()
+	// Stop accepting first, let tool calls finish (their results may travel
+	// over open SSE streams), then close the long-lived streams.
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- srv.Shutdown(shutdownCtx) }()
+	if err := s.Drain(shutdownCtx); err != nil {
+		o.Logger.Warn().Err(err).Msg("shutdown")
+	}
+	closeSessions(shutdownCtx)
+	err := <-shutdown
+	if errors.Is(err, context.DeadlineExceeded) {
+		_ = srv.Close()
+		return nil
+	}
+	return err
+}
+
+// requireAPIKey enforces SLACK_MCP_API_KEY with a constant-time compare.
+func requireAPIKey(key string, next http.Handler) http.Handler {
+	if key == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(key))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/health" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := r.Header.Get("Authorization")
+		scheme, token, ok := strings.Cut(h, " ")
+		switch {
+		case h == "":
+			unauthorized(w, "missing Authorization header: send Authorization: Bearer <api key>")
+			return
+		case !ok || !strings.EqualFold(scheme, "Bearer"):
+			unauthorized(w, "Authorization header must use the Bearer scheme")
+			return
+		}
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			unauthorized(w, "invalid API key")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func unauthorized(w http.ResponseWriter, msg string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="slack-mcp-server"`)
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": msg, "code": "UNAUTHORIZED"})
+}
+
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body larger than %d bytes", max), "code": "BODY_TOO_LARGE"})
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

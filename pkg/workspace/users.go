@@ -1,0 +1,612 @@
+package workspace
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"golang.org/x/sync/singleflight"
+)
+
+// User is what tools need of a Slack user. It is deliberately small: a
+// directory of 50,000 users costs a few megabytes.
+type User struct {
+	ID           string `json:"id"`
+	Name         string `json:"name,omitempty"` // the handle
+	RealName     string `json:"real_name,omitempty"`
+	DisplayName  string `json:"display_name,omitempty"`
+	Email        string `json:"email,omitempty"`
+	Title        string `json:"title,omitempty"`
+	TZ           string `json:"tz,omitempty"`
+	IsBot        bool   `json:"is_bot,omitempty"`
+	Deleted      bool   `json:"deleted,omitempty"`
+	IsRestricted bool   `json:"is_restricted,omitempty"` // guest (single- or multi-channel)
+}
+
+// UsersAPI is the part of *slack.Client the users directory calls.
+// Sweeps page users.list with GetUsersPaginated so each page is converted
+// and dropped before the next is fetched, and ctx is checked between pages.
+type UsersAPI interface {
+	GetUsersPaginated(options ...slack.GetUsersOption) slack.UserPagination
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	GetUserByEmailContext(ctx context.Context, email string) (*slack.User, error)
+}
+
+var _ UsersAPI = (*slack.Client)(nil)
+
+const (
+	// pageLimit is the page size of users.list sweeps (Slack's maximum).
+	pageLimit = 1000
+	// targetedCallTimeout bounds one users.info-style call. The call runs
+	// detached from its first caller so that a caller giving up does not
+	// fail the others waiting on the same key.
+	targetedCallTimeout = 30 * time.Second
+	// maxRateLimitWait bounds how long one sweep waits out 429s in total
+	// before it gives up and keeps the previous data.
+	maxRateLimitWait = 2 * time.Minute
+	// getManyConcurrency bounds the users.info calls of one GetMany.
+	getManyConcurrency = 8
+)
+
+// Users is the users directory of one workspace, shared by all its users.
+// All methods are safe for concurrent use.
+type Users struct {
+	api   UsersAPI
+	o     Options
+	r     *refresher
+	calls singleflight.Group
+	start sync.Once
+
+	mu      sync.RWMutex
+	idx     *userIndex
+	learned map[string]struct{} // IDs installed by targeted calls; kept across sweeps
+}
+
+// NewUsers returns an empty directory; call Start to load and warm it.
+// Until then, Get and Find still answer through targeted calls.
+func NewUsers(api UsersAPI, o Options) *Users {
+	u := &Users{
+		api:     api,
+		o:       o.withDefaults(),
+		idx:     newUserIndex(nil),
+		learned: map[string]struct{}{},
+	}
+	u.r = newRefresher("users", u.o, u.sweep)
+	return u
+}
+
+// Start loads the cache file if there is one (a local read, no Slack
+// call), then returns at once. In the background it sweeps users.list
+// unless the file was fresh, and sweeps again every TTL until ctx is done.
+// Calls after the first do nothing.
+func (u *Users) Start(ctx context.Context) {
+	u.start.Do(func() {
+		u.loadFile()
+		u.r.start(ctx)
+	})
+}
+
+// Ready reports whether a complete sweep, or a cache file younger than
+// TTL, is installed.
+func (u *Users) Ready() bool { return u.r.ready.Load() }
+
+// Len is the number of users in the directory.
+func (u *Users) Len() int {
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	return len(u.idx.list)
+}
+
+// Cached returns the user with that ID if the directory has it. It never
+// calls Slack.
+func (u *Users) Cached(id string) (User, bool) {
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	i, ok := u.idx.byID[id]
+	if !ok {
+		return User{}, false
+	}
+	return u.idx.list[i], true
+}
+
+// Get returns the user with that ID from the directory, else from
+// users.info (and remembers it). Concurrent misses for one ID share one
+// call. An unknown ID yields an error wrapping ErrNotFound.
+func (u *Users) Get(ctx context.Context, id string) (User, error) {
+	if id == "" {
+		return User{}, fmt.Errorf("%w: empty user ID", ErrNotFound)
+	}
+	u.r.refreshIfStale()
+	if usr, ok := u.Cached(id); ok {
+		return usr, nil
+	}
+	return u.fetch(ctx, "users.info", id, func(ctx context.Context) (*slack.User, error) {
+		return u.api.GetUserInfoContext(ctx, id)
+	})
+}
+
+// GetMany returns the users with those IDs that exist: directory hits,
+// plus users.info calls for the misses (a few at a time). Users that
+// cannot be fetched are left out, so a message renders with the raw ID.
+func (u *Users) GetMany(ctx context.Context, ids []string) map[string]User {
+	u.r.refreshIfStale()
+	out := make(map[string]User, len(ids))
+	var misses []string
+	u.mu.RLock()
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if _, seen := out[id]; seen {
+			continue
+		}
+		if i, ok := u.idx.byID[id]; ok {
+			out[id] = u.idx.list[i]
+		} else if !slices.Contains(misses, id) {
+			misses = append(misses, id)
+		}
+	}
+	u.mu.RUnlock()
+	if len(misses) == 0 {
+		return out
+	}
+
+	var (
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, getManyConcurrency)
+	)
+	for _, id := range misses {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			usr, err := u.Get(ctx, id)
+			if err != nil {
+				u.o.Logger.Debug().Str("user", id).Err(err).Msg("user lookup failed")
+				return
+			}
+			mu.Lock()
+			out[id] = usr
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// Find returns the user whose handle, display name, real name or email
+// equals name, ignoring case and a leading '@' (a user ID matches too).
+// Several matches prefer a live user over a deleted one, then the handle
+// over email, display name and real name. On a miss it asks
+// users.lookupByEmail if name looks like an email; else, if the directory
+// is not Ready, it waits (bounded by ctx) for the warming sweep and looks
+// once more. Otherwise the error wraps ErrNotFound.
+func (u *Users) Find(ctx context.Context, name string) (User, error) {
+	raw := strings.TrimPrefix(strings.TrimSpace(name), "@")
+	key := strings.ToLower(raw)
+	if key == "" {
+		return User{}, fmt.Errorf("%w: empty user name", ErrNotFound)
+	}
+	u.r.refreshIfStale()
+	if usr, ok := u.lookup(raw, key); ok {
+		return usr, nil
+	}
+	if looksLikeEmail(raw) {
+		return u.fetch(ctx, "users.lookupByEmail", raw, func(ctx context.Context) (*slack.User, error) {
+			return u.api.GetUserByEmailContext(ctx, raw)
+		})
+	}
+	if !u.Ready() {
+		if err := wait(ctx, u.r.kick()); err != nil {
+			return User{}, err
+		}
+		if usr, ok := u.lookup(raw, key); ok {
+			return usr, nil
+		}
+	}
+	return User{}, fmt.Errorf("%w: no user named %q", ErrNotFound, raw)
+}
+
+// Search returns up to limit users (all if limit <= 0) whose handle,
+// display name, real name or email contains query, ignoring case and a
+// leading '@'. Exact matches rank before prefix matches (of the field or
+// of a word in it), which rank before other matches; the handle outranks
+// the other fields. Deleted users appear only if no live user matches.
+// It never calls Slack.
+func (u *Users) Search(query string, limit int) []User {
+	q := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(query), "@"))
+	if q == "" || strings.IndexByte(q, 0) >= 0 {
+		return nil
+	}
+	u.r.refreshIfStale()
+
+	type hit struct {
+		i     int32
+		score int
+	}
+	var live, dead []hit
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	x := u.idx
+	for i, f := range x.fold {
+		if !strings.Contains(f, q) {
+			continue
+		}
+		h := hit{int32(i), foldScore(f, q)}
+		if x.list[i].Deleted {
+			dead = append(dead, h)
+		} else {
+			live = append(live, h)
+		}
+	}
+	hits := live
+	if len(hits) == 0 {
+		hits = dead
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := cmp.Compare(a.score, b.score); c != 0 {
+			return c
+		}
+		ua, ub := &x.list[a.i], &x.list[b.i]
+		return cmp.Or(strings.Compare(ua.Name, ub.Name), strings.Compare(ua.ID, ub.ID))
+	})
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]User, len(hits))
+	for j, h := range hits {
+		out[j] = x.list[h.i]
+	}
+	return out
+}
+
+// All returns a copy of the directory sorted by ID.
+func (u *Users) All() []User {
+	u.r.refreshIfStale()
+	u.mu.RLock()
+	out := slices.Clone(u.idx.list)
+	sorted := u.idx.sorted
+	u.mu.RUnlock()
+	if !sorted {
+		slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return out
+}
+
+func (u *Users) lookup(raw, key string) (User, bool) {
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	if i, ok := u.idx.byID[raw]; ok {
+		return u.idx.list[i], true
+	}
+	if i, ok := u.idx.byKey[key]; ok {
+		return u.idx.list[i], true
+	}
+	return User{}, false
+}
+
+// fetch runs one targeted call, shared by concurrent callers of the same
+// method and key, and installs its result.
+func (u *Users) fetch(ctx context.Context, method, key string, call func(context.Context) (*slack.User, error)) (User, error) {
+	ch := u.calls.DoChan(method+"\x00"+key, func() (any, error) {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), targetedCallTimeout)
+		defer cancel()
+		su, err := call(cctx)
+		if err != nil {
+			if method == "users.lookupByEmail" {
+				key = "" // keep emails out of error text
+			}
+			return nil, apiError(method, key, err)
+		}
+		if su == nil || su.ID == "" {
+			return nil, fmt.Errorf("%w: %s returned no user", ErrNotFound, method)
+		}
+		usr := userFromSlack(su)
+		u.learn(usr)
+		return usr, nil
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return User{}, res.Err
+		}
+		return res.Val.(User), nil
+	case <-ctx.Done():
+		return User{}, ctx.Err()
+	}
+}
+
+// learn installs a user found by a targeted call, unless a sweep already
+// brought it in. Such users (for example Slack Connect users, whom
+// users.list omits) survive later sweeps.
+func (u *Users) learn(usr User) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if _, ok := u.idx.byID[usr.ID]; ok {
+		return
+	}
+	u.idx.add(usr)
+	u.learned[usr.ID] = struct{}{}
+}
+
+// sweep pages through users.list and installs the result in one swap.
+func (u *Users) sweep(ctx context.Context) (int, error) {
+	opts := []slack.GetUsersOption{
+		slack.GetUsersOptionLimit(pageLimit),
+		slack.GetUsersOptionIncludeLocale(false),
+	}
+	if u.o.TeamID != "" {
+		opts = append(opts, slack.GetUsersOptionTeamID(u.o.TeamID))
+	}
+	p := u.api.GetUsersPaginated(opts...)
+	list := make([]User, 0, max(u.Len(), pageLimit))
+	tz := interner{}
+	var waited time.Duration
+	for {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		next, err := p.Next(ctx)
+		if p.Done(err) {
+			break
+		}
+		if err != nil {
+			if d, ok := rateLimitWait(err, &waited); ok {
+				if err := sleep(ctx, d); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			return 0, fmt.Errorf("users.list: %w", err)
+		}
+		p = next
+		for i := range p.Users {
+			usr := userFromSlack(&p.Users[i])
+			usr.TZ = tz.intern(usr.TZ)
+			list = append(list, usr)
+		}
+	}
+	snapshot := u.install(list)
+	u.save(snapshot)
+	return len(snapshot), nil
+}
+
+// install replaces the directory with list (plus users learned by targeted
+// calls that list lacks) and returns the installed users. The returned
+// slice is never written again, so it can be saved without a lock.
+func (u *Users) install(list []User) []User {
+	list = sortDedupe(list, func(usr User) string { return usr.ID })
+	x := newUserIndex(list)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	learned := make(map[string]struct{})
+	for id := range u.learned {
+		if _, ok := x.byID[id]; ok {
+			continue
+		}
+		if i, ok := u.idx.byID[id]; ok {
+			x.add(u.idx.list[i])
+			learned[id] = struct{}{}
+		}
+	}
+	u.idx, u.learned = x, learned
+	return x.list[:len(x.list):len(x.list)]
+}
+
+func (u *Users) save(list []User) {
+	if u.o.CacheFile == "" {
+		return
+	}
+	f := &cacheFile{Version: cacheVersion, TeamID: u.o.CacheTeamID, SavedAt: u.o.Now().UTC(), Users: list}
+	if err := writeCacheFile(u.o.CacheFile, f); err != nil {
+		u.o.Logger.Warn().Err(err).Str("directory", "users").Msg("cannot write cache file")
+	}
+}
+
+func (u *Users) loadFile() {
+	if u.o.CacheFile == "" {
+		return
+	}
+	f, err := readCacheFile(u.o.CacheFile, u.o.CacheTeamID)
+	if err != nil {
+		lvl := u.o.Logger.Warn()
+		if errors.Is(err, errCacheMismatch) {
+			lvl = u.o.Logger.Info()
+		}
+		lvl.Err(err).Str("directory", "users").Msg("ignoring cache file")
+		return
+	}
+	if f == nil {
+		return
+	}
+	tz := interner{}
+	for i := range f.Users {
+		f.Users[i].TZ = tz.intern(f.Users[i].TZ)
+	}
+	n := len(u.install(slices.DeleteFunc(f.Users, func(usr User) bool { return usr.ID == "" })))
+	u.r.loaded(f.SavedAt)
+	u.o.Logger.Debug().Str("directory", "users").Int("count", n).Bool("fresh", u.Ready()).Msg("cache file loaded")
+}
+
+// userIndex is one generation of the directory. Sweeps build a new one
+// and swap it in; targeted calls only append to the current one, so
+// list[:n] is never rewritten once published.
+type userIndex struct {
+	list   []User
+	fold   []string         // per user: lower(name)\0lower(display)\0lower(real)\0lower(email)
+	byID   map[string]int32 // ID -> position in list
+	byKey  map[string]int32 // any lowercased field (substrings of fold) -> best user
+	sorted bool             // list is sorted by ID
+}
+
+func newUserIndex(list []User) *userIndex {
+	x := &userIndex{
+		list:   list,
+		fold:   make([]string, 0, len(list)),
+		byID:   make(map[string]int32, len(list)),
+		byKey:  make(map[string]int32, 3*len(list)),
+		sorted: true,
+	}
+	var buf []byte
+	for i := range list {
+		buf = x.index(int32(i), buf)
+	}
+	return x
+}
+
+// add appends a user whose ID is not in the index.
+func (x *userIndex) add(usr User) {
+	n := len(x.list)
+	if n > 0 && x.list[n-1].ID > usr.ID {
+		x.sorted = false
+	}
+	x.list = append(x.list, usr)
+	x.index(int32(n), nil)
+}
+
+// Field priorities for Find when one key matches several users.
+const (
+	prioName = iota
+	prioEmail
+	prioDisplay
+	prioReal
+	prioDeleted = 4
+)
+
+// foldPrio maps a field's position in a fold string to its priority.
+func foldPrio(pos int) int {
+	switch pos {
+	case 0:
+		return prioName
+	case 1:
+		return prioDisplay
+	case 2:
+		return prioReal
+	default:
+		return prioEmail
+	}
+}
+
+func (x *userIndex) index(i int32, buf []byte) []byte {
+	usr := &x.list[i]
+	buf = buf[:0]
+	for pos, s := range [4]string{usr.Name, usr.DisplayName, usr.RealName, usr.Email} {
+		if pos > 0 {
+			buf = append(buf, 0)
+		}
+		buf = appendLower(buf, s)
+	}
+	fold := string(buf)
+	x.fold = append(x.fold, fold)
+	x.byID[usr.ID] = i
+	for pos, key := range foldFields(fold) {
+		if key == "" {
+			continue
+		}
+		if j, ok := x.byKey[key]; ok && x.keyScore(j, key) <= keyScore(usr, pos) {
+			continue
+		}
+		x.byKey[key] = i
+	}
+	return buf
+}
+
+func keyScore(usr *User, pos int) int {
+	s := foldPrio(pos)
+	if usr.Deleted {
+		s += prioDeleted
+	}
+	return s
+}
+
+// keyScore is the best score with which user j owns key.
+func (x *userIndex) keyScore(j int32, key string) int {
+	best := 1 << 30
+	for pos, f := range foldFields(x.fold[j]) {
+		if f == key {
+			best = min(best, keyScore(&x.list[j], pos))
+		}
+	}
+	return best
+}
+
+// foldFields splits a fold string into its four fields without allocating.
+func foldFields(fold string) [4]string {
+	var out [4]string
+	for pos := range out {
+		out[pos], fold, _ = strings.Cut(fold, "\x00")
+	}
+	return out
+}
+
+// foldScore ranks how well q matches a fold string: exact < prefix (of a
+// field or of a word in it) < substring, then by field priority.
+func foldScore(fold, q string) int {
+	best := 1 << 30
+	for pos, f := range foldFields(fold) {
+		var rank int
+		switch {
+		case f == q:
+			rank = 0
+		case strings.HasPrefix(f, q) || wordPrefix(f, q):
+			rank = 1
+		case strings.Contains(f, q):
+			rank = 2
+		default:
+			continue
+		}
+		best = min(best, rank*4+foldPrio(pos))
+	}
+	return best
+}
+
+// wordPrefix reports whether q starts a word of f after the first.
+func wordPrefix(f, q string) bool {
+	for i := 0; ; {
+		j := strings.Index(f[i:], q)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at > 0 && strings.IndexByte(" .-_@", f[at-1]) >= 0 {
+			return true
+		}
+		i = at + 1
+	}
+}
+
+// appendLower appends s lowercased; ASCII without a copy of s, the rest
+// through strings.ToLower.
+func appendLower(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return append(buf, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
+}
+
+func looksLikeEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && strings.IndexByte(s[at+1:], '.') > 0 && !strings.ContainsAny(s, " \t<>")
+}
