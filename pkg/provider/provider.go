@@ -52,7 +52,7 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 			channelsFile = filepath.Join(o.CacheDir, "channels_"+id.TeamID+"_"+id.UserID+".json")
 		}
 	}
-	base := workspace.Options{TTL: o.TTL, TeamID: client.TeamParam(), Logger: o.Logger}
+	base := workspace.Options{TTL: o.TTL, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger}
 	uo, co := base, base
 	uo.CacheFile, co.CacheFile = usersFile, channelsFile
 	s := &tools.Session{

@@ -15,8 +15,15 @@
 //   - the single table that turns Slack error codes into actionable
 //     sentences for the model (Explain).
 //
-// Tokens never appear in errors or logs: logs carry Credentials.Fingerprint.
-// Message text is never logged.
+// Errors: slack-go returns Slack's error envelope as a slack.SlackErrorResponse
+// value (errors.As into a slack.SlackErrorResponse variable); Connect's errors
+// also match a *slack.SlackErrorResponse target. The envelope's Needed field
+// carries the scope a missing_scope error names. Rate limits that outlast
+// Options.MaxRetries or Options.RetryBudget surface as *RateLimitError.
+// Use SlackErrorCode, IsAuthFailure and Explain rather than matching strings.
+//
+// Tokens never appear in errors or logs: logs carry Credentials.Fingerprint,
+// transport errors lose their query strings. Message text is never logged.
 //
 // Import direction: pkg/workspace and pkg/tools import slackapi; slackapi
 // imports nothing of ours.

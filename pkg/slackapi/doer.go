@@ -3,6 +3,7 @@ package slackapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -105,8 +106,8 @@ type doer struct {
 	api    *url.URL // the client's validated API URL
 }
 
-func (f *Factory) newDoer(c Credentials, id Identity) *doer {
-	d := &doer{f: f, fp: c.Fingerprint(), api: f.apiURLFor(id.URL)}
+func (f *Factory) newDoer(c Credentials, id Identity, api *url.URL) *doer {
+	d := &doer{f: f, fp: c.Fingerprint(), api: api}
 	switch {
 	case id.TeamID != "":
 		d.scope = "team:" + id.TeamID
@@ -247,7 +248,22 @@ func (d *doer) send(r *http.Request) (*http.Response, error) {
 	if d.cookie != "" && d.f.mayReceiveToken(r.URL, d.api) {
 		addSessionCookie(r.Header, d.cookie)
 	}
-	return d.f.http.Do(r)
+	resp, err := d.f.http.Do(r)
+	return resp, scrubURLError(err)
+}
+
+// scrubURLError drops the query string from the URL a transport error
+// quotes, so no argument (a token, a search query) reaches error messages
+// or logs.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && (u.RawQuery != "" || u.User != nil) {
+			u.RawQuery, u.User = "", nil
+			ue.URL = u.String()
+		}
+	}
+	return err
 }
 
 func addSessionCookie(h http.Header, value string) {

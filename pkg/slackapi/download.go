@@ -56,7 +56,7 @@ func (c *Client) Download(ctx context.Context, fileURL string, maxBytes int64) (
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, "", fmt.Errorf("slackapi: download: %w", err)
+		return nil, "", fmt.Errorf("slackapi: download: %w", scrubURLError(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 

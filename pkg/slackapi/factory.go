@@ -336,7 +336,7 @@ func (f *Factory) authTest(ctx context.Context, c Credentials) (Identity, error)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 
-	d := f.newDoer(c, Identity{})
+	d := f.newDoer(c, Identity{}, f.apiURLFor(""))
 	resp, err := d.Do(req)
 	if err != nil {
 		return Identity{}, fmt.Errorf("slackapi: auth.test for token %s: %w", fp, err)
@@ -394,7 +394,7 @@ func (f *Factory) NewClient(c Credentials, id Identity) *Client {
 	api := f.apiURLFor(id.URL)
 	cl := &Client{Identity: id, f: f, creds: c, apiURL: api}
 	cl.Client = slack.New(c.Token,
-		slack.OptionHTTPClient(f.newDoer(c, id)),
+		slack.OptionHTTPClient(f.newDoer(c, id, api)),
 		slack.OptionAPIURL(api.String()),
 	)
 	return cl

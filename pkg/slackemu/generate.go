@@ -25,18 +25,20 @@ const (
 // UTC), so the same options always give the same workspace.
 const genEpoch = 1_700_000_000
 
-var (
-	genFirst = []string{"Ada", "Ben", "Chloe", "Dmitri", "Elena", "Farah", "Gus", "Hana", "Ivan", "Jade",
+// genTables returns the name and word lists generated data draws from.
+func genTables() (first, last, words, topics []string) {
+	first = []string{"Ada", "Ben", "Chloe", "Dmitri", "Elena", "Farah", "Gus", "Hana", "Ivan", "Jade",
 		"Kofi", "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tara",
 		"Uma", "Victor", "Wen", "Xavier", "Yara", "Zane", "Aiko", "Bruno", "Carmen", "Diego"}
-	genLast = []string{"Smith", "Chen", "Okafor", "Garcia", "Novak", "Haddad", "Suzuki", "Müller", "Rossi", "Silva",
+	last = []string{"Smith", "Chen", "Okafor", "Garcia", "Novak", "Haddad", "Suzuki", "Müller", "Rossi", "Silva",
 		"Kowalski", "Nguyen", "Patel", "Andersen", "Dubois", "Kim", "Ivanova", "Mensah", "Costa", "Larsen"}
-	genWords = []string{"deploy", "review", "release", "customer", "roadmap", "bug", "incident", "metrics",
+	words = []string{"deploy", "review", "release", "customer", "roadmap", "bug", "incident", "metrics",
 		"design", "meeting", "budget", "launch", "feedback", "migration", "latency", "dashboard",
 		"onboarding", "pipeline", "invoice", "retro", "hiring", "sprint", "demo", "api", "database",
 		"cache", "alert", "docs", "test", "staging", "contract", "pricing", "support", "ticket"}
-	genTopics = []string{"eng", "ops", "sales", "design", "data", "support", "product", "infra", "mobile", "web"}
-)
+	topics = []string{"eng", "ops", "sales", "design", "data", "support", "product", "infra", "mobile", "web"}
+	return first, last, words, topics
+}
 
 // genID returns prefix + a fixed-width base-36 number, so IDs sort in
 // creation order.
@@ -56,6 +58,7 @@ func Generate(o GenerateOptions) *Workspace {
 	}
 	w := NewWorkspace(o.Team)
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed))
+	genFirst, genLast, genWords, genTopics := genTables()
 	domain := o.Team.Domain
 	if domain == "" {
 		domain = "example"
@@ -113,12 +116,12 @@ func Generate(o GenerateOptions) *Workspace {
 		ch := &channel{Channel: c}
 		w.chanIdx[c.ID] = len(w.channels)
 		w.channels = append(w.channels, ch)
-		genMessages(w, ch, rng, o.MessagesPerChannel)
+		genMessages(w, ch, rng, genWords, o.MessagesPerChannel)
 	}
 	return w
 }
 
-func genMessages(w *Workspace, ch *channel, rng *rand.Rand, n int) {
+func genMessages(w *Workspace, ch *channel, rng *rand.Rand, words []string, n int) {
 	if n <= 0 || len(ch.Members) == 0 {
 		return
 	}
@@ -127,7 +130,7 @@ func genMessages(w *Workspace, ch *channel, rng *rand.Rand, n int) {
 	ts := int64(genEpoch) * 1_000_000
 	for j := range n {
 		ts += int64(60+rng.IntN(7200)) * 1_000_000
-		m := &message{Message: Message{User: ch.Members[rng.IntN(len(ch.Members))], Text: genText(rng)}, ts: ts}
+		m := &message{Message: Message{User: ch.Members[rng.IntN(len(ch.Members))], Text: genText(rng, words)}, ts: ts}
 		m.TS = formatTS(ts)
 		if j%9 == 4 {
 			m.Reactions = []Reaction{{Name: "thumbsup", Users: []string{ch.Members[rng.IntN(len(ch.Members))]}}}
@@ -136,7 +139,7 @@ func genMessages(w *Workspace, ch *channel, rng *rand.Rand, n int) {
 		ch.byTS[ts] = m
 		if j%7 == 3 {
 			for k := range 1 + rng.IntN(3) {
-				r := &message{Message: Message{User: ch.Members[rng.IntN(len(ch.Members))], Text: genText(rng)},
+				r := &message{Message: Message{User: ch.Members[rng.IntN(len(ch.Members))], Text: genText(rng, words)},
 					ts: ts + int64(k+1)*1000, parent: ts}
 				r.TS, r.ThreadTS = formatTS(r.ts), m.TS
 				m.ThreadTS = m.TS
@@ -152,14 +155,14 @@ func genMessages(w *Workspace, ch *channel, rng *rand.Rand, n int) {
 	w.lastTS = max(w.lastTS, ts)
 }
 
-func genText(rng *rand.Rand) string {
+func genText(rng *rand.Rand, words []string) string {
 	n := 4 + rng.IntN(10)
 	var b strings.Builder
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(genWords[rng.IntN(len(genWords))])
+		b.WriteString(words[rng.IntN(len(words))])
 	}
 	return b.String()
 }

@@ -209,9 +209,17 @@ func Sandbox() *Workspace {
 		{SandboxPriya, "I'll bring snacks :cookie:"}, {SandboxLuis, "Photos from the offsite are in the shared drive"},
 		{SandboxMaya, "Reminder to log your vacation days"}, {SandboxIris, "Just learned the office plant is plastic. Trust nothing."},
 		{SandboxYou, "Coffee machine is fixed :coffee: :tada:"}, {SandboxDevon, "Who took my stapler"},
+		{SandboxHana, "Thanks everyone for a great quarter :heart:"}, {SandboxOmar, "New keyboard day :keyboard:"},
+		{SandboxZoe, "Podcast recommendations? Need something for the commute"}, {SandboxBen, "The dog in the lobby is called Biscuit, for the record"},
+		{SandboxPriya, "Sketchnotes from the design meetup: <https://example.com/sketchnotes|sketchnotes>"}, {SandboxLuis, "Friday playlist is up :notes:"},
 	}
 	for i, c := range chatter {
-		post(SandboxRandom, at(float64(26-i*3), 3), c.user, c.text)
+		post(SandboxRandom, at(27-float64(i)*1.8, 3), c.user, c.text)
+	}
+	// Weekly design crit notes and support digests.
+	for wk := 4; wk >= 1; wk-- {
+		post(SandboxDesign, at(float64(wk*7-1), 5), SandboxLuis, fmt.Sprintf("Design crit week %d: reviewed %d flows, action items in the notes doc.", 5-wk, 2+wk))
+		post(SandboxEngineering, at(float64(wk*7-2), 6), SandboxBen, fmt.Sprintf("Support digest: %d tickets this week, top issue: *password reset emails*.", 20+wk*3))
 	}
 
 	w.AddFile(File{ID: SandboxNotesFile, Name: "release-notes-2.14.md", Title: "Release notes 2.14", Mimetype: "text/markdown", Filetype: "markdown",

@@ -199,11 +199,15 @@ func (c *call) resolveIn(v string) []string {
 	return ids
 }
 
-var months = map[string]time.Month{
-	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-	"august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-	"oct": 10, "nov": 11, "dec": 12,
+// monthByName parses an English month name or its abbreviation.
+func monthByName(s string) (time.Month, bool) {
+	for m := time.January; m <= time.December; m++ {
+		name := strings.ToLower(m.String())
+		if s == name || s == name[:3] || (m == time.September && s == "sept") {
+			return m, true
+		}
+	}
+	return 0, false
 }
 
 // parseSearchDate parses a search date into [start, end) in UTC: a day
@@ -234,7 +238,7 @@ func parseSearchDate(v string, during bool, now time.Time) (time.Time, time.Time
 			return d, d.AddDate(1, 0, 0), true
 		}
 	}
-	if m, ok := months[v]; ok {
+	if m, ok := monthByName(v); ok {
 		y := now.Year()
 		if m > now.Month() {
 			y--
@@ -290,7 +294,7 @@ func (c *call) score(sq *searchQuery, ch *channel, m *message) int {
 	if sq.isThread && !inThread {
 		return -1
 	}
-	if sq.hasReact && len(m.Reactions) == 0 || sq.hasFile && len(m.Files) == 0 {
+	if (sq.hasReact && len(m.Reactions) == 0) || (sq.hasFile && len(m.Files) == 0) {
 		return -1
 	}
 	if sq.hasLink && !strings.Contains(m.Text, "<http") && !strings.Contains(m.Text, "http://") && !strings.Contains(m.Text, "https://") {

@@ -389,15 +389,12 @@ func cookieMatches(r *http.Request, want string) bool {
 	if err != nil {
 		return false
 	}
-	if ck.Value == want {
-		return true
-	}
-	un, err := url.QueryUnescape(ck.Value)
-	return err == nil && (un == want || un == mustUnescape(want))
+	return unescapeCookie(ck.Value) == unescapeCookie(want)
 }
 
-func mustUnescape(s string) string {
-	if u, err := url.QueryUnescape(s); err == nil {
+// unescapeCookie decodes the percent-encoding xoxd cookies usually carry.
+func unescapeCookie(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
 		return u
 	}
 	return s

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -64,14 +65,13 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		return nil, inputErr(err)
 	}
 	p := &slack.GetConversationHistoryParameters{Cursor: cursor, Limit: lim.Count}
-	if !lim.Since.IsZero() {
-		p.Oldest = strconv.FormatInt(lim.Since.Unix(), 10) + ".000000"
-	}
-	if p.Limit == 0 {
+	if lim.Count == 0 {
 		// An empty limit is a one-day window, as the incumbent does.
-		if lim.Since.IsZero() {
-			p.Oldest = strconv.FormatInt(d.now().Add(-24*60*60e9).Unix(), 10) + ".000000"
-		}
+		lim.Since = d.now().Add(-24 * time.Hour)
+	}
+	if !lim.Since.IsZero() {
+		// A window pages by the default size; next_cursor continues it.
+		p.Oldest = slackTS(lim.Since)
 		p.Limit = historyDefaultLimit
 	}
 	s, err := d.Slack(ctx)
@@ -139,11 +139,9 @@ func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		return nil, err
 	}
 	p := &slack.GetConversationRepliesParameters{ChannelID: channelID, Timestamp: ts, Cursor: cursor, Limit: lim.Count}
-	if p.Limit == 0 {
-		p.Limit = historyDefaultLimit
-	}
 	if !lim.Since.IsZero() {
-		p.Oldest = strconv.FormatInt(lim.Since.Unix(), 10) + ".000000"
+		p.Oldest = slackTS(lim.Since)
+		p.Limit = historyDefaultLimit
 	}
 	msgs, hasMore, next, err := s.Client.GetConversationRepliesContext(ctx, p)
 	if err != nil {
@@ -153,6 +151,11 @@ func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		next = ""
 	}
 	return pageResult(renderMessages(ctx, s, channelID, msgs, activity), next), nil
+}
+
+// slackTS formats a time as a Slack ts.
+func slackTS(t time.Time) string {
+	return strconv.FormatInt(t.Unix(), 10) + ".000000"
 }
 
 // PostedMessage is the result of conversations_add_message.

@@ -35,9 +35,11 @@ func reactionsAdd() Tool {
 		Idempotent: true,
 		Description: "Add an emoji reaction to a message as you. Off unless the operator enables it " +
 			"(SLACK_MCP_REACTION_TOOL, or SLACK_MCP_ADD_MESSAGE_TOOL), possibly only for some channels.",
-		Params:  reactionParams(),
-		Output:  mcp.WithOutputSchema[ReactionResult](),
-		Handler: func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) { return react(ctx, d, args, true) },
+		Params: reactionParams(),
+		Output: mcp.WithOutputSchema[ReactionResult](),
+		Handler: func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+			return react(ctx, d, args, true)
+		},
 	}
 }
 
@@ -52,7 +54,9 @@ func reactionsRemove() Tool {
 		Description: "Remove your emoji reaction from a message. Same enablement as reactions_add.",
 		Params:      reactionParams(),
 		Output:      mcp.WithOutputSchema[ReactionResult](),
-		Handler:     func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) { return react(ctx, d, args, false) },
+		Handler: func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
+			return react(ctx, d, args, false)
+		},
 	}
 }
 

@@ -183,6 +183,14 @@ func handleUnreads(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	} else if scanned < len(candidates) && len(found) < a.maxChannels {
 		note = joinNote(note, fmt.Sprintf("checked the %d highest-priority of %d conversations; narrow channel_types to see others.", scanned, len(candidates)))
 	}
+	if a.includeMessages {
+		if err := sc.fetchMessages(ctx, found); err != nil {
+			if !isRateLimit(err) {
+				return nil, err
+			}
+			note = joinNote(note, "Slack rate limited reading messages; some conversations are listed without them. "+rateLimitAdvice(err))
+		}
+	}
 	return sc.result(ctx, found, scanned, len(candidates), note), nil
 }
 
@@ -238,6 +246,7 @@ type unreadHit struct {
 	count    int
 	lastRead string
 	messages []slack.Message
+	fetched  bool // messages were read
 }
 
 // run checks candidates in priority order, a few at a time, until
@@ -292,8 +301,11 @@ func (sc *unreadScan) run(ctx context.Context, candidates []slack.Channel) ([]un
 	return hits, next, stopErr
 }
 
-// check reads one conversation's read state and, when needed, its unread
-// messages. Conversations that vanished or cannot be read are skipped.
+// check reads one conversation's read state. With mentions_only it also
+// reads a channel's unread messages, to keep only those mentioning the
+// caller; otherwise messages are read after the scan, for the chosen
+// conversations only (conversations.history may be a Tier 1 method).
+// Conversations that vanished or cannot be read are skipped.
 func (sc *unreadScan) check(ctx context.Context, index int, c slack.Channel) (unreadHit, bool, error) {
 	info, err := sc.s.Client.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: c.ID})
 	if err != nil {
@@ -307,44 +319,81 @@ func (sc *unreadScan) check(ctx context.Context, index int, c slack.Channel) (un
 		return unreadHit{}, false, nil
 	}
 	hit := unreadHit{index: index, channel: c, kind: unreadKind(c), count: count, lastRead: info.LastRead}
-	direct := hit.kind == unreadDM || hit.kind == unreadGroupDM
-	filter := sc.a.mentionsOnly && !direct
-	if !sc.a.includeMessages && !filter {
+	if !sc.a.mentionsOnly || hit.kind == unreadDM || hit.kind == unreadGroupDM {
 		return hit, true, nil
 	}
-	limit := sc.a.maxMessages
-	if filter {
-		limit = max(limit, min(count, unreadsMentionScan))
-	}
-	resp, err := sc.s.Client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: c.ID, Oldest: lastReadOrZero(info.LastRead), Limit: limit,
-	})
+	msgs, err := sc.unreadMessages(ctx, hit, max(sc.a.maxMessages, min(count, unreadsMentionScan)))
 	if err != nil {
 		if skippable(err) {
 			return unreadHit{}, false, nil
 		}
 		return unreadHit{}, false, err
 	}
-	var msgs []slack.Message
-	for _, m := range resp.Messages {
-		if m.User == sc.me && sc.me != "" {
-			continue // your own messages are never unread
+	var mentions []slack.Message
+	for _, m := range msgs {
+		if sc.mentionsMe(ctx, m.Text) {
+			mentions = append(mentions, m)
 		}
-		if filter && !sc.mentionsMe(ctx, m.Text) {
-			continue
+	}
+	if len(mentions) == 0 {
+		return unreadHit{}, false, nil
+	}
+	hit.messages, hit.fetched = mentions[:min(len(mentions), sc.a.maxMessages)], true
+	return hit, true, nil
+}
+
+// unreadMessages reads up to limit messages after the hit's last_read,
+// newest first, without the caller's own.
+func (sc *unreadScan) unreadMessages(ctx context.Context, hit unreadHit, limit int) ([]slack.Message, error) {
+	resp, err := sc.s.Client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: hit.channel.ID, Oldest: lastReadOrZero(hit.lastRead), Limit: limit,
+	})
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]slack.Message, 0, len(resp.Messages))
+	for _, m := range resp.Messages {
+		if sc.me != "" && m.User == sc.me {
+			continue // your own messages are never unread
 		}
 		msgs = append(msgs, m)
 	}
-	if filter && len(msgs) == 0 {
-		return unreadHit{}, false, nil
+	return msgs, nil
+}
+
+// fetchMessages reads the unread messages of the chosen conversations that
+// the scan did not read, a few at a time. A rate limit stops it: the hits
+// read so far keep their messages and the error is returned for a note.
+func (sc *unreadScan) fetchMessages(ctx context.Context, hits []unreadHit) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu      sync.Mutex
+		stopErr error
+	)
+	var g errgroup.Group
+	g.SetLimit(unreadsConcurrency)
+	for i := range hits {
+		if hits[i].fetched {
+			continue
+		}
+		g.Go(func() error {
+			msgs, err := sc.unreadMessages(ctx, hits[i], sc.a.maxMessages)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				hits[i].messages, hits[i].fetched = msgs[:min(len(msgs), sc.a.maxMessages)], true
+			case skippable(err):
+			case stopErr == nil:
+				stopErr = err
+				cancel()
+			}
+			return nil
+		})
 	}
-	if len(msgs) > sc.a.maxMessages {
-		msgs = msgs[:sc.a.maxMessages]
-	}
-	if sc.a.includeMessages {
-		hit.messages = msgs
-	}
-	return hit, true, nil
+	_ = g.Wait()
+	return stopErr
 }
 
 func lastReadOrZero(ts string) string {

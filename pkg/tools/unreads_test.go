@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
@@ -19,8 +20,9 @@ import (
 
 // testEnv drives tool handlers end to end: a Slack emulator serving WS, and
 // Deps whose Session is a real slackapi client (real slack-go encoding and
-// decoding) connected to it, with fresh, unstarted users and channels
-// directories (so lookups go through their targeted-call fallbacks).
+// decoding) connected to it, with users and channels directories started
+// for the test's lifetime (their background sweeps call users.list and
+// conversations.list; count other methods in assertions).
 type testEnv struct {
 	WS      *slackemu.Workspace
 	Srv     *slackemu.Server
@@ -65,6 +67,8 @@ func newTestEnvToken(t *testing.T, ws *slackemu.Workspace, token string, tok sla
 		Channels: workspace.NewChannels(client, workspace.Options{}),
 	}
 	srv.ResetCalls() // auth.test of Connect is not the tool's
+	s.Users.Start(t.Context())
+	s.Channels.Start(t.Context())
 	return &testEnv{WS: ws, Srv: srv, Session: s, Deps: &Deps{Provider: testSession{s}}}
 }
 
@@ -100,7 +104,8 @@ var testTeam = slackemu.Team{ID: "T1", Name: "Acme", Domain: "acme"}
 
 // ---- conversations_unreads ----
 
-const me = "U0ME1"
+// testMeID is the caller (user token owner) of the shared fixtures.
+const testMeID = "U0ME1"
 
 // unreadsWorkspace builds a workspace where the caller (U0ME1) has:
 // a DM with bob (unread), a group DM (unread), a Slack Connect channel
@@ -110,13 +115,13 @@ const me = "U0ME1"
 func unreadsWorkspace() *slackemu.Workspace {
 	ws := slackemu.NewWorkspace(testTeam)
 	for _, u := range []slackemu.User{
-		{ID: me, Name: "alice", RealName: "Alice"},
+		{ID: testMeID, Name: "alice", RealName: "Alice"},
 		{ID: "U0BOB1", Name: "bob", RealName: "Bob"},
 		{ID: "U0CAROL1", Name: "carol", RealName: "Carol"},
 	} {
 		ws.AddUser(u)
 	}
-	all := []string{me, "U0BOB1", "U0CAROL1"}
+	all := []string{testMeID, "U0BOB1", "U0CAROL1"}
 	// Internal channels first in workspace order, so priority ordering
 	// (not insertion order) is what the test sees.
 	ws.AddChannel(slackemu.Channel{ID: "C0GENERAL1", Name: "general", Members: all})
@@ -126,25 +131,25 @@ func unreadsWorkspace() *slackemu.Workspace {
 	ws.AddChannel(slackemu.Channel{ID: "C0OTHER1", Name: "other", Members: []string{"U0BOB1"}})
 	ws.AddChannel(slackemu.Channel{ID: "C0PARTNER1", Name: "ext-partner", IsExtShared: true, Members: all})
 	ws.AddChannel(slackemu.Channel{ID: "G0MPIM1", IsMPIM: true, Members: all})
-	ws.AddChannel(slackemu.Channel{ID: "D0BOB1", IsIM: true, User: "U0BOB1", Members: []string{me, "U0BOB1"}})
-	ws.AddUserGroup(slackemu.UserGroup{ID: "S0TEAM1", Handle: "team", Name: "Team", Users: []string{me, "U0BOB1"}})
+	ws.AddChannel(slackemu.Channel{ID: "D0BOB1", IsIM: true, User: "U0BOB1", Members: []string{testMeID, "U0BOB1"}})
+	ws.AddUserGroup(slackemu.UserGroup{ID: "S0TEAM1", Handle: "team", Name: "Team", Users: []string{testMeID, "U0BOB1"}})
 
 	read := ws.AddMessage("D0BOB1", slackemu.Message{User: "U0BOB1", Text: "old news"})
-	ws.SetLastRead("D0BOB1", me, read)
+	ws.SetLastRead("D0BOB1", testMeID, read)
 	ws.AddMessage("D0BOB1", slackemu.Message{User: "U0BOB1", Text: "are you there?"})
-	ws.AddMessage("D0BOB1", slackemu.Message{User: me, Text: "my own reply"})
+	ws.AddMessage("D0BOB1", slackemu.Message{User: testMeID, Text: "my own reply"})
 
 	ws.AddMessage("G0MPIM1", slackemu.Message{User: "U0CAROL1", Text: "lunch?"})
 
 	ws.AddMessage("C0PARTNER1", slackemu.Message{User: "U0BOB1", Text: "partner update"})
 
 	read = ws.AddMessage("C0GENERAL1", slackemu.Message{User: "U0BOB1", Text: "already read"})
-	ws.SetLastRead("C0GENERAL1", me, read)
+	ws.SetLastRead("C0GENERAL1", testMeID, read)
 	ws.AddMessage("C0GENERAL1", slackemu.Message{User: "U0BOB1", Text: "hey <@U0ME1> please review"})
 	ws.AddMessage("C0GENERAL1", slackemu.Message{User: "U0CAROL1", Text: "unrelated chatter"})
 
 	read = ws.AddMessage("C0RANDOM1", slackemu.Message{User: "U0BOB1", Text: "all read"})
-	ws.SetLastRead("C0RANDOM1", me, read)
+	ws.SetLastRead("C0RANDOM1", testMeID, read)
 
 	ws.AddMessage("C0ALERTS1", slackemu.Message{User: "U0BOB1", Text: "<!here|here> deploy in 5"})
 
@@ -162,7 +167,7 @@ func unreadsOf(t *testing.T, res *mcp.CallToolResult) Unreads {
 	return u
 }
 
-func channelIDs(u Unreads) []string {
+func unreadChannelIDs(u Unreads) []string {
 	ids := make([]string, 0, len(u.Channels))
 	for _, c := range u.Channels {
 		ids = append(ids, c.ChannelID)
@@ -170,7 +175,7 @@ func channelIDs(u Unreads) []string {
 	return ids
 }
 
-func messageTexts(u Unreads, channel string) []string {
+func unreadTexts(u Unreads, channel string) []string {
 	var out []string
 	for _, m := range u.Messages {
 		if m.Channel == channel {
@@ -182,13 +187,13 @@ func messageTexts(u Unreads, channel string) []string {
 
 func TestUnreadsOrderingAndContent(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, unreadsWorkspace(), me)
+	env := newTestEnv(t, unreadsWorkspace(), testMeID)
 	res, err := env.call(t, conversationsUnreads(), Args{})
 	require.NoError(t, err)
 	u := unreadsOf(t, res)
 
 	// DMs > group DMs > partner > internal; read and foreign channels absent.
-	require.Equal(t, []string{"D0BOB1", "G0MPIM1", "C0PARTNER1", "C0GENERAL1", "C0ALERTS1", "C0TEAM1"}, channelIDs(u))
+	require.Equal(t, []string{"D0BOB1", "G0MPIM1", "C0PARTNER1", "C0GENERAL1", "C0ALERTS1", "C0TEAM1"}, unreadChannelIDs(u))
 	require.Equal(t, []string{"dm", "group_dm", "partner", "internal", "internal", "internal"},
 		[]string{u.Channels[0].Type, u.Channels[1].Type, u.Channels[2].Type, u.Channels[3].Type, u.Channels[4].Type, u.Channels[5].Type})
 	require.Equal(t, "@bob", u.Channels[0].ChannelName)
@@ -198,9 +203,9 @@ func TestUnreadsOrderingAndContent(t *testing.T) {
 	require.Equal(t, 2, u.Channels[3].UnreadCount)
 
 	// Only messages after last_read, never the caller's own.
-	require.Equal(t, []string{"are you there?"}, messageTexts(u, "D0BOB1"))
-	require.Len(t, messageTexts(u, "C0GENERAL1"), 2)
-	require.NotContains(t, strings.Join(messageTexts(u, "C0GENERAL1"), "|"), "already read")
+	require.Equal(t, []string{"are you there?"}, unreadTexts(u, "D0BOB1"))
+	require.Len(t, unreadTexts(u, "C0GENERAL1"), 2)
+	require.NotContains(t, strings.Join(unreadTexts(u, "C0GENERAL1"), "|"), "already read")
 	for _, m := range u.Messages {
 		require.NotEmpty(t, m.ChannelName)
 		require.NotEqual(t, "C0OTHER1", m.Channel)
@@ -227,10 +232,10 @@ func TestUnreadsOptions(t *testing.T) {
 			args: Args{"mentions_only": true},
 			want: []string{"D0BOB1", "G0MPIM1", "C0GENERAL1", "C0ALERTS1", "C0TEAM1"},
 			check: func(t *testing.T, u Unreads, _ *testEnv) {
-				require.Len(t, messageTexts(u, "C0GENERAL1"), 1)
-				require.Contains(t, messageTexts(u, "C0GENERAL1")[0], "please review")
-				require.Len(t, messageTexts(u, "C0TEAM1"), 1, "a mention of someone else is dropped")
-				require.Contains(t, messageTexts(u, "C0TEAM1")[0], "standup")
+				require.Len(t, unreadTexts(u, "C0GENERAL1"), 1)
+				require.Contains(t, unreadTexts(u, "C0GENERAL1")[0], "please review")
+				require.Len(t, unreadTexts(u, "C0TEAM1"), 1, "a mention of someone else is dropped")
+				require.Contains(t, unreadTexts(u, "C0TEAM1")[0], "standup")
 			},
 		},
 		{
@@ -262,27 +267,24 @@ func TestUnreadsOptions(t *testing.T) {
 			name: "max_channels stops the scan early",
 			args: Args{"max_channels": 2, "include_messages": false},
 			want: []string{"D0BOB1", "G0MPIM1"},
-			check: func(t *testing.T, _ Unreads, env *testEnv) {
-				require.LessOrEqual(t, env.Srv.Calls("conversations.info"), 2+unreadsConcurrency-1)
-			},
 		},
 		{
 			name: "max_messages_per_channel as a string",
 			args: Args{"max_messages_per_channel": "1", "channel_types": "internal"},
 			want: []string{"C0GENERAL1", "C0ALERTS1", "C0TEAM1"},
 			check: func(t *testing.T, u Unreads, _ *testEnv) {
-				require.Equal(t, []string{"unrelated chatter"}, messageTexts(u, "C0GENERAL1"), "newest first")
+				require.Equal(t, []string{"unrelated chatter"}, unreadTexts(u, "C0GENERAL1"), "newest first")
 			},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, unreadsWorkspace(), me)
+			env := newTestEnv(t, unreadsWorkspace(), testMeID)
 			res, err := env.call(t, conversationsUnreads(), tc.args)
 			require.NoError(t, err)
 			u := unreadsOf(t, res)
-			require.Equal(t, tc.want, channelIDs(u))
+			require.Equal(t, tc.want, unreadChannelIDs(u))
 			if tc.wantHistory {
 				require.Positive(t, env.Srv.Calls("conversations.history"))
 			}
@@ -291,6 +293,31 @@ func TestUnreadsOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestUnreadsStopsAtMaxChannels(t *testing.T) {
+	t.Parallel()
+	ws := slackemu.NewWorkspace(testTeam)
+	ws.AddUser(slackemu.User{ID: testMeID, Name: "alice"})
+	ws.AddUser(slackemu.User{ID: "U0BOB1", Name: "bob"})
+	const n = 30
+	for i := range n {
+		id := fmt.Sprintf("C0BUSY%02d", i)
+		ws.AddChannel(slackemu.Channel{ID: id, Name: strings.ToLower(id), Members: []string{testMeID, "U0BOB1"}})
+		ws.AddMessage(id, slackemu.Message{User: "U0BOB1", Text: "news"})
+	}
+	env := newTestEnv(t, ws, testMeID)
+	res, err := env.call(t, conversationsUnreads(), Args{"max_channels": 3, "max_messages_per_channel": 1})
+	require.NoError(t, err)
+	u := unreadsOf(t, res)
+	require.Equal(t, []string{"C0BUSY00", "C0BUSY01", "C0BUSY02"}, unreadChannelIDs(u), "the first in priority order, whatever finished first")
+	require.Equal(t, n, u.Total)
+	// Every channel qualifies, so the scan starts at most max+concurrency-1 checks.
+	require.LessOrEqual(t, env.Srv.Calls("conversations.info"), 3+unreadsConcurrency-1)
+	require.Equal(t, u.Scanned, env.Srv.Calls("conversations.info"))
+	require.Equal(t, 3, env.Srv.Calls("conversations.history"), "messages are read only for the chosen conversations")
+	require.Len(t, u.Messages, 3)
+	require.Empty(t, u.Note)
 }
 
 func TestUnreadsBadInput(t *testing.T) {
@@ -309,9 +336,9 @@ func TestUnreadsBadInput(t *testing.T) {
 		{Args{"max_messages_per_channel": -5}, "max_messages_per_channel"},
 		{Args{"max_messages_per_channel": "ten"}, "max_messages_per_channel"},
 	}
-	env := newTestEnv(t, unreadsWorkspace(), me)
+	env := newTestEnv(t, unreadsWorkspace(), testMeID)
 	for _, tc := range tests {
-		t.Run(strings.Join(keys(tc.args), ","), func(t *testing.T) {
+		t.Run(strings.Join(argKeys(tc.args), ","), func(t *testing.T) {
 			_, err := env.call(t, conversationsUnreads(), tc.args)
 			requireInputError(t, err, tc.want)
 		})
@@ -330,7 +357,7 @@ func TestUnreadsBotToken(t *testing.T) {
 
 func TestUnreadsMissingScope(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, unreadsWorkspace(), me, "channels:read", "channels:history")
+	env := newTestEnv(t, unreadsWorkspace(), testMeID, "channels:read", "channels:history")
 	_, err := env.call(t, conversationsUnreads(), Args{})
 	require.Error(t, err)
 	var ie *InputError
@@ -342,20 +369,28 @@ func TestUnreadsRateLimited(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		tier3     int // Tier 3 calls Slack allows per window: users.conversations + conversations.info
+		infoCalls int // conversations.info calls Slack allows before answering 429 for a minute
 		wantError bool
 	}{
-		{name: "partial result when some checks succeeded", tier3: 3},
-		{name: "error when none did", tier3: 1, wantError: true},
+		{name: "partial result when some checks succeeded", infoCalls: 2},
+		{name: "error when none did", infoCalls: 0, wantError: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := unreadsWorkspace()
 			tok := "xoxp-test-ratelimit"
-			ws.AddToken(tok, slackemu.Token{UserID: me, Kind: slackemu.UserToken, Scopes: slackemu.AllUserScopes()})
-			srv := slackemu.NewServer(ws, slackemu.Options{RateLimits: true, TierLimits: map[int]int{3: tc.tier3}})
+			ws.AddToken(tok, slackemu.Token{UserID: testMeID, Kind: slackemu.UserToken, Scopes: slackemu.AllUserScopes()})
+			opts := slackemu.Options{}
+			if tc.infoCalls > 0 {
+				// Per method, as Slack counts: users.conversations (also Tier 3) gets its own window.
+				opts = slackemu.Options{RateLimits: true, TierLimits: map[int]int{3: tc.infoCalls}}
+			}
+			srv := slackemu.NewServer(ws, opts)
 			t.Cleanup(srv.Close)
+			if tc.infoCalls == 0 {
+				srv.FailNext("conversations.info", 1000, time.Minute)
+			}
 			f, err := slackapi.NewFactory(slackapi.Options{BaseURL: srv.URL})
 			require.NoError(t, err)
 			client, err := f.Connect(t.Context(), slackapi.Credentials{Token: tok})
@@ -369,17 +404,20 @@ func TestUnreadsRateLimited(t *testing.T) {
 			}
 			require.NoError(t, err)
 			u := unreadsOf(t, res)
-			require.Len(t, u.Channels, tc.tier3-1)
+			// Which checks got through is up to the scheduler; one of them
+			// may have been a channel without unreads.
+			require.NotEmpty(t, u.Channels)
+			require.LessOrEqual(t, len(u.Channels), tc.infoCalls)
 			require.Contains(t, u.Note, "rate limited")
 			require.Contains(t, resultText(res), "note: ")
-			for _, id := range channelIDs(u) {
-				require.Contains(t, []string{"D0BOB1", "G0MPIM1", "C0PARTNER1", "C0GENERAL1"}, id, "only the first candidates were in flight")
+			for _, id := range unreadChannelIDs(u) {
+				require.Contains(t, []string{"D0BOB1", "G0MPIM1", "C0PARTNER1", "C0GENERAL1", "C0ALERTS1", "C0TEAM1"}, id)
 			}
 		})
 	}
 }
 
-func keys(a Args) []string {
+func argKeys(a Args) []string {
 	var out []string
 	for k, v := range a {
 		out = append(out, fmt.Sprintf("%s=%v", k, v))

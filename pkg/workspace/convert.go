@@ -68,11 +68,16 @@ func isNotFoundCode(code string) bool {
 }
 
 // apiError wraps an error of a targeted Slack call, adding ErrNotFound when
-// Slack said the object does not exist.
+// Slack said the object does not exist. key (an ID) may be "" to keep it
+// out of the text, as for emails.
 func apiError(method, key string, err error) error {
+	what := method
+	if key != "" {
+		what += " " + key
+	}
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) && isNotFoundCode(se.Err) {
-		return fmt.Errorf("%w: %s %s: %w", ErrNotFound, method, key, err)
+		return fmt.Errorf("%w: %s: %w", ErrNotFound, what, err)
 	}
-	return fmt.Errorf("%s %s: %w", method, key, err)
+	return fmt.Errorf("%s: %w", what, err)
 }

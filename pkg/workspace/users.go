@@ -126,7 +126,7 @@ func (u *Users) Get(ctx context.Context, id string) (User, error) {
 	if usr, ok := u.Cached(id); ok {
 		return usr, nil
 	}
-	return u.fetch(ctx, "users.info", id, func(ctx context.Context) (*slack.User, error) {
+	return u.fetch(ctx, "users.info", id, id, func(ctx context.Context) (*slack.User, error) {
 		return u.api.GetUserInfoContext(ctx, id)
 	})
 }
@@ -204,7 +204,7 @@ func (u *Users) Find(ctx context.Context, name string) (User, error) {
 		return usr, nil
 	}
 	if looksLikeEmail(raw) {
-		return u.fetch(ctx, "users.lookupByEmail", raw, func(ctx context.Context) (*slack.User, error) {
+		return u.fetch(ctx, "users.lookupByEmail", key, "", func(ctx context.Context) (*slack.User, error) {
 			return u.api.GetUserByEmailContext(ctx, raw)
 		})
 	}
@@ -299,16 +299,14 @@ func (u *Users) lookup(raw, key string) (User, bool) {
 
 // fetch runs one targeted call, shared by concurrent callers of the same
 // method and key, and installs its result.
-func (u *Users) fetch(ctx context.Context, method, key string, call func(context.Context) (*slack.User, error)) (User, error) {
+// label is what errors may show of key: IDs, never emails.
+func (u *Users) fetch(ctx context.Context, method, key, label string, call func(context.Context) (*slack.User, error)) (User, error) {
 	ch := u.calls.DoChan(method+"\x00"+key, func() (any, error) {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), targetedCallTimeout)
 		defer cancel()
 		su, err := call(cctx)
 		if err != nil {
-			if method == "users.lookupByEmail" {
-				key = "" // keep emails out of error text
-			}
-			return nil, apiError(method, key, err)
+			return nil, apiError(method, label, err)
 		}
 		if su == nil || su.ID == "" {
 			return nil, fmt.Errorf("%w: %s returned no user", ErrNotFound, method)

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestParseConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr []string
+		check   func(t *testing.T, c *config)
+	}{
+		{name: "defaults with a user token", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "xoxp-1"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, "stdio", c.Transport)
+			require.Equal(t, "127.0.0.1:13080", c.addr())
+			require.Equal(t, "https://slack.com", c.SlackURL)
+			require.False(t, c.Demo)
+			require.False(t, c.AddMessage.Enabled)
+			require.Equal(t, time.Hour, c.CacheTTL)
+		}},
+		{name: "no token serves the sandbox", check: func(t *testing.T, c *config) {
+			require.True(t, c.Demo)
+			require.True(t, c.NoToken)
+		}},
+		{name: "short transport flag", args: []string{"-t", "http"}, check: func(t *testing.T, c *config) { require.Equal(t, "http", c.Transport) }},
+		{name: "govslack", env: map[string]string{"SLACK_MCP_GOVSLACK": "true", "SLACK_MCP_XOXP_TOKEN": "xoxp-1"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, "https://slack-gov.com", c.SlackURL)
+		}},
+		{name: "token priority", env: map[string]string{"SLACK_MCP_XOXB_TOKEN": "xoxb-1", "SLACK_MCP_XOXP_TOKEN": "xoxp-1"}, check: func(t *testing.T, c *config) {
+			tok, _, v := c.token()
+			require.Equal(t, "xoxp-1", tok)
+			require.Equal(t, "SLACK_MCP_XOXP_TOKEN", v)
+		}},
+		{name: "enabled tools open a write tool everywhere", args: []string{"--enabled-tools", "conversations_history, conversations_add_message"}, env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, []string{"conversations_history", "conversations_add_message"}, c.EnabledTools)
+			require.True(t, c.AddMessage.Allows("C1"))
+		}},
+		{name: "reactions follow add message", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_ADD_MESSAGE_TOOL": "C1"}, check: func(t *testing.T, c *config) {
+			require.True(t, c.Reactions.Allows("C1"))
+			require.False(t, c.Reactions.Allows("C2"))
+			require.True(t, c.OpenGates[tools.GateReactions])
+			require.False(t, c.OpenGates[tools.GateAttachment])
+		}},
+		{name: "every problem at once", args: []string{"-t", "pigeon"}, env: map[string]string{
+			"SLACK_MCP_PORT": "http", "SLACK_MCP_XOXC_TOKEN": "xoxc-1", "SLACK_MCP_ADD_MESSAGE_TOOL": "C1,!C2",
+			"SLACK_MCP_CACHE_TTL": "soon", "SLACK_MCP_LOG_LEVEL": "loud", "SLACK_MCP_LOG_FORMAT": "xml",
+		}, wantErr: []string{"--transport", "SLACK_MCP_PORT", "SLACK_MCP_XOXD_TOKEN", "SLACK_MCP_ADD_MESSAGE_TOOL", "SLACK_MCP_CACHE_TTL", "SLACK_MCP_LOG_LEVEL", "SLACK_MCP_LOG_FORMAT"}},
+		{name: "govslack conflicts with another url", env: map[string]string{"SLACK_MCP_GOVSLACK": "1", "SLACK_MCP_SLACK_URL": "https://example.com"}, wantErr: []string{"SLACK_MCP_GOVSLACK"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := parseConfig(tc.args, envOf(tc.env), io.Discard)
+			if len(tc.wantErr) > 0 {
+				require.Error(t, err)
+				for _, w := range tc.wantErr {
+					require.ErrorContains(t, err, w)
+				}
+				return
+			}
+			require.NoError(t, err)
+			tc.check(t, c)
+		})
+	}
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The whole binary path over stdio: stdout carries only protocol, logs go
+// to stderr, and SIGTERM (ctx cancel) ends the process with status 0.
+func TestRunStdioSandbox(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, []string{"--transport", "stdio"}, envOf(map[string]string{"SLACK_MCP_LOG_FORMAT": "json"}), inR, outW, stderr)
+		_ = outW.Close()
+	}()
+	c := client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
+	require.NoError(t, c.Start(ctx))
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
+	res, err := c.Initialize(ctx, init)
+	require.NoError(t, err)
+	require.Contains(t, res.Instructions, "SANDBOX")
+
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "channels_list"
+	req.Params.Arguments = map[string]any{"channel_types": "public_channel"}
+	out, err := c.CallTool(ctx, req)
+	require.NoError(t, err)
+	require.False(t, out.IsError)
+	require.Contains(t, out.Content[0].(mcp.TextContent).Text, "#general")
+
+	cancel()
+	select {
+	case got := <-code:
+		require.Equal(t, 0, got)
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	logs := stderr.String()
+	require.Contains(t, logs, "DEMO MODE")
+	require.NotContains(t, logs, slackemu.SandboxUserToken, "tokens never reach logs")
+}
+
+func TestRunRejectsBadTokenNamingTheVariable(t *testing.T) {
+	t.Parallel()
+	ws := slackemu.Sandbox()
+	emu := slackemu.NewServer(ws, slackemu.Options{})
+	t.Cleanup(emu.Close)
+	stderr := &syncBuffer{}
+	code := run(context.Background(), nil, envOf(map[string]string{
+		"SLACK_MCP_XOXP_TOKEN": "xoxp-not-a-real-token", "SLACK_MCP_SLACK_URL": emu.URL, "SLACK_MCP_LOG_FORMAT": "json",
+	}), strings.NewReader(""), io.Discard, stderr)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr.String(), "SLACK_MCP_XOXP_TOKEN")
+	require.NotContains(t, stderr.String(), "xoxp-not-a-real-token")
+}
+
+func TestRunConfigErrorsExit2(t *testing.T) {
+	t.Parallel()
+	stderr := &syncBuffer{}
+	code := run(context.Background(), []string{"-t", "smoke"}, envOf(nil), strings.NewReader(""), io.Discard, stderr)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr.String(), "--transport")
+}

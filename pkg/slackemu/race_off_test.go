@@ -1,0 +1,5 @@
+//go:build !race
+
+package slackemu
+
+const raceEnabled = false
