@@ -87,9 +87,10 @@ type envOptions struct {
 	emu       slackemu.Options
 	apiKey    string
 	ws        *slackemu.Workspace
+	logger    *zerolog.Logger
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -113,9 +114,13 @@ func newEnv(t *testing.T, o envOptions) *env {
 		policy = *o.policy
 	}
 	sess, _ := e.prov.Session(ctx)
+	log := zerolog.Nop()
+	if o.logger != nil {
+		log = *o.logger
+	}
 	e.server, err = server.New(server.Options{
 		Provider: e.prov, Policy: policy, OpenGates: o.gates, EnabledTools: o.enabled,
-		Workspace: tools.WorkspaceName(sess), Logger: zerolog.Nop(),
+		Workspace: tools.WorkspaceName(sess), Logger: log,
 		Now: func() time.Time { return time.Unix(fixtureNow+3600, 0) },
 	})
 	require.NoError(t, err)
@@ -124,7 +129,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 }
 
 // connect starts the transport and an mcp-go client speaking it.
-func connect(t *testing.T, ctx context.Context, s *server.Server, kind, apiKey string) *client.Client {
+func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey string) *client.Client {
 	t.Helper()
 	var c *client.Client
 	var err error
@@ -164,7 +169,7 @@ func connect(t *testing.T, ctx context.Context, s *server.Server, kind, apiKey s
 }
 
 // call runs a tool and returns its result.
-func (e *env) call(t *testing.T, name string, args map[string]any) *mcp.CallToolResult {
+func (e *env) call(t testing.TB, name string, args map[string]any) *mcp.CallToolResult {
 	t.Helper()
 	req := mcp.CallToolRequest{}
 	req.Params.Name = name
@@ -175,7 +180,7 @@ func (e *env) call(t *testing.T, name string, args map[string]any) *mcp.CallTool
 }
 
 // waitWarm waits until both directories finished their first sweep.
-func (e *env) waitWarm(t *testing.T) {
+func (e *env) waitWarm(t testing.TB) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		st := e.prov.CacheStatus()

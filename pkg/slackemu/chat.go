@@ -6,8 +6,11 @@ import (
 	"unicode/utf8"
 )
 
-// maxMessageChars is Slack's limit on a message's text.
-const maxMessageChars = 40000
+// Slack's limits on a message's text and on markdown_text.
+const (
+	maxMessageChars  = 40000
+	maxMarkdownChars = 12000
+)
 
 // renderMessage renders a message as conversations.history does, with
 // thread metadata, files, reactions, attachments and bot profile.
@@ -177,6 +180,17 @@ func chatPostMessage(c *call) (obj, error) {
 		for _, a := range arr {
 			atts = append(atts, Attachment(a))
 		}
+	}
+	// markdown_text carries standard Markdown that Slack renders itself; it
+	// excludes text and blocks and has its own, smaller limit.
+	if md := c.p.Get("markdown_text"); md != "" {
+		if text != "" || blocks != nil {
+			return nil, fail("markdown_text_conflict")
+		}
+		if utf8.RuneCountInString(md) > maxMarkdownChars {
+			return nil, fail("msg_too_long")
+		}
+		text = md
 	}
 	if strings.TrimSpace(text) == "" && blocks == nil && len(atts) == 0 {
 		return nil, fail("no_text")

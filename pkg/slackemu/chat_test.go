@@ -1,6 +1,8 @@
 package slackemu
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -159,4 +161,29 @@ func TestReactions(t *testing.T) {
 		})
 	}
 	requireSlackErr(t, client(srv, tokReader).AddReaction("heart", item), "missing_scope")
+}
+
+func TestPostMessageMarkdownText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		params url.Values
+		want   string
+	}{
+		{"markdown alone", url.Values{"channel": {SandboxGeneral}, "markdown_text": {"**bold**"}}, ""},
+		{"markdown with text", url.Values{"channel": {SandboxGeneral}, "markdown_text": {"**bold**"}, "text": {"x"}}, "markdown_text_conflict"},
+		{"markdown too long", url.Values{"channel": {SandboxGeneral}, "markdown_text": {strings.Repeat("a", 12001)}}, "msg_too_long"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := start(t, Sandbox(), Options{})
+			_, body := rawCall(t, srv, "chat.postMessage", http.Header{"Authorization": {"Bearer " + SandboxUserToken}}, tc.params)
+			if tc.want == "" {
+				require.Equal(t, true, body["ok"], body)
+				return
+			}
+			require.Equal(t, tc.want, body["error"])
+		})
+	}
 }

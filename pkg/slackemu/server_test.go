@@ -123,6 +123,8 @@ func TestAuth(t *testing.T) {
 		{"session without cookie", bearer(tokSession), nil, 200, "invalid_auth"},
 		{"session wrong cookie", http.Header{"Authorization": {"Bearer " + tokSession}, "Cookie": {"d=nope"}}, nil, 200, "invalid_auth"},
 		{"session with cookie", http.Header{"Authorization": {"Bearer " + tokSession}, "Cookie": {"d=" + cookieD}}, nil, 200, ""},
+		{"session with decoded cookie", http.Header{"Authorization": {"Bearer " + tokSession}, "Cookie": {"d=xoxd-secret+value"}}, nil, 200, ""},
+		{"session token as form param", http.Header{"Cookie": {"d=" + cookieD}}, url.Values{"token": {tokSession}}, 200, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

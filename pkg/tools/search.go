@@ -92,6 +92,7 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
 	res, err := s.Client.SearchMessagesContext(ctx, full, slack.SearchParameters{
 		Sort: "timestamp", SortDirection: "desc", Highlight: false, Count: limit, Page: page,
+		TeamID: s.Client.TeamParam(),
 	})
 	if err != nil {
 		return nil, err
@@ -209,7 +210,7 @@ func resolveUser(ctx context.Context, s *Session, v, key string) (string, error)
 	if name == "" {
 		return "", Inputf("%s needs a user name or ID after '@'", key)
 	}
-	if looksLikeUserID(name) {
+	if params.IsUserID(name) {
 		return name, nil
 	}
 	u, err := s.Users.Find(ctx, name)
@@ -220,18 +221,6 @@ func resolveUser(ctx context.Context, s *Session, v, key string) (string, error)
 		return "", err
 	}
 	return u.ID, nil
-}
-
-func looksLikeUserID(s string) bool {
-	if len(s) < 9 || (s[0] != 'U' && s[0] != 'W') {
-		return false
-	}
-	for _, r := range s {
-		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // messageByURL fetches the one message a Slack link points at: one call.

@@ -71,7 +71,7 @@ func conversationsUnreads() Tool {
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{
 			"channels:read", "groups:read", "im:read", "mpim:read",
-			"channels:history", "groups:history", "im:history", "mpim:history",
+			"channels:history", "groups:history", "im:history", "mpim:history", "usergroups:read",
 		},
 		Description: "List conversations with unread messages, most important first: DMs, then group DMs, then partner " +
 			"(Slack Connect) channels, then internal channels. Returns a CSV of channels (ChannelID, ChannelName, Type, " +

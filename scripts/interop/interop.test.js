@@ -162,11 +162,11 @@ function defineProtocolTests(ctx) {
     const text = textOf(res);
     assert.notEqual(res.isError, true, `conversations_history failed: ${text}`);
     assert.ok(text.trim().length > 0, 'conversations_history returned no text');
-    if (res.structuredContent) {
-      assert.ok(Array.isArray(res.structuredContent.items), `structuredContent.items is not an array: ${JSON.stringify(res.structuredContent)}`);
-      assert.ok(res.structuredContent.items.length > 0, 'conversations_history on #general returned no messages');
-      assert.ok(res.structuredContent.items.length <= 20, `limit 20 returned ${res.structuredContent.items.length} messages`);
-    }
+    assert.ok(res.structuredContent, 'conversations_history has no structuredContent');
+    const { items } = res.structuredContent;
+    assert.ok(Array.isArray(items), `structuredContent.items is not an array: ${JSON.stringify(res.structuredContent)}`);
+    assert.ok(items.length > 0, 'conversations_history on #general returned no messages');
+    assert.ok(items.length <= 20, `limit "20" returned ${items.length} messages`);
   });
 
   it('answers bad input with isError and a helpful message', { timeout: TEST_TIMEOUT }, async () => {
