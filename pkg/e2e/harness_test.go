@@ -88,6 +88,8 @@ type envOptions struct {
 	apiKey    string
 	ws        *slackemu.Workspace
 	logger    *zerolog.Logger
+	// beforeStart runs once the emulator is up, before the server connects.
+	beforeStart func(*env)
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -105,6 +107,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	e := &env{ws: o.ws, emu: slackemu.NewServer(o.ws, o.emu)}
 	t.Cleanup(e.emu.Close)
+	if o.beforeStart != nil {
+		o.beforeStart(e)
+	}
 	factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: e.emu.URL, MaxRetries: 2, RetryBudget: 2 * time.Second, Logger: zerolog.Nop()})
 	require.NoError(t, err)
 	e.prov, err = provider.NewSingle(ctx, provider.SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: o.token}, Logger: zerolog.Nop()})

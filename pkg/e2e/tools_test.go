@@ -312,3 +312,24 @@ func TestAPIKey(t *testing.T) {
 	res := e.call(t, "channels_list", map[string]any{"channel_types": "public_channel"})
 	require.False(t, res.IsError, text(res))
 }
+
+// While a directory is still loading, listings say they may be incomplete
+// and name lookups still work through targeted calls.
+func TestColdDirectories(t *testing.T) {
+	t.Parallel()
+	ws := fixture()
+	emuFail := func(en *env) {
+		en.emu.FailNextWith("conversations.list", "internal_error", 1000)
+		en.emu.FailNextWith("users.list", "internal_error", 1000)
+	}
+	en := newEnv(t, envOptions{ws: ws, beforeStart: emuFail})
+	res := en.call(t, "channels_list", map[string]any{"channel_types": "public_channel"})
+	require.False(t, res.IsError, text(res))
+	require.Contains(t, text(res), "still loading")
+	res = en.call(t, "users_search", map[string]any{"query": "alice@test.co"})
+	require.False(t, res.IsError, text(res))
+	require.Contains(t, text(res), aliceID)
+	res = en.call(t, "conversations_history", map[string]any{"channel_id": generalID, "limit": "5"})
+	require.False(t, res.IsError, text(res))
+	require.Contains(t, text(res), "@bob", "user names resolve through users.info on a cold cache")
+}

@@ -112,7 +112,11 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	if end < len(rows) {
 		next = params.EncodeCursor("channels", strconv.Itoa(end))
 	}
-	return pageResult(rows[offset:end], next), nil
+	res := pageResult(rows[offset:end], next)
+	if !s.Channels.Ready() {
+		res = withNote(res, warmingNote)
+	}
+	return res, nil
 }
 
 func channelType(c workspace.Channel) string {

@@ -99,3 +99,19 @@ func cell(v reflect.Value) string {
 		return fmt.Sprint(v.Interface())
 	}
 }
+
+// withNote appends a line for the model to the text of a result.
+func withNote(res *mcp.CallToolResult, note string) *mcp.CallToolResult {
+	for i, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			tc.Text += "note: " + note + "\n"
+			res.Content[i] = tc
+			return res
+		}
+	}
+	res.Content = append(res.Content, mcp.NewTextContent("note: "+note))
+	return res
+}
+
+// warmingNote is added while a directory is still loading at start.
+const warmingNote = "the directory is still loading from Slack, so this list may be incomplete; retry in a minute for the full list"

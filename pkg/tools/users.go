@@ -85,5 +85,9 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 			Email: u.Email, Title: u.Title, DMChannelID: dms[u.ID], IsBot: u.IsBot, Deleted: u.Deleted,
 		})
 	}
-	return pageResult(rows, ""), nil
+	res := pageResult(rows, "")
+	if !s.Users.Ready() {
+		res = withNote(res, warmingNote)
+	}
+	return res, nil
 }
