@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,6 +43,23 @@ type config struct {
 	ShutdownTimeout                     time.Duration
 
 	LogLevel, LogFormat string
+
+	OAuth oauthConfig
+}
+
+// oauthConfig is multi-tenant OAuth mode (SLACK_MCP_OAUTH_ENABLED).
+type oauthConfig struct {
+	Enabled           bool
+	ClientID, Secret  string
+	RedirectURI       string
+	Scopes            []string // nil: derived from the enabled tools
+	EncryptionKey     string
+	DataDir           string
+	StorePath         string
+	PublicURL         string
+	ReturnOrigins     []string
+	AcceptSlackTokens bool
+	ValidationTTL     time.Duration
 }
 
 // parseConfig reads flags and env, reporting every problem at once.
@@ -167,9 +185,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		errs = append(errs, fmt.Errorf("SLACK_MCP_LOG_FORMAT %q: use json or console", c.LogFormat))
 	}
 
+	errs = append(errs, c.parseOAuth(getenv)...)
+
 	// With no token at all the server runs the sandbox, so a first run
 	// works without a Slack account; it says so loudly at start.
-	if c.XOXP == "" && c.XOXB == "" && c.XOXC == "" && c.XOXD == "" {
+	if c.XOXP == "" && c.XOXB == "" && c.XOXC == "" && c.XOXD == "" && !c.OAuth.Enabled {
 		c.Demo, c.NoToken = true, true
 	}
 	if len(errs) > 0 {
@@ -207,4 +227,93 @@ func parseDuration(v string) (time.Duration, error) {
 		return time.Duration(n) * time.Second, nil
 	}
 	return time.ParseDuration(v)
+}
+
+func (c *config) parseOAuth(getenv func(string) string) []error {
+	o := &c.OAuth
+	o.Enabled = envBool(getenv("SLACK_MCP_OAUTH_ENABLED"))
+	if !o.Enabled {
+		return nil
+	}
+	var errs []error
+	if c.Transport == transport.Stdio {
+		errs = append(errs, errors.New("SLACK_MCP_OAUTH_ENABLED needs --transport sse or http: OAuth mode serves many people over HTTP, stdio serves one"))
+	}
+	if c.APIKey != "" {
+		errs = append(errs, errors.New("SLACK_MCP_API_KEY cannot be combined with OAuth mode: there the Authorization header carries each person's own token"))
+	}
+	o.ClientID, o.Secret = getenv("SLACK_MCP_OAUTH_CLIENT_ID"), getenv("SLACK_MCP_OAUTH_CLIENT_SECRET")
+	if o.ClientID == "" {
+		errs = append(errs, errors.New("SLACK_MCP_OAUTH_CLIENT_ID is required in OAuth mode (Basic Information of your Slack app)"))
+	}
+	if o.Secret == "" {
+		errs = append(errs, errors.New("SLACK_MCP_OAUTH_CLIENT_SECRET is required in OAuth mode"))
+	}
+	o.RedirectURI = getenv("SLACK_MCP_OAUTH_REDIRECT_URI")
+	if o.RedirectURI == "" {
+		errs = append(errs, errors.New("SLACK_MCP_OAUTH_REDIRECT_URI is required in OAuth mode, e.g. https://mcp.example.com/oauth/callback (also registered in the Slack app)"))
+	} else if err := checkPublicURL(o.RedirectURI); err != nil {
+		errs = append(errs, fmt.Errorf("SLACK_MCP_OAUTH_REDIRECT_URI: %w", err))
+	}
+	if v := getenv("SLACK_MCP_OAUTH_SCOPES"); v != "" {
+		for _, sc := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			o.Scopes = append(o.Scopes, sc)
+		}
+	}
+	o.EncryptionKey = getenv("SLACK_MCP_ENCRYPTION_KEY")
+	if o.EncryptionKey == "" {
+		errs = append(errs, errors.New("SLACK_MCP_ENCRYPTION_KEY is required in OAuth mode: Slack tokens are encrypted at rest; generate one with: openssl rand -base64 32"))
+	}
+	o.DataDir = getenv("SLACK_MCP_DATA_DIR")
+	if o.DataDir == "" {
+		if dir, err := os.UserConfigDir(); err == nil {
+			o.DataDir = filepath.Join(dir, "slack-mcp-server")
+		}
+	}
+	o.StorePath = getenv("SLACK_MCP_STORE_PATH")
+	if o.StorePath == "" && o.DataDir != "" {
+		o.StorePath = filepath.Join(o.DataDir, "slack-mcp.db")
+	}
+	o.PublicURL = strings.TrimRight(getenv("SLACK_MCP_PUBLIC_URL"), "/")
+	if o.PublicURL == "" && o.RedirectURI != "" {
+		if u, err := url.Parse(o.RedirectURI); err == nil {
+			o.PublicURL = u.Scheme + "://" + u.Host
+		}
+	} else if o.PublicURL != "" {
+		if err := checkPublicURL(o.PublicURL); err != nil {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_PUBLIC_URL: %w", err))
+		}
+	}
+	for _, origin := range strings.Split(getenv("SLACK_MCP_OAUTH_ALLOWED_RETURN_ORIGINS"), ",") {
+		if origin = strings.TrimSpace(origin); origin != "" {
+			o.ReturnOrigins = append(o.ReturnOrigins, origin)
+		}
+	}
+	o.AcceptSlackTokens = true
+	if v := getenv("SLACK_MCP_ACCEPT_SLACK_TOKENS"); v != "" {
+		o.AcceptSlackTokens = envBool(v)
+	}
+	o.ValidationTTL = 10 * time.Minute
+	if v := getenv("SLACK_MCP_TOKEN_CACHE_TTL"); v != "" {
+		var err error
+		if o.ValidationTTL, err = parseDuration(v); err != nil || o.ValidationTTL <= 0 {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_TOKEN_CACHE_TTL %q: use a duration such as 10m", v))
+		}
+	}
+	return errs
+}
+
+// checkPublicURL requires https, except for loopback hosts in development.
+func checkPublicURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("%q is not an absolute http(s) URL", raw)
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		if ip := net.ParseIP(host); !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+			return fmt.Errorf("%q must use https (plain http is allowed only for localhost and loopback addresses)", raw)
+		}
+	}
+	return nil
 }

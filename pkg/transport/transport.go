@@ -20,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // Kinds of transport.
@@ -51,6 +52,12 @@ type Options struct {
 	Logger       zerolog.Logger
 	// OnListen is called with the bound address once serving (tests, logs).
 	OnListen func(addr string)
+	// Routes are extra handlers by mux pattern, e.g. "/oauth/"; they are
+	// not behind Authenticate.
+	Routes map[string]http.Handler
+	// Authenticate, when set, guards the MCP endpoints (multi-tenant mode):
+	// it answers 401 itself or puts the caller into the request context.
+	Authenticate func(http.Handler) http.Handler
 }
 
 // Serve runs until ctx is done, then shuts down gracefully.
@@ -114,20 +121,30 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 		}
 		writeJSON(w, http.StatusOK, body)
 	})
+	guard := func(h http.Handler) http.Handler { return h }
+	if o.Authenticate != nil {
+		guard = o.Authenticate
+	}
 	var closeSessions func(context.Context)
 	switch o.Transport {
 	case SSE:
 		sse := mcpserver.NewSSEServer(s.MCP,
 			mcpserver.WithSSEEndpoint("/sse"),
 			mcpserver.WithMessageEndpoint("/message"),
-			mcpserver.WithKeepAlive(true))
-		mux.Handle("/sse", sse.SSEHandler())
-		mux.Handle("/message", sse.MessageHandler())
+			mcpserver.WithKeepAlive(true),
+			mcpserver.WithSSEContextFunc(callerFromRequest))
+		mux.Handle("/sse", guard(sse.SSEHandler()))
+		mux.Handle("/message", guard(sse.MessageHandler()))
 		closeSessions = func(context.Context) { sse.CloseSessions() }
 	default:
-		streamable := mcpserver.NewStreamableHTTPServer(s.MCP, mcpserver.WithEndpointPath("/mcp"))
-		mux.Handle("/mcp", streamable)
+		streamable := mcpserver.NewStreamableHTTPServer(s.MCP,
+			mcpserver.WithEndpointPath("/mcp"),
+			mcpserver.WithHTTPContextFunc(callerFromRequest))
+		mux.Handle("/mcp", guard(streamable))
 		closeSessions = streamable.CloseSessions
+	}
+	for pattern, h := range o.Routes {
+		mux.Handle(pattern, h)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the MCP endpoint is " + endpointOf(o.Transport), "code": "NOT_FOUND"})
@@ -136,6 +153,16 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	h = requireAPIKey(o.APIKey, h)
 	h = limitBody(o.MaxBodyBytes, h)
 	return h, closeSessions
+}
+
+// callerFromRequest carries the authenticated caller from the HTTP request
+// into the context tool handlers see: over SSE the tool call arrives on a
+// different request than the stream, so each request brings its own.
+func callerFromRequest(ctx context.Context, r *http.Request) context.Context {
+	if c := tenant.From(r.Context()); c != nil {
+		return tenant.With(ctx, c)
+	}
+	return ctx
 }
 
 func endpointOf(transport string) string {

@@ -1,0 +1,135 @@
+// Package store persists what OAuth mode must survive a restart: pending
+// browser authorizations, Slack installations (tokens sealed by pkg/seal),
+// personal access tokens (hashes only) and audit events. One small
+// interface, an embedded SQLite backend, and a conformance suite every
+// backend runs. Every key includes the Slack team or enterprise ID.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors every backend returns.
+var (
+	ErrNotFound      = errors.New("store: not found")
+	ErrAlreadyExists = errors.New("store: already exists")
+)
+
+// Installation statuses.
+const (
+	StatusActive  = "active"
+	StatusRevoked = "revoked"
+)
+
+// Pending is a browser authorization between /oauth/authorize and the
+// Slack callback.
+type Pending struct {
+	// StateHash is the SHA-256 (hex) of the random state sent to Slack.
+	StateHash string
+	// NonceHash is the SHA-256 (hex) of the nonce in the browser cookie
+	// that started the flow (login-CSRF binding).
+	NonceHash string
+	// ReturnURL is where to send the browser afterwards ("" = our page).
+	ReturnURL string
+	// Metadata is caller-supplied JSON, at most 1 KB.
+	Metadata  []byte
+	Scopes    []string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Installation is one person's Slack grant: who, where, which scopes, and
+// the sealed tokens. Identity is (EnterpriseID, TeamID, UserID); TeamID is
+// empty for Enterprise Grid org-wide installs.
+type Installation struct {
+	ID                  string
+	EnterpriseID        string
+	TeamID              string
+	TeamName            string
+	UserID              string
+	IsEnterpriseInstall bool
+	Scopes              []string
+	// AccessToken and RefreshToken are pkg/seal ciphertexts ("" when none).
+	AccessToken    string
+	RefreshToken   string
+	TokenExpiresAt time.Time // zero when the token does not expire
+	InstalledAt    time.Time
+	LastUsedAt     time.Time
+	Status         string
+}
+
+// PAT is a personal access token our browser flow issued; only its hash
+// is stored.
+type PAT struct {
+	// Hash is HMAC-SHA256 or SHA-256 (hex) of the token; the primary key.
+	Hash           string
+	InstallationID string
+	CreatedAt      time.Time
+	LastUsedAt     time.Time
+	RevokedAt      time.Time // zero while valid
+}
+
+// AuditEvent records OAuth and write-tool activity. Never secrets, never
+// message text.
+type AuditEvent struct {
+	ID           int64
+	At           time.Time
+	Event        string // oauth_initiated, oauth_completed, oauth_failed, token_revoked, tool_write, ...
+	EnterpriseID string
+	TeamID       string
+	UserID       string
+	Tool         string
+	Channel      string
+	MessageTS    string
+	Outcome      string
+	Detail       string
+}
+
+// AuditFilter selects audit events; zero fields match everything.
+type AuditFilter struct {
+	Event  string
+	TeamID string
+	UserID string
+	Since  time.Time
+	Limit  int
+}
+
+// Store is implemented by every backend. Methods are safe for concurrent
+// use by several processes sharing one database.
+type Store interface {
+	// CreatePending stores a pending authorization; ErrAlreadyExists when
+	// the state hash is taken.
+	CreatePending(ctx context.Context, p Pending) error
+	// ConsumePending atomically deletes and returns the pending
+	// authorization; ErrNotFound when unknown, already consumed or expired
+	// at now (an expired one is deleted too).
+	ConsumePending(ctx context.Context, stateHash string, now time.Time) (Pending, error)
+	// SweepPending deletes pending authorizations expired at now.
+	SweepPending(ctx context.Context, now time.Time) (int, error)
+
+	// UpsertInstallation inserts or updates by identity (EnterpriseID,
+	// TeamID, UserID), keeping the ID and InstalledAt of an existing row and
+	// setting Status active. It returns the stored row.
+	UpsertInstallation(ctx context.Context, in Installation) (Installation, error)
+	GetInstallation(ctx context.Context, id string) (Installation, error)
+	FindInstallation(ctx context.Context, enterpriseID, teamID, userID string) (Installation, error)
+	// UpdateTokens replaces the sealed tokens after a refresh; it fails
+	// with ErrNotFound when the installation is unknown or revoked.
+	UpdateTokens(ctx context.Context, id, accessToken, refreshToken string, expiresAt time.Time) error
+	TouchInstallation(ctx context.Context, id string, at time.Time) error
+	// RevokeInstallation marks it revoked, clears its sealed tokens and
+	// revokes all its personal access tokens, atomically.
+	RevokeInstallation(ctx context.Context, id string, at time.Time) error
+
+	CreatePAT(ctx context.Context, p PAT) error
+	// GetPAT returns a valid (unrevoked) token; ErrNotFound otherwise.
+	GetPAT(ctx context.Context, hash string) (PAT, error)
+	TouchPAT(ctx context.Context, hash string, at time.Time) error
+
+	AppendAudit(ctx context.Context, e AuditEvent) error
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+
+	Close() error
+}
