@@ -66,6 +66,21 @@ func TestParseConfig(t *testing.T) {
 			"SLACK_MCP_PORT": "http", "SLACK_MCP_XOXC_TOKEN": "xoxc-1", "SLACK_MCP_ADD_MESSAGE_TOOL": "C1,!C2",
 			"SLACK_MCP_CACHE_TTL": "soon", "SLACK_MCP_LOG_LEVEL": "loud", "SLACK_MCP_LOG_FORMAT": "xml",
 		}, wantErr: []string{"--transport", "SLACK_MCP_PORT", "SLACK_MCP_XOXD_TOKEN", "SLACK_MCP_ADD_MESSAGE_TOOL", "SLACK_MCP_CACHE_TTL", "SLACK_MCP_LOG_LEVEL", "SLACK_MCP_LOG_FORMAT"}},
+		{name: "oauth mode needs every setting", args: []string{"-t", "stdio"}, env: map[string]string{"SLACK_MCP_OAUTH_ENABLED": "true", "SLACK_MCP_OAUTH_REDIRECT_URI": "http://mcp.example.com/oauth/callback"},
+			wantErr: []string{"--transport sse or http", "SLACK_MCP_OAUTH_CLIENT_ID", "SLACK_MCP_OAUTH_CLIENT_SECRET", "SLACK_MCP_ENCRYPTION_KEY", "must use https"}},
+		{name: "oauth mode and api key conflict", args: []string{"-t", "http"}, env: map[string]string{"SLACK_MCP_OAUTH_ENABLED": "true", "SLACK_MCP_API_KEY": "k",
+			"SLACK_MCP_OAUTH_CLIENT_ID": "c", "SLACK_MCP_OAUTH_CLIENT_SECRET": "s", "SLACK_MCP_ENCRYPTION_KEY": "k", "SLACK_MCP_OAUTH_REDIRECT_URI": "http://127.0.0.1:13080/oauth/callback"},
+			wantErr: []string{"SLACK_MCP_API_KEY"}},
+		{name: "oauth mode on loopback", args: []string{"-t", "http"}, env: map[string]string{"SLACK_MCP_OAUTH_ENABLED": "true", "SLACK_MCP_DATA_DIR": "/tmp/x",
+			"SLACK_MCP_OAUTH_CLIENT_ID": "c", "SLACK_MCP_OAUTH_CLIENT_SECRET": "s", "SLACK_MCP_ENCRYPTION_KEY": "k", "SLACK_MCP_OAUTH_REDIRECT_URI": "http://localhost:13080/oauth/callback",
+			"SLACK_MCP_OAUTH_SCOPES": "channels:read, search:read"}, check: func(t *testing.T, c *config) {
+			require.True(t, c.OAuth.Enabled)
+			require.False(t, c.Demo, "OAuth mode never falls back to the sandbox")
+			require.Equal(t, "http://localhost:13080", c.OAuth.PublicURL)
+			require.Equal(t, "/tmp/x/slack-mcp.db", c.OAuth.StorePath)
+			require.Equal(t, []string{"channels:read", "search:read"}, c.OAuth.Scopes)
+			require.True(t, c.OAuth.AcceptSlackTokens)
+		}},
 		{name: "govslack conflicts with another url", env: map[string]string{"SLACK_MCP_GOVSLACK": "1", "SLACK_MCP_SLACK_URL": "https://example.com"}, wantErr: []string{"SLACK_MCP_GOVSLACK"}},
 	}
 	for _, tc := range tests {
