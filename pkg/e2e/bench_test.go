@@ -38,17 +38,19 @@ func BenchmarkToolCall(b *testing.B) {
 }
 
 // BenchmarkToolCallParallel measures throughput over Streamable HTTP with
-// concurrent clients sharing one server.
+// one client (one MCP session) per goroutine sharing one server.
 func BenchmarkToolCallParallel(b *testing.B) {
 	e := newEnvB(b, mcptransport.HTTP)
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "conversations_history"
 	req.Params.Arguments = map[string]any{"channel_id": generalID, "limit": "20"}
+	b.SetParallelism(4)
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		c := newHTTPClient(b, e.url)
 		for pb.Next() {
-			res, err := e.client.CallTool(context.Background(), req)
+			res, err := c.CallTool(context.Background(), req)
 			if err != nil || res.IsError {
 				b.Errorf("call failed: %v", err)
 				return

@@ -76,6 +76,8 @@ type env struct {
 	prov   *provider.Single
 	server *server.Server
 	client *client.Client
+	// url is the HTTP server's base URL (SSE and HTTP transports).
+	url string
 }
 
 type envOptions struct {
@@ -129,15 +131,16 @@ func newEnv(t testing.TB, o envOptions) *env {
 		Now: func() time.Time { return time.Unix(fixtureNow+3600, 0) },
 	})
 	require.NoError(t, err)
-	e.client = connect(t, ctx, e.server, o.transport, o.apiKey)
+	e.client, e.url = connect(t, ctx, e.server, o.transport, o.apiKey)
 	return e
 }
 
 // connect starts the transport and an mcp-go client speaking it.
-func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey string) *client.Client {
+func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey string) (*client.Client, string) {
 	t.Helper()
 	var c *client.Client
 	var err error
+	base := ""
 	switch kind {
 	case mcptransport.Stdio:
 		inR, inW := io.Pipe()
@@ -151,6 +154,7 @@ func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey s
 	default:
 		h, closeSessions := mcptransport.Handler(s, mcptransport.Options{Transport: kind, APIKey: apiKey, Logger: zerolog.Nop()})
 		ts := httptest.NewServer(h)
+		base = ts.URL
 		t.Cleanup(func() { closeSessions(context.Background()); ts.Close() })
 		headers := map[string]string{}
 		if apiKey != "" {
@@ -169,6 +173,20 @@ func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey s
 	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
 	init.Params.ClientInfo = mcp.Implementation{Name: "e2e", Version: "1"}
 	_, err = c.Initialize(ctx, init)
+	require.NoError(t, err)
+	return c, base
+}
+
+// newHTTPClient connects one more Streamable HTTP client to the server.
+func newHTTPClient(t testing.TB, base string) *client.Client {
+	t.Helper()
+	c, err := client.NewStreamableHttpClient(base + "/mcp")
+	require.NoError(t, err)
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	_, err = c.Initialize(context.Background(), init)
 	require.NoError(t, err)
 	return c
 }
