@@ -18,6 +18,15 @@
 // per-method call counters, tiered rate limits with 429 + Retry-After and
 // injected failures (FailNext, FailNextWith).
 //
+// It also plays Slack's side of OAuth v2 for apps registered with
+// Workspace.AddOAuthApp: the authorize pages (/oauth/v2/authorize and
+// /oauth/v2_user/authorize, answered by a consent page with Allow and
+// Cancel buttons, or at once per Server.SetConsent), single-use codes that
+// live 10 minutes, oauth.v2.access and oauth.v2.user.access with their
+// documented errors, token rotation (expiring tokens, refresh tokens that
+// work once) and Enterprise Grid org-wide installs. Issued tokens are
+// ordinary workspace tokens; auth.revoke makes one answer token_revoked.
+//
 // Where Slack depends on a user's time zone (search date modifiers) the
 // emulator uses UTC.
 //

@@ -11,6 +11,9 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"auth.test":   {tier: tierSpecial, fn: authTest},
 		"auth.revoke": {tier: tier3, write: true, fn: authRevoke},
 
+		"oauth.v2.access":      {tier: tierSpecial, write: true, noAuth: true, fn: oauthV2Access},
+		"oauth.v2.user.access": {tier: tierSpecial, write: true, noAuth: true, fn: oauthV2UserAccess},
+
 		"users.list":          {tier: tier2, scopes: []string{"users:read"}, fn: usersList},
 		"users.info":          {tier: tier4, scopes: []string{"users:read"}, fn: usersInfo},
 		"users.lookupByEmail": {tier: tier3, scopes: []string{"users:read.email"}, fn: usersLookupByEmail},

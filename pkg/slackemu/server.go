@@ -30,7 +30,8 @@ type Options struct {
 	// WorkspaceURL is what auth.test returns as url and the base of
 	// permalinks; default "http://<host the request was sent to>/".
 	WorkspaceURL string
-	// Now is the clock used for rate-limit windows; default time.Now.
+	// Now is the clock used for rate-limit windows, OAuth code and
+	// consent expiry and token expiry; default time.Now.
 	Now func() time.Time
 }
 
@@ -56,6 +57,8 @@ type Server struct {
 	failErr map[string]failCode
 	windows map[string]*window
 	closed  bool
+	consent Consent
+	pending map[string]*authRequest // consent page request ID -> request
 }
 
 type failRate struct {
@@ -126,11 +129,15 @@ func newServer(w *Workspace, opts Options) *Server {
 		fail429: map[string]failRate{},
 		failErr: map[string]failCode{},
 		windows: map[string]*window{},
+		pending: map[string]*authRequest{},
 	}
 	s.methods = s.methodTable()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.serveAPI)
 	mux.HandleFunc("/files-pri/", s.serveFile)
+	mux.HandleFunc(authorizePath, s.serveAuthorize(flowV2))
+	mux.HandleFunc(userAuthorizePath, s.serveAuthorize(flowV2User))
+	mux.HandleFunc(decidePath, s.serveDecide)
 	mux.HandleFunc("/", s.serveLogin)
 	s.handler = mux
 	return s
@@ -219,6 +226,7 @@ type methodSpec struct {
 	tier   int
 	scopes []string // accepted scopes, for X-Accepted-OAuth-Scopes
 	write  bool     // needs the workspace write lock
+	noAuth bool     // takes no token (the OAuth exchange methods)
 	fn     func(*call) (obj, error)
 }
 
@@ -284,12 +292,14 @@ func (s *Server) serveAPI(rw http.ResponseWriter, r *http.Request) {
 		writeError(rw, err)
 		return
 	}
-	if err := c.authenticate(); err != nil {
-		writeError(rw, err)
-		return
+	if !spec.noAuth {
+		if err := c.authenticate(); err != nil {
+			writeError(rw, err)
+			return
+		}
+		rw.Header().Set("X-OAuth-Scopes", strings.Join(c.token.Scopes, ","))
+		rw.Header().Set("X-Accepted-OAuth-Scopes", strings.Join(spec.scopes, ","))
 	}
-	rw.Header().Set("X-OAuth-Scopes", strings.Join(c.token.Scopes, ","))
-	rw.Header().Set("X-Accepted-OAuth-Scopes", strings.Join(spec.scopes, ","))
 	if retry, limited := s.rateLimit(method, spec, c); limited {
 		writeRateLimited(rw, retry)
 		return
@@ -344,6 +354,7 @@ func (c *call) authenticate() error {
 	}
 	c.w.mu.RLock()
 	t, ok := c.w.tokens[tok]
+	_, revoked := c.w.revoked[tok]
 	var deleted bool
 	if ok {
 		if u := c.w.userByID(t.UserID); u != nil {
@@ -352,10 +363,16 @@ func (c *call) authenticate() error {
 	}
 	c.w.mu.RUnlock()
 	if !ok {
+		if revoked {
+			return fail("token_revoked")
+		}
 		return fail("invalid_auth")
 	}
 	if t.Kind == SessionToken && !cookieMatches(c.r, t.Cookie) {
 		return fail("invalid_auth")
+	}
+	if expired(t, c.s.opts.Now()) {
+		return fail("token_expired")
 	}
 	if deleted {
 		return fail("account_inactive")
@@ -375,10 +392,15 @@ func (s *Server) bearerToken(r *http.Request) (Token, bool) {
 	s.ws.mu.RLock()
 	t, ok := s.ws.tokens[strings.TrimSpace(tok)]
 	s.ws.mu.RUnlock()
-	if !ok || (t.Kind == SessionToken && !cookieMatches(r, t.Cookie)) {
+	if !ok || (t.Kind == SessionToken && !cookieMatches(r, t.Cookie)) || expired(t, s.opts.Now()) {
 		return Token{}, false
 	}
 	return t, true
+}
+
+// expired reports whether t has an expiry and now has reached it.
+func expired(t Token, now time.Time) bool {
+	return !t.Expires.IsZero() && !now.Before(t.Expires)
 }
 
 func cookieMatches(r *http.Request, want string) bool {
@@ -474,13 +496,16 @@ func baseURL(r *http.Request) string {
 
 func (c *call) workspaceURL() string {
 	if c.s.opts.WorkspaceURL != "" {
-		u := c.s.opts.WorkspaceURL
-		if !strings.HasSuffix(u, "/") {
-			u += "/"
-		}
-		return u
+		return withSlash(c.s.opts.WorkspaceURL)
 	}
 	return c.base + "/"
+}
+
+func withSlash(u string) string {
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
 }
 
 // readParams merges the query string with a form or JSON body. JSON values

@@ -172,7 +172,7 @@ func TestAuthRevoke(t *testing.T) {
 	_, err := c.SendAuthRevoke(tokAlice)
 	require.NoError(t, err)
 	_, err = c.AuthTest()
-	requireSlackErr(t, err, "invalid_auth")
+	requireSlackErr(t, err, "token_revoked")
 }
 
 func TestDeletedUserToken(t *testing.T) {

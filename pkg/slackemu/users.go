@@ -7,12 +7,16 @@ import (
 
 func authTest(c *call) (obj, error) {
 	t := c.w.team
+	u := c.workspaceURL()
+	if own, ok := c.w.tokenURLs[c.tokenStr]; ok {
+		u = withSlash(own)
+	}
 	res := obj{
-		"url":                   c.workspaceURL(),
+		"url":                   u,
 		"team":                  t.Name,
 		"team_id":               t.ID,
 		"user_id":               c.token.UserID,
-		"is_enterprise_install": false,
+		"is_enterprise_install": c.token.EnterpriseInstall,
 	}
 	if c.user != nil {
 		res["user"] = c.user.Name
@@ -26,11 +30,15 @@ func authTest(c *call) (obj, error) {
 	return res, nil
 }
 
+// authRevoke revokes exactly the token of the call; later calls with it
+// answer token_revoked. With test=1 nothing is revoked and the answer
+// says so (revoked: false).
 func authRevoke(c *call) (obj, error) {
 	if c.boolParam("test") {
 		return obj{"revoked": false}, nil
 	}
 	delete(c.w.tokens, c.tokenStr)
+	c.w.revoked[c.tokenStr] = struct{}{}
 	return obj{"revoked": true}, nil
 }
 

@@ -106,6 +106,12 @@ type Token struct {
 	Kind   TokenKind
 	Scopes []string
 	Cookie string
+	// Expires, when set, is the instant (on the server's Options.Now
+	// clock) from which calls answer token_expired, as rotating tokens do.
+	Expires time.Time
+	// EnterpriseInstall marks a token of an org-wide Enterprise Grid
+	// install; auth.test reports is_enterprise_install for it.
+	EnterpriseInstall bool
 }
 
 // AllUserScopes returns every user-token scope the emulator checks.
@@ -149,6 +155,12 @@ type Workspace struct {
 	tokens   map[string]Token
 	lastTS   int64 // micros of the newest assigned ts
 	seq      int
+
+	revoked   map[string]struct{} // tokens auth.revoke killed: token_revoked
+	tokenURLs map[string]string   // token -> url auth.test reports
+	apps      map[string]OAuthApp // client ID -> app
+	codes     map[string]*authCode
+	refresh   map[string]*refreshGrant // refresh token -> grant
 }
 
 type channel struct {
@@ -175,6 +187,12 @@ func NewWorkspace(t Team) *Workspace {
 		fileIdx:  map[string]int{},
 		groupIdx: map[string]int{},
 		tokens:   map[string]Token{},
+
+		revoked:   map[string]struct{}{},
+		tokenURLs: map[string]string{},
+		apps:      map[string]OAuthApp{},
+		codes:     map[string]*authCode{},
+		refresh:   map[string]*refreshGrant{},
 	}
 }
 
@@ -393,6 +411,20 @@ func (w *Workspace) AddToken(token string, t Token) {
 	defer w.mu.Unlock()
 	t.Scopes = slices.Clone(t.Scopes)
 	w.tokens[token] = t
+	delete(w.revoked, token)
+}
+
+// SetTokenURL makes auth.test answer url (the workspace URL) for token,
+// instead of Options.WorkspaceURL, so one emulator can stand in for
+// several workspace hosts; an empty url removes the override.
+func (w *Workspace) SetTokenURL(token, url string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if url == "" {
+		delete(w.tokenURLs, token)
+		return
+	}
+	w.tokenURLs[token] = url
 }
 
 // Messages returns copies of every message in the channel, replies
