@@ -163,6 +163,9 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		if err == nil {
 			return res, nil
 		}
+		if inv, ok := s.deps.Provider.(interface{ Invalidate(context.Context) }); ok && slackapi.IsAuthFailure(err) {
+			inv.Invalidate(ctx) // multi-user mode: the caller's token is dead, validate it again next time
+		}
 		var in *tools.InputError
 		if errors.As(err, &in) {
 			outcome = "input_error"

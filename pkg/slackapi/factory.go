@@ -62,6 +62,11 @@ type Options struct {
 	// Now is the clock used for pacing and Retry-After bookkeeping; default
 	// time.Now. Tests inject a fake clock together with Sleep.
 	Now func() time.Time
+	// TrustedHosts are extra host[:port] values (http or https) that may
+	// receive tokens as workspace URLs, besides https Slack domains and
+	// BaseURL's origin. They are meant for tests (several emulators on
+	// 127.0.0.1) and private Slack proxies; leave empty otherwise.
+	TrustedHosts []string
 }
 
 // Factory builds Clients that share one http.Client and one set of pacing
@@ -78,6 +83,7 @@ type Factory struct {
 	sleep       func(ctx context.Context, d time.Duration) error
 	now         func() time.Time
 	buckets     *buckets
+	trusted     map[string]bool // lowercased host[:port] of Options.TrustedHosts
 }
 
 // NewFactory validates the options and builds the shared HTTP client. All
@@ -120,6 +126,10 @@ func NewFactory(o Options) (*Factory, error) {
 			errs = append(errs, fmt.Errorf("slackapi: Limits[%q]: PerMinute must be positive and Burst not negative", m))
 		}
 	}
+	trusted, err := parseTrustedHosts(o.TrustedHosts)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -135,6 +145,7 @@ func NewFactory(o Options) (*Factory, error) {
 		log:         o.Logger,
 		sleep:       o.Sleep,
 		now:         o.Now,
+		trusted:     trusted,
 	}
 	if f.http == nil {
 		f.http = buildHTTPClient(proxy, roots)
@@ -386,7 +397,8 @@ func splitScopes(h string) []string {
 
 // NewClient builds a Client for an identity known already (cached
 // elsewhere) without calling auth.test. Identity.URL is used when it is a
-// Slack host or BaseURL's host; otherwise the client talks to BaseURL.
+// Slack host, BaseURL's host or one of Options.TrustedHosts; otherwise
+// the client talks to BaseURL.
 func (f *Factory) NewClient(c Credentials, id Identity) *Client {
 	if id.Kind == 0 {
 		id.Kind = KindOf(c.Token)

@@ -1,8 +1,3 @@
-// Package store persists what OAuth mode must survive a restart: pending
-// browser authorizations, Slack installations (tokens sealed by pkg/seal),
-// personal access tokens (hashes only) and audit events. One small
-// interface, an embedded SQLite backend, and a conformance suite every
-// backend runs. Every key includes the Slack team or enterprise ID.
 package store
 
 import (
@@ -118,6 +113,8 @@ type Store interface {
 	// UpdateTokens replaces the sealed tokens after a refresh; it fails
 	// with ErrNotFound when the installation is unknown or revoked.
 	UpdateTokens(ctx context.Context, id, accessToken, refreshToken string, expiresAt time.Time) error
+	// TouchInstallation records use at at; LastUsedAt never moves
+	// backwards. ErrNotFound when the installation is unknown.
 	TouchInstallation(ctx context.Context, id string, at time.Time) error
 	// RevokeInstallation marks it revoked, clears its sealed tokens and
 	// revokes all its personal access tokens, atomically.
@@ -126,6 +123,8 @@ type Store interface {
 	CreatePAT(ctx context.Context, p PAT) error
 	// GetPAT returns a valid (unrevoked) token; ErrNotFound otherwise.
 	GetPAT(ctx context.Context, hash string) (PAT, error)
+	// TouchPAT records use at at; LastUsedAt never moves backwards.
+	// ErrNotFound when the token is unknown.
 	TouchPAT(ctx context.Context, hash string, at time.Time) error
 
 	AppendAudit(ctx context.Context, e AuditEvent) error

@@ -1,0 +1,650 @@
+package provider
+
+import (
+	"container/list"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
+)
+
+// PATResolver maps a personal access token we issued to the Slack
+// credentials of its installation. Unknown and revoked tokens are errors
+// wrapping authn.ErrInvalidToken or authn.ErrRevokedToken; any other error
+// is an outage (the caller gets a 503, nothing is cached).
+type PATResolver interface {
+	ResolvePAT(ctx context.Context, token string) (slackapi.Credentials, error)
+}
+
+// Defaults of MultiOptions.
+const (
+	DefaultValidationTTL = 10 * time.Minute
+	DefaultMaxSessions   = 10_000
+	DefaultIdleTTL       = 30 * time.Minute
+	DefaultNegativeTTL   = 30 * time.Second
+)
+
+// validateTimeout bounds one validation (PAT lookup + auth.test). It runs
+// detached from the request that started it, so one caller giving up does
+// not fail the others waiting on the same token.
+const validateTimeout = 30 * time.Second
+
+// MultiOptions configure the multi-user provider.
+type MultiOptions struct {
+	Factory *slackapi.Factory
+	// PATs resolves personal access tokens (PATPrefix...); nil accepts
+	// only Slack tokens.
+	PATs      PATResolver
+	PATPrefix string // e.g. "smcp_"
+	// AcceptSlackTokens accepts xoxp-/xoxb- tokens sent directly as the
+	// Bearer token.
+	AcceptSlackTokens bool
+	// ValidationTTL is how long an auth.test answer is trusted (default
+	// 10m); within it a token costs no Slack call.
+	ValidationTTL time.Duration
+	// NegativeTTL is how long a refused token stays refused without
+	// asking Slack again (default 30s).
+	NegativeTTL time.Duration
+	// MaxSessions bounds the validated tokens kept, with their sessions,
+	// least recently used first out (default 10,000). It also bounds the
+	// table of refused tokens.
+	MaxSessions int
+	// IdleTTL drops sessions unused this long, and directories nobody
+	// uses any more (default 30m).
+	IdleTTL time.Duration
+	// DirectoryTTL is the refresh interval of the directories (default
+	// workspace.DefaultTTL).
+	DirectoryTTL time.Duration
+	Logger       zerolog.Logger
+	Now          func() time.Time
+}
+
+// Multi serves each caller with a session of its own Slack token: the
+// client points at the caller's workspace URL, the users directory is
+// shared by everyone of the workspace, the channels directory belongs to
+// one Slack user. Everything lives in memory, bounded by MaxSessions and
+// IdleTTL. It implements tools.Provider and authn.Authenticator.
+type Multi struct {
+	o  MultiOptions
+	sf singleflight.Group
+
+	mu         sync.Mutex
+	entries    map[string]*entry // caller key -> validated token
+	lru        *list.List        // of *entry, most recently used at the front
+	negative   map[string]refusal
+	workspaces map[string]*wsDir   // enterprise/team -> users directory
+	userDirs   map[string]*userDir // enterprise/team/user/kind -> channels directory
+	epoch      uint64              // bumped by every invalidation
+	lastPurge  time.Time
+	closed     bool
+}
+
+var (
+	_ tools.Provider      = (*Multi)(nil)
+	_ authn.Authenticator = (*Multi)(nil)
+)
+
+// entry is one validated bearer token and, once a tool ran, its session.
+type entry struct {
+	key        string
+	creds      slackapi.Credentials
+	id         slackapi.Identity
+	validUntil time.Time
+	lastUsed   time.Time
+	elem       *list.Element
+
+	session *tools.Session // nil until the first Session call
+	ws      *wsDir
+	ud      *userDir
+}
+
+type refusal struct {
+	err   error
+	until time.Time
+}
+
+// NewMulti returns an empty provider. Call Run in the background to drop
+// idle sessions even when no request arrives (each access also does).
+func NewMulti(o MultiOptions) *Multi {
+	if o.ValidationTTL <= 0 {
+		o.ValidationTTL = DefaultValidationTTL
+	}
+	if o.NegativeTTL <= 0 {
+		o.NegativeTTL = DefaultNegativeTTL
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = DefaultMaxSessions
+	}
+	if o.IdleTTL <= 0 {
+		o.IdleTTL = DefaultIdleTTL
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Multi{
+		o:          o,
+		entries:    map[string]*entry{},
+		lru:        list.New(),
+		negative:   map[string]refusal{},
+		workspaces: map[string]*wsDir{},
+		userDirs:   map[string]*userDir{},
+	}
+}
+
+// CallerKey is the cache key of a bearer token: the hex SHA-256. Its first
+// 12 digits are the token's fingerprint in logs.
+func CallerKey(bearer string) string {
+	sum := sha256.Sum256([]byte(bearer))
+	return hex.EncodeToString(sum[:])
+}
+
+// keyOf is the caller's key; Callers built elsewhere may leave it empty.
+func keyOf(c *tenant.Caller) string {
+	if c.Key != "" {
+		return c.Key
+	}
+	return CallerKey(c.Bearer)
+}
+
+// Authenticate implements authn.Authenticator. A token validated less
+// than ValidationTTL ago costs no Slack call; concurrent first uses of a
+// token share one auth.test; refused tokens are remembered for
+// NegativeTTL.
+func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller, error) {
+	bearer = strings.TrimSpace(bearer)
+	switch {
+	case bearer == "":
+		return nil, authn.ErrMissingToken
+	case len(bearer) > authn.MaxTokenBytes:
+		return nil, fmt.Errorf("%w: token longer than %d bytes", authn.ErrInvalidToken, authn.MaxTokenBytes)
+	}
+	key := CallerKey(bearer)
+	now := m.o.Now()
+
+	m.mu.Lock()
+	m.expireLocked(now)
+	if e := m.entries[key]; e != nil && now.Before(e.validUntil) {
+		m.touchLocked(e, now)
+		m.mu.Unlock()
+		return &tenant.Caller{Key: key, Bearer: bearer}, nil
+	}
+	if r, ok := m.negative[key]; ok {
+		if now.Before(r.until) {
+			m.mu.Unlock()
+			return nil, r.err
+		}
+		delete(m.negative, key)
+	}
+	epoch := m.epoch
+	m.mu.Unlock()
+
+	ch := m.sf.DoChan(key, func() (any, error) {
+		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
+		defer cancel()
+		return nil, m.validate(vctx, key, bearer, epoch)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return &tenant.Caller{Key: key, Bearer: bearer}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// validate resolves and checks the token with auth.test and records the
+// outcome: the identity on success, a refusal when Slack (or the PAT
+// store) rejected it. Outages are returned and not recorded.
+func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) error {
+	fp := key[:12]
+	creds, err := m.credentials(ctx, bearer, fp)
+	if err != nil {
+		if isRefusal(err) {
+			m.refuse(key, err)
+		}
+		return err
+	}
+	cl, err := m.o.Factory.Connect(ctx, creds)
+	if err != nil {
+		if !slackapi.IsAuthFailure(err) {
+			return fmt.Errorf("provider: validating token %s: %w", fp, err)
+		}
+		kind := authn.ErrInvalidToken
+		switch slackapi.SlackErrorCode(err) {
+		case "token_revoked", "account_inactive":
+			kind = authn.ErrRevokedToken
+		}
+		err = fmt.Errorf("%w: %w", kind, err)
+		m.refuse(key, err)
+		return err
+	}
+	id := cl.Identity
+	now := m.o.Now()
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed || m.epoch != epoch {
+		// Invalidated while we asked Slack: answer this caller, cache nothing.
+		return nil
+	}
+	e := m.entries[key]
+	if e != nil && e.session != nil && !sameIdentity(e.id, id) {
+		m.leaveLocked(e)
+	}
+	if e == nil {
+		e = &entry{key: key}
+		e.elem = m.lru.PushFront(e)
+		m.entries[key] = e
+	}
+	e.creds, e.id = creds, id
+	e.validUntil = now.Add(m.o.ValidationTTL)
+	m.touchLocked(e, now)
+	for len(m.entries) > m.o.MaxSessions {
+		m.removeLocked(m.lru.Back().Value.(*entry), "lru")
+	}
+	m.o.Logger.Debug().Str("token", fp).Str("team", id.TeamID).Str("user", id.UserID).Msg("token validated")
+	return nil
+}
+
+// credentials classifies the bearer token and returns the Slack
+// credentials it stands for.
+func (m *Multi) credentials(ctx context.Context, bearer, fp string) (slackapi.Credentials, error) {
+	if m.o.PATPrefix != "" && strings.HasPrefix(bearer, m.o.PATPrefix) {
+		if m.o.PATs == nil {
+			return slackapi.Credentials{}, fmt.Errorf("%w: personal access tokens are not enabled", authn.ErrInvalidToken)
+		}
+		creds, err := m.o.PATs.ResolvePAT(ctx, bearer)
+		if err != nil {
+			if isRefusal(err) {
+				return slackapi.Credentials{}, err
+			}
+			return slackapi.Credentials{}, fmt.Errorf("provider: resolving personal access token %s: %w", fp, err)
+		}
+		return creds, nil
+	}
+	switch slackapi.KindOf(bearer) {
+	case slackapi.UserToken, slackapi.BotToken:
+		if !m.o.AcceptSlackTokens {
+			return slackapi.Credentials{}, fmt.Errorf("%w: Slack tokens are not accepted as Bearer tokens here; use a token issued by this server", authn.ErrInvalidToken)
+		}
+		return slackapi.Credentials{Token: bearer}, nil
+	default:
+		return slackapi.Credentials{}, fmt.Errorf("%w: unrecognised token type", authn.ErrInvalidToken)
+	}
+}
+
+func isRefusal(err error) bool {
+	return errors.Is(err, authn.ErrInvalidToken) || errors.Is(err, authn.ErrRevokedToken)
+}
+
+// refuse remembers a refused token for NegativeTTL. The table is bounded:
+// when full, expired refusals go first, then arbitrary ones.
+func (m *Multi) refuse(key string, err error) {
+	now := m.o.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if limit := m.o.MaxSessions; len(m.negative) >= limit {
+		for k, r := range m.negative {
+			if !now.Before(r.until) {
+				delete(m.negative, k)
+			}
+		}
+		for k := range m.negative {
+			if len(m.negative) < limit*3/4 {
+				break
+			}
+			delete(m.negative, k)
+		}
+	}
+	m.negative[key] = refusal{err: err, until: now.Add(m.o.NegativeTTL)}
+}
+
+func sameIdentity(a, b slackapi.Identity) bool {
+	return a.TeamID == b.TeamID && a.EnterpriseID == b.EnterpriseID && a.UserID == b.UserID &&
+		a.URL == b.URL && a.Kind == b.Kind
+}
+
+// Session implements tools.Provider for the caller of ctx (set by the
+// authn middleware). The first call of a caller builds the session without
+// a Slack call; its directories warm in the background. A caller whose
+// validation has expired is validated again.
+func (m *Multi) Session(ctx context.Context) (*tools.Session, error) {
+	c := tenant.From(ctx)
+	if c == nil {
+		return nil, errors.New("provider: no authenticated caller in the request context")
+	}
+	key := keyOf(c)
+	for attempt := 0; ; attempt++ {
+		now := m.o.Now()
+		m.mu.Lock()
+		m.expireLocked(now)
+		e := m.entries[key]
+		if e != nil && now.Before(e.validUntil) {
+			if e.session == nil {
+				m.openLocked(e)
+			}
+			m.touchLocked(e, now)
+			s := e.session
+			m.mu.Unlock()
+			return s, nil
+		}
+		m.mu.Unlock()
+		if attempt > 0 {
+			return nil, fmt.Errorf("provider: session of token %s was dropped while being opened; retry", key[:min(12, len(key))])
+		}
+		if _, err := m.Authenticate(ctx, c.Bearer); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// openLocked builds e's session: a client pointed at the workspace URL
+// (no Slack call), the workspace's shared users directory and the user's
+// channels directory, creating and starting those on first use.
+func (m *Multi) openLocked(e *entry) {
+	cl := m.o.Factory.NewClient(e.creds, e.id)
+	wsKey := e.id.EnterpriseID + "/" + e.id.TeamID
+	dirOpts := workspace.Options{
+		TTL:         m.o.DirectoryTTL,
+		TeamID:      cl.TeamParam(),
+		CacheTeamID: e.id.TeamID,
+		Logger:      m.o.Logger,
+		Now:         m.o.Now,
+	}
+
+	ws := m.workspaces[wsKey]
+	if ws == nil {
+		ws = &wsDir{shared: newShared(m, wsKey, cl)}
+		ws.users = workspace.NewUsers(usersAPI{ws.shared}, dirOpts)
+		m.workspaces[wsKey] = ws
+		ws.users.Start(ws.ctx)
+	}
+	ws.join(e, cl)
+
+	udKey := wsKey + "/" + e.id.UserID + "/" + e.id.Kind.String()
+	ud := m.userDirs[udKey]
+	if ud == nil {
+		ud = &userDir{shared: newShared(m, udKey, cl)}
+		ud.channels = workspace.NewChannels(channelsAPI{ud.shared}, dirOpts)
+		m.userDirs[udKey] = ud
+		ud.channels.Start(ud.ctx)
+	}
+	ud.join(e, cl)
+
+	e.ws, e.ud = ws, ud
+	e.session = &tools.Session{Client: cl, Users: ws.users, Channels: ud.channels}
+}
+
+func (m *Multi) touchLocked(e *entry, now time.Time) {
+	e.lastUsed = now
+	m.lru.MoveToFront(e.elem)
+}
+
+// removeLocked forgets a validated token and releases its session.
+func (m *Multi) removeLocked(e *entry, why string) {
+	delete(m.entries, e.key)
+	m.lru.Remove(e.elem)
+	m.leaveLocked(e)
+	m.o.Logger.Debug().Str("token", e.key[:12]).Str("reason", why).Msg("session dropped")
+}
+
+// leaveLocked releases e's directories; the last member of a directory
+// stops its background refresh and drops it.
+func (m *Multi) leaveLocked(e *entry) {
+	if e.session == nil {
+		return
+	}
+	if e.ws.leave(e) {
+		delete(m.workspaces, e.ws.key)
+	}
+	if e.ud.leave(e) {
+		delete(m.userDirs, e.ud.key)
+	}
+	e.session, e.ws, e.ud = nil, nil, nil
+}
+
+// expireLocked drops sessions idle for IdleTTL (oldest at the back of the
+// LRU, so this costs nothing when none is due) and, at most once per
+// NegativeTTL, expired refusals.
+func (m *Multi) expireLocked(now time.Time) {
+	for b := m.lru.Back(); b != nil; b = m.lru.Back() {
+		e := b.Value.(*entry)
+		if now.Sub(e.lastUsed) < m.o.IdleTTL {
+			break
+		}
+		m.removeLocked(e, "idle")
+	}
+	if now.Sub(m.lastPurge) >= m.o.NegativeTTL {
+		m.lastPurge = now
+		for k, r := range m.negative {
+			if !now.Before(r.until) {
+				delete(m.negative, k)
+			}
+		}
+	}
+}
+
+// Invalidate forgets the validation and session of the caller of ctx, so
+// its next request asks Slack again. The server calls it when Slack
+// answers invalid_auth, token_revoked or account_inactive.
+func (m *Multi) Invalidate(ctx context.Context) {
+	c := tenant.From(ctx)
+	if c == nil {
+		return
+	}
+	m.InvalidateKey(keyOf(c))
+}
+
+// InvalidateKey is Invalidate by caller key (CallerKey of the token), for
+// code that revokes tokens outside a request, such as the OAuth
+// disconnect flow (which stores the same SHA-256 of the tokens it issues).
+func (m *Multi) InvalidateKey(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.epoch++
+	m.sf.Forget(key)
+	if e := m.entries[key]; e != nil {
+		m.removeLocked(e, "invalidated")
+		m.o.Logger.Info().Str("token", key[:min(12, len(key))]).Msg("token validation evicted")
+	}
+}
+
+// Identity is who the caller of ctx is in Slack (team, user, workspace
+// URL), from the cached auth.test answer; for request logs and the audit
+// trail. It never calls Slack.
+func (m *Multi) Identity(ctx context.Context) (slackapi.Identity, bool) {
+	c := tenant.From(ctx)
+	if c == nil {
+		return slackapi.Identity{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.entries[keyOf(c)]
+	if e == nil {
+		return slackapi.Identity{}, false
+	}
+	return e.id, true
+}
+
+// Sweep drops idle sessions and expired refusals now.
+func (m *Multi) Sweep() {
+	now := m.o.Now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastPurge = time.Time{}
+	m.expireLocked(now)
+}
+
+// Run sweeps every IdleTTL/4 (clamped to between a second and a minute)
+// until ctx is done, then closes the provider.
+func (m *Multi) Run(ctx context.Context) {
+	every := min(max(m.o.IdleTTL/4, time.Second), time.Minute)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	defer m.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			m.Sweep()
+		}
+	}
+}
+
+// Close stops every directory refresh and forgets everything. Sessions
+// handed out keep working without background refreshes.
+func (m *Multi) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	for _, e := range m.entries {
+		m.removeLocked(e, "closed")
+	}
+	clear(m.negative)
+}
+
+// Stats reports the cache sizes for /health.
+func (m *Multi) Stats() map[string]any {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sessions, ready := 0, 0
+	for _, e := range m.entries {
+		if e.session != nil {
+			sessions++
+		}
+	}
+	for _, ws := range m.workspaces {
+		if ws.users.Ready() {
+			ready++
+		}
+	}
+	return map[string]any{
+		"validated_tokens":    len(m.entries),
+		"sessions":            sessions,
+		"workspaces":          len(m.workspaces),
+		"workspaces_ready":    ready,
+		"channel_directories": len(m.userDirs),
+		"refused_tokens":      len(m.negative),
+		"max_sessions":        m.o.MaxSessions,
+	}
+}
+
+// shared is what a directory shared by several sessions needs: its
+// members, the newest client for background sweeps, and the context whose
+// cancellation stops those sweeps. members is guarded by Multi.mu.
+type shared struct {
+	key     string
+	m       *Multi
+	ctx     context.Context
+	cancel  context.CancelFunc
+	members map[*entry]*slackapi.Client
+	latest  atomic.Pointer[slackapi.Client]
+}
+
+func newShared(m *Multi, key string, cl *slackapi.Client) *shared {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &shared{key: key, m: m, ctx: ctx, cancel: cancel, members: map[*entry]*slackapi.Client{}}
+	s.latest.Store(cl)
+	return s
+}
+
+func (s *shared) join(e *entry, cl *slackapi.Client) {
+	s.members[e] = cl
+	s.latest.Store(cl)
+}
+
+// leave removes e and reports whether the directory is now unused (its
+// refresh is then stopped). A departing client is replaced as the sweep
+// client by another member's.
+func (s *shared) leave(e *entry) bool {
+	cl := s.members[e]
+	delete(s.members, e)
+	if len(s.members) == 0 {
+		s.cancel()
+		return true
+	}
+	if s.latest.Load() == cl {
+		for _, other := range s.members {
+			s.latest.Store(other)
+			break
+		}
+	}
+	return false
+}
+
+// client is the caller's own client when ctx carries a member of this
+// directory (so targeted lookups run with the caller's permissions and an
+// auth failure is the caller's), else the newest member's.
+func (s *shared) client(ctx context.Context) *slackapi.Client {
+	if c := tenant.From(ctx); c != nil {
+		s.m.mu.Lock()
+		e := s.m.entries[keyOf(c)]
+		var cl *slackapi.Client
+		if e != nil {
+			cl = s.members[e]
+		}
+		s.m.mu.Unlock()
+		if cl != nil {
+			return cl
+		}
+	}
+	return s.latest.Load()
+}
+
+// wsDir is the users directory of one workspace.
+type wsDir struct {
+	*shared
+	users *workspace.Users
+}
+
+// userDir is the channels directory of one Slack user.
+type userDir struct {
+	*shared
+	channels *workspace.Channels
+}
+
+type usersAPI struct{ s *shared }
+
+func (a usersAPI) GetUsersPaginated(options ...slack.GetUsersOption) slack.UserPagination {
+	return a.s.latest.Load().GetUsersPaginated(options...)
+}
+
+func (a usersAPI) GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error) {
+	return a.s.client(ctx).GetUserInfoContext(ctx, user, options...)
+}
+
+func (a usersAPI) GetUserByEmailContext(ctx context.Context, email string) (*slack.User, error) {
+	return a.s.client(ctx).GetUserByEmailContext(ctx, email)
+}
+
+type channelsAPI struct{ s *shared }
+
+func (a channelsAPI) GetConversationsContext(ctx context.Context, params *slack.GetConversationsParameters) ([]slack.Channel, string, error) {
+	return a.s.client(ctx).GetConversationsContext(ctx, params)
+}
+
+func (a channelsAPI) GetConversationInfoContext(ctx context.Context, input *slack.GetConversationInfoInput) (*slack.Channel, error) {
+	return a.s.client(ctx).GetConversationInfoContext(ctx, input)
+}
+
+func (a channelsAPI) OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error) {
+	return a.s.client(ctx).OpenConversationContext(ctx, params)
+}

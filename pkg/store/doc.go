@@ -1,0 +1,38 @@
+// Package store persists what OAuth mode must survive a restart: pending
+// browser authorizations, Slack installations (tokens sealed by pkg/seal),
+// personal access tokens (hashes only) and audit events. One small
+// interface ([Store]), an embedded SQLite backend ([OpenSQLite]), and a
+// conformance suite every backend runs (package storetest). Every key
+// includes the Slack team or enterprise ID.
+//
+// # What is stored
+//
+// The store keeps exactly what it is given: callers seal Slack tokens with
+// pkg/seal and hash bearer tokens before they get here, so a copy of the
+// database alone yields no usable credential. Times are stored as UTC unix
+// milliseconds (sub-millisecond precision is dropped; times come back in
+// UTC); a zero time.Time is stored as NULL and comes back zero. Scopes are
+// stored space-separated, so a scope may not contain white space.
+// Installation IDs are "inst_" followed by 32 random hex digits.
+//
+// # SQLite
+//
+// The database is one file (mode 0600, its directory created 0700) in WAL
+// mode with foreign keys on and a 5 s busy timeout; writes go through one
+// connection (transactions BEGIN IMMEDIATE), reads through a small pool of
+// read-only connections. Several processes may share the file.
+// ConsumePending is a single DELETE ... RETURNING, so a state is consumed
+// at most once however many callers race; RevokeInstallation and CreatePAT
+// are transactions.
+//
+// # Migrations
+//
+// Schema changes are numbered SQL files in migrations/ (0001_init.sql,
+// 0002_....sql), embedded in the binary and written once for every engine:
+// engine differences (type names, placeholders, upsert, row locks) live in
+// the dialect struct. At open, every step newer than the version recorded
+// in schema_migrations is applied in one transaction, so a failed upgrade
+// changes nothing; reopening an up-to-date database is a no-op. A database
+// whose version is newer than the binary knows is refused: downgrades are
+// not supported. Released migrations are never edited, only added to.
+package store

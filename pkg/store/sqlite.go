@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go)
+)
+
+// Options configure a backend.
+type Options struct {
+	// Now is the clock used for defaults (CreatedAt, InstalledAt, audit
+	// times) and by the sweeper; time.Now when nil.
+	Now func() time.Time
+	// Logger receives migration and sweeper messages; the zero Logger is
+	// silent.
+	Logger zerolog.Logger
+}
+
+// MemoryPath opens a private in-memory database (tests only: it vanishes on
+// Close).
+const MemoryPath = ":memory:"
+
+const (
+	busyTimeout       = 5 * time.Second
+	defaultSweepEvery = time.Minute
+)
+
+// SQLite is the embedded Store backend (modernc.org/sqlite, no cgo).
+//
+// A file database runs in WAL mode with two pools: one connection for
+// writes, whose transactions begin IMMEDIATE so they take the write lock up
+// front, and a few read-only connections for reads, which WAL lets run
+// beside the writer. Other processes may open the same file; busy_timeout
+// makes them wait for each other instead of failing. An in-memory database
+// uses one connection for everything.
+type SQLite struct {
+	*sqlStore
+	path string
+
+	mu      sync.Mutex // guards closed and sweepers.Add against Close
+	closed  bool
+	done    chan struct{}
+	sweeper sync.WaitGroup
+}
+
+var _ Store = (*SQLite)(nil)
+
+// OpenSQLite opens (creating if needed) the database at path and applies
+// migrations. The parent directory is created with mode 0700 and the file
+// with 0600 (a looser existing file is tightened to 0600). path
+// ":memory:" opens a private in-memory database.
+func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if path == "" {
+		return nil, errors.New("store: SQLite path is empty")
+	}
+	list, err := builtinMigrations()
+	if err != nil {
+		return nil, err
+	}
+	d := sqliteDialect()
+	s := &SQLite{path: path, done: make(chan struct{})}
+	s.sqlStore = &sqlStore{d: d, q: newQueries(d), now: o.Now, log: o.Logger}
+	defer func() {
+		if err != nil {
+			s.closeDBs()
+		}
+	}()
+
+	common := url.Values{}
+	common.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	common.Add("_pragma", "foreign_keys(1)")
+
+	if path == MemoryPath {
+		common.Set("_txlock", "immediate")
+		db, err := sql.Open("sqlite", ":memory:?"+common.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("store: opening SQLite: %w", err)
+		}
+		// Every connection to ":memory:" is a separate database: keep one,
+		// forever.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.w, s.r = db, db
+	} else {
+		abs, err := prepareFile(path, o.Logger)
+		if err != nil {
+			return nil, err
+		}
+		s.path = abs
+		base := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
+
+		wq := cloneValues(common)
+		wq.Add("_pragma", "journal_mode(WAL)")
+		wq.Add("_pragma", "synchronous(NORMAL)")
+		wq.Set("_txlock", "immediate")
+		if s.w, err = sql.Open("sqlite", base+"?"+wq.Encode()); err != nil {
+			return nil, fmt.Errorf("store: opening SQLite: %w", err)
+		}
+		// SQLite allows one writer at a time; one connection serialises our
+		// writes in Go instead of in busy-wait loops.
+		s.w.SetMaxOpenConns(1)
+		s.w.SetMaxIdleConns(1)
+		s.w.SetConnMaxLifetime(0)
+
+		rq := cloneValues(common)
+		rq.Add("_pragma", "query_only(1)")
+		if s.r, err = sql.Open("sqlite", base+"?"+rq.Encode()); err != nil {
+			return nil, fmt.Errorf("store: opening SQLite: %w", err)
+		}
+		n := min(max(runtime.GOMAXPROCS(0), 2), 8)
+		s.r.SetMaxOpenConns(n)
+		s.r.SetMaxIdleConns(n)
+		s.r.SetConnMaxIdleTime(5 * time.Minute)
+	}
+
+	if err := s.w.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("store: opening SQLite %s: %w", s.path, err)
+	}
+	if path != MemoryPath {
+		var mode string
+		if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			return nil, fmt.Errorf("store: reading journal mode: %w", err)
+		}
+		if !strings.EqualFold(mode, "wal") {
+			o.Logger.Warn().Str("journal_mode", mode).Msg("store: SQLite did not switch to WAL mode; concurrent readers will wait for writers")
+		}
+	}
+	if _, err := migrate(ctx, s.w, d, list, o.Now(), o.Logger); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepareFile creates the parent directory (0700) and the database file
+// (0600) so SQLite never creates them with the process umask, and tightens
+// an existing file that others can read.
+func prepareFile(path string, log zerolog.Logger) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("store: database path: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return "", fmt.Errorf("store: creating database directory: %w", err)
+	}
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("store: opening database file: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("store: database file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("store: database path %s is not a regular file", abs)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			return "", fmt.Errorf("store: tightening database file mode: %w", err)
+		}
+		log.Warn().Str("path", abs).Str("was", perm.String()).Msg("store: database file was readable by others; changed to 0600")
+	}
+	return abs, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// StartSweeper deletes expired pending authorizations now and then every
+// interval (a minute when every <= 0) until ctx ends or the store is
+// closed. Counts are logged at debug, failures at warn.
+func (s *SQLite) StartSweeper(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = defaultSweepEvery
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.sweeper.Add(1)
+	go func() {
+		defer s.sweeper.Done()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-s.done:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			n, err := s.SweepPending(ctx, s.now())
+			switch {
+			case err != nil && ctx.Err() == nil:
+				s.log.Warn().Err(err).Msg("store: sweeping expired pending authorizations")
+			case err == nil:
+				s.log.Debug().Int("deleted", n).Msg("store: swept expired pending authorizations")
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Close stops sweepers and closes the database. It is safe to call more
+// than once.
+func (s *SQLite) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	s.mu.Unlock()
+	s.sweeper.Wait()
+	return s.closeDBs()
+}
+
+func (s *SQLite) closeDBs() error {
+	var errs []error
+	if s.r != nil && s.r != s.w {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("store: closing SQLite: %w", err)
+	}
+	return nil
+}
