@@ -125,6 +125,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	if o.Authenticate != nil {
 		guard = o.Authenticate
 	}
+	binder := newSessionBinder()
 	var closeSessions func(context.Context)
 	switch o.Transport {
 	case SSE:
@@ -132,13 +133,15 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 			mcpserver.WithSSEEndpoint("/sse"),
 			mcpserver.WithMessageEndpoint("/message"),
 			mcpserver.WithKeepAlive(true),
+			mcpserver.WithSessionIDGenerator(binder.sseSessionID),
 			mcpserver.WithSSEContextFunc(callerFromRequest))
 		mux.Handle("/sse", guard(sse.SSEHandler()))
-		mux.Handle("/message", guard(sse.MessageHandler()))
+		mux.Handle("/message", guard(binder.requireSessionOwner(sse.MessageHandler())))
 		closeSessions = func(context.Context) { sse.CloseSessions() }
 	default:
 		streamable := mcpserver.NewStreamableHTTPServer(s.MCP,
 			mcpserver.WithEndpointPath("/mcp"),
+			mcpserver.WithSessionIdManagerResolver(binder),
 			mcpserver.WithHTTPContextFunc(callerFromRequest))
 		mux.Handle("/mcp", guard(streamable))
 		closeSessions = streamable.CloseSessions

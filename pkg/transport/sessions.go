@@ -1,0 +1,111 @@
+package transport
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
+)
+
+// sessionBinder ties MCP session IDs to the caller that created them, so
+// that in multi-tenant mode nobody can post into (or read the stream of)
+// another person's session by learning its ID. The binding is an HMAC in
+// the ID itself: no state to keep or leak.
+type sessionBinder struct {
+	secret [32]byte
+}
+
+const sessionPrefix = "smcp-"
+
+func newSessionBinder() *sessionBinder {
+	b := &sessionBinder{}
+	_, _ = rand.Read(b.secret[:])
+	return b
+}
+
+func (b *sessionBinder) mac(nonce, owner string) string {
+	m := hmac.New(sha256.New, b.secret[:])
+	m.Write([]byte(nonce))
+	m.Write([]byte{0})
+	m.Write([]byte(owner))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+func (b *sessionBinder) newID(owner string) string {
+	var n [16]byte
+	_, _ = rand.Read(n[:])
+	nonce := hex.EncodeToString(n[:])
+	return sessionPrefix + nonce + "." + b.mac(nonce, owner)
+}
+
+func (b *sessionBinder) owns(id, owner string) bool {
+	nonce, tag, ok := strings.Cut(strings.TrimPrefix(id, sessionPrefix), ".")
+	if !ok || !strings.HasPrefix(id, sessionPrefix) {
+		return false
+	}
+	return hmac.Equal([]byte(tag), []byte(b.mac(nonce, owner)))
+}
+
+func ownerOf(r *http.Request) string {
+	if c := tenant.From(r.Context()); c != nil {
+		return c.Key
+	}
+	return ""
+}
+
+var errSessionNotFound = errors.New("session not found")
+
+// ResolveSessionIdManager implements mcp-go's resolver for Streamable HTTP.
+func (b *sessionBinder) ResolveSessionIdManager(r *http.Request) mcpserver.SessionIdManager {
+	if r == nil {
+		// The server closing its own sessions at shutdown.
+		return boundSessions{b: b, shutdown: true}
+	}
+	return boundSessions{b: b, owner: ownerOf(r)}
+}
+
+type boundSessions struct {
+	b        *sessionBinder
+	owner    string
+	shutdown bool
+}
+
+func (s boundSessions) Generate() string { return s.b.newID(s.owner) }
+
+func (s boundSessions) Validate(id string) (bool, error) {
+	if !s.b.owns(id, s.owner) {
+		return false, errSessionNotFound
+	}
+	return false, nil
+}
+
+func (s boundSessions) Terminate(id string) (bool, error) {
+	if !s.shutdown && !s.b.owns(id, s.owner) {
+		return false, errSessionNotFound
+	}
+	return false, nil
+}
+
+// sseSessionID names new SSE sessions after their owner.
+func (b *sessionBinder) sseSessionID(_ context.Context, r *http.Request) (string, error) {
+	return b.newID(ownerOf(r)), nil
+}
+
+// requireSessionOwner refuses SSE messages to a session of another caller.
+func (b *sessionBinder) requireSessionOwner(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !b.owns(r.URL.Query().Get("sessionId"), ownerOf(r)) {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown session: open a new one at /sse", "code": "SESSION_NOT_FOUND"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
