@@ -92,6 +92,7 @@ type envOptions struct {
 	logger    *zerolog.Logger
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
+	audit       func(context.Context, server.AuditRecord)
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -127,7 +128,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	e.server, err = server.New(server.Options{
 		Provider: e.prov, Policy: policy, OpenGates: o.gates, EnabledTools: o.enabled,
-		Workspace: tools.WorkspaceName(sess), Logger: log,
+		Workspace: tools.WorkspaceName(sess), Logger: log, Audit: o.audit,
 		Now: func() time.Time { return time.Unix(fixtureNow+3600, 0) },
 	})
 	require.NoError(t, err)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	mcptransport "github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 )
@@ -332,4 +334,32 @@ func TestColdDirectories(t *testing.T) {
 	res = en.call(t, "conversations_history", map[string]any{"channel_id": generalID, "limit": "5"})
 	require.False(t, res.IsError, text(res))
 	require.Contains(t, text(res), "@bob", "user names resolve through users.info on a cold cache")
+}
+
+// Every call of a tool that changes Slack is audited: who, what, where.
+func TestWriteToolsAreAudited(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []server.AuditRecord
+	e := newEnv(t, envOptions{
+		gates: map[tools.Gate]bool{tools.GateAddMessage: true, tools.GateReactions: true},
+		audit: func(_ context.Context, r server.AuditRecord) { mu.Lock(); got = append(got, r); mu.Unlock() },
+	})
+	res := e.call(t, "conversations_add_message", map[string]any{"channel_id": generalID, "payload": "audited"})
+	require.False(t, res.IsError, text(res))
+	e.call(t, "reactions_add", map[string]any{"channel_id": generalID, "timestamp": ts(0), "emoji": "eyes"})
+	e.call(t, "conversations_add_message", map[string]any{"channel_id": randomID, "payload": "not a member"})
+	e.call(t, "conversations_history", map[string]any{"channel_id": generalID})
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 3, "read tools are not audited")
+	require.Equal(t, "conversations_add_message", got[0].Tool)
+	require.Equal(t, teamID, got[0].TeamID)
+	require.Equal(t, meID, got[0].UserID)
+	require.Equal(t, generalID, got[0].Channel)
+	require.NotEmpty(t, got[0].MessageTS)
+	require.Equal(t, "ok", got[0].Outcome)
+	require.Equal(t, "reactions_add", got[1].Tool)
+	require.Equal(t, ts(0), got[1].MessageTS)
+	require.Equal(t, "slack_error", got[2].Outcome)
 }

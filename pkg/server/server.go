@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -40,6 +41,20 @@ type Options struct {
 	Instructions string
 	Logger       zerolog.Logger
 	Now          func() time.Time
+	// Audit, when set, receives one record per call of a tool that
+	// changes Slack (OAuth mode writes them to the store's audit log).
+	Audit func(ctx context.Context, r AuditRecord)
+}
+
+// AuditRecord says who changed what: never message text.
+type AuditRecord struct {
+	Tool         string
+	EnterpriseID string
+	TeamID       string
+	UserID       string
+	Channel      string
+	MessageTS    string
+	Outcome      string
 }
 
 // Server is the MCP server plus what graceful shutdown needs.
@@ -47,6 +62,7 @@ type Server struct {
 	MCP      *mcpserver.MCPServer
 	Tools    []tools.Tool
 	deps     *tools.Deps
+	audit    func(context.Context, AuditRecord)
 	log      zerolog.Logger
 	inflight sync.WaitGroup
 	draining atomic.Bool
@@ -105,6 +121,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		Tools: selected,
 		log:   o.Logger,
+		audit: o.Audit,
 		deps:  &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now},
 	}
 	opts := []mcpserver.ServerOption{
@@ -159,6 +176,9 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		if s.log.GetLevel() <= zerolog.DebugLevel {
 			s.log.Debug().Str("request_id", reqID).Str("tool", t.Name).Strs("args", argNames(req.GetArguments())).Msg("tool arguments")
 		}
+		if s.audit != nil && !t.ReadOnly {
+			defer func() { s.audit(ctx, s.auditRecord(ctx, t, res, outcome)) }()
+		}
 		res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
 		if err == nil {
 			return res, nil
@@ -183,6 +203,30 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		s.log.Error().Err(err).Str("request_id", reqID).Str("tool", t.Name).Msg("tool failed")
 		return mcp.NewToolResultError("internal error while talking to Slack (request id " + reqID + "); try again later"), nil
 	}
+}
+
+// auditRecord collects who called a write tool and where it acted, from
+// the caller's session and the tool's structured result.
+func (s *Server) auditRecord(ctx context.Context, t tools.Tool, res *mcp.CallToolResult, outcome string) AuditRecord {
+	r := AuditRecord{Tool: t.Name, Outcome: outcome}
+	if sess, err := s.deps.Provider.Session(ctx); err == nil && sess.Client != nil {
+		id := sess.Client.Identity
+		r.EnterpriseID, r.TeamID, r.UserID = id.EnterpriseID, id.TeamID, id.UserID
+	}
+	if res != nil && res.StructuredContent != nil {
+		var fields struct {
+			Channel   string `json:"channel"`
+			TS        string `json:"ts"`
+			Timestamp string `json:"timestamp"`
+		}
+		if raw, err := json.Marshal(res.StructuredContent); err == nil && json.Unmarshal(raw, &fields) == nil {
+			r.Channel, r.MessageTS = fields.Channel, fields.TS
+			if r.MessageTS == "" {
+				r.MessageTS = fields.Timestamp
+			}
+		}
+	}
+	return r
 }
 
 // argNames logs which arguments were given, never their values (message
