@@ -8,17 +8,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
@@ -75,6 +81,9 @@ func isTerminal(f *os.File) bool {
 }
 
 func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader, stdout io.Writer) error {
+	if cfg.OAuth.Enabled {
+		return serveOAuth(ctx, cfg, log)
+	}
 	mode := "single-user"
 	token, cookie, variable := cfg.token()
 	baseURL := cfg.SlackURL
@@ -94,14 +103,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 			log.Warn().Msg("no Slack token configured (SLACK_MCP_XOXP_TOKEN, SLACK_MCP_XOXB_TOKEN or SLACK_MCP_XOXC_TOKEN + SLACK_MCP_XOXD_TOKEN), so the sandbox is served")
 		}
 	}
-	ua := cfg.UserAgent
-	if ua == "" {
-		ua = version.Name + "/" + version.Version
-	}
-	factory, err := slackapi.NewFactory(slackapi.Options{
-		BaseURL: baseURL, UserAgent: ua, ProxyURL: cfg.Proxy, CAFile: cfg.CA,
-		Pacing: true, Logger: log,
-	})
+	factory, err := newFactory(cfg, baseURL, log)
 	if err != nil {
 		return err
 	}
@@ -132,6 +134,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
@@ -168,4 +171,93 @@ func instructions(mode string) string {
 		s += " This server is connected to a SANDBOX workspace with made-up people and messages, not real Slack."
 	}
 	return s
+}
+
+// serveOAuth runs multi-tenant OAuth mode: people connect in a browser at
+// /oauth/authorize, MCP clients send their own Bearer token, and every
+// tool call runs as that person in their workspace.
+func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
+	o := cfg.OAuth
+	keys, err := seal.ParseKeyring(o.EncryptionKey)
+	if err != nil {
+		return fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)
+	}
+	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("token store %s: %w", o.StorePath, err)
+	}
+	defer st.Close()
+	st.StartSweeper(ctx, time.Minute)
+
+	factory, err := newFactory(cfg, cfg.SlackURL, log)
+	if err != nil {
+		return err
+	}
+	selected, err := server.SelectTools(tools.Catalog(), cfg.EnabledTools, cfg.OpenGates)
+	if err != nil {
+		return err
+	}
+	scopes := o.Scopes
+	if len(scopes) == 0 {
+		scopes = tools.Scopes(selected)
+	}
+	oauth, err := slackoauth.New(slackoauth.Options{
+		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
+		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
+		Store: st, Keys: keys, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	multi := provider.NewMulti(provider.MultiOptions{
+		Factory: factory, PATs: oauth, PATPrefix: slackoauth.PATPrefix,
+		AcceptSlackTokens: o.AcceptSlackTokens, ValidationTTL: o.ValidationTTL, Logger: log,
+	})
+	go multi.Run(ctx)
+
+	srv, err := server.New(server.Options{
+		Provider:     multi,
+		Policy:       tools.Policy{AddMessage: cfg.AddMessage, Reactions: cfg.Reactions, Unfurl: cfg.Unfurl},
+		EnabledTools: cfg.EnabledTools,
+		OpenGates:    cfg.OpenGates,
+		Instructions: instructions("oauth"),
+		Logger:       log,
+		Audit: func(ctx context.Context, r server.AuditRecord) {
+			err := st.AppendAudit(context.WithoutCancel(ctx), store.AuditEvent{
+				At: time.Now(), Event: "tool_write", EnterpriseID: r.EnterpriseID, TeamID: r.TeamID, UserID: r.UserID,
+				Tool: r.Tool, Channel: r.Channel, MessageTS: r.MessageTS, Outcome: r.Outcome,
+			})
+			if err != nil {
+				log.Warn().Err(err).Str("tool", r.Tool).Msg("audit event not stored")
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
+	return transport.Serve(ctx, srv, transport.Options{
+		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		Routes: map[string]http.Handler{"/oauth/": oauth.Routes()},
+		Authenticate: func(next http.Handler) http.Handler {
+			return authn.Middleware(multi, authn.Options{Logger: log}, next)
+		},
+		OnListen: func(addr string) {
+			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
+		},
+		Health: func() any {
+			return map[string]any{"status": "ok", "version": version.Version, "mode": "oauth", "tenants": multi.Stats()}
+		},
+	})
+}
+
+func newFactory(cfg *config, baseURL string, log zerolog.Logger) (*slackapi.Factory, error) {
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = version.Name + "/" + version.Version
+	}
+	return slackapi.NewFactory(slackapi.Options{
+		BaseURL: baseURL, UserAgent: ua, ProxyURL: cfg.Proxy, CAFile: cfg.CA,
+		Pacing: true, Logger: log,
+	})
 }

@@ -181,6 +181,11 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 	if e := m.entries[key]; e != nil && now.Before(e.validUntil) {
 		m.touchLocked(e, now)
 		m.mu.Unlock()
+		if m.isPAT(bearer) {
+			if err := m.recheckPAT(ctx, key, bearer); err != nil {
+				return nil, err
+			}
+		}
 		return &tenant.Caller{Key: key, Bearer: bearer}, nil
 	}
 	if r, ok := m.negative[key]; ok {
@@ -260,6 +265,33 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		m.removeLocked(m.lru.Back().Value.(*entry), "lru")
 	}
 	m.o.Logger.Debug().Str("token", fp).Str("team", id.TeamID).Str("user", id.UserID).Msg("token validated")
+	return nil
+}
+
+func (m *Multi) isPAT(bearer string) bool {
+	return m.o.PATPrefix != "" && m.o.PATs != nil && strings.HasPrefix(bearer, m.o.PATPrefix)
+}
+
+// recheckPAT asks the token store about a personal access token on every
+// request (a local lookup, no Slack call), so a revocation, also by
+// another replica, bites at once; only the auth.test answer is cached. A
+// refreshed Slack token replaces the session's client.
+func (m *Multi) recheckPAT(ctx context.Context, key, bearer string) error {
+	creds, err := m.o.PATs.ResolvePAT(ctx, bearer)
+	if err != nil {
+		if isRefusal(err) {
+			m.InvalidateKey(key)
+			m.refuse(key, err)
+			return err
+		}
+		return fmt.Errorf("provider: resolving personal access token %s: %w", key[:12], err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e := m.entries[key]; e != nil && e.creds != creds {
+		m.leaveLocked(e)
+		e.creds = creds
+	}
 	return nil
 }
 

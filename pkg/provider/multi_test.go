@@ -725,3 +725,37 @@ func TestMultiConcurrentMixedUse(t *testing.T) {
 	<-done
 	assert.Equal(t, 0, m.Stats()["sessions"], "Run closes the provider when its context ends")
 }
+
+// A revoked personal access token is refused at once, even while its
+// auth.test answer is cached; a refreshed Slack token replaces the client.
+func TestMultiRechecksPATsOnEveryRequest(t *testing.T) {
+	t.Parallel()
+	emu := newEmu(t, newWorkspace("T1", 2), slackemu.Options{})
+	pats := &fakePATs{creds: map[string]slackapi.Credentials{"smcp_live": {Token: userToken("T1", 0)}}, errs: map[string]error{}}
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) { o.PATs = pats })
+	ctx := withCaller(t, m, "smcp_live")
+	s1, err := m.Session(ctx)
+	require.NoError(t, err)
+
+	_, err = m.Authenticate(context.Background(), "smcp_live")
+	require.NoError(t, err)
+	require.Equal(t, 1, emu.Calls("auth.test"), "the store is asked again, Slack is not")
+
+	pats.mu.Lock()
+	pats.creds["smcp_live"] = slackapi.Credentials{Token: userToken("T1", 1)}
+	pats.mu.Unlock()
+	_, err = m.Authenticate(context.Background(), "smcp_live")
+	require.NoError(t, err)
+	s2, err := m.Session(ctx)
+	require.NoError(t, err)
+	require.NotSame(t, s1, s2, "a refreshed Slack token gets a new client")
+
+	pats.mu.Lock()
+	delete(pats.creds, "smcp_live")
+	pats.errs["smcp_live"] = fmt.Errorf("revoked: %w", authn.ErrRevokedToken)
+	pats.mu.Unlock()
+	_, err = m.Authenticate(context.Background(), "smcp_live")
+	require.ErrorIs(t, err, authn.ErrRevokedToken)
+	_, err = m.Authenticate(context.Background(), "smcp_live")
+	require.ErrorIs(t, err, authn.ErrRevokedToken, "the refusal is remembered")
+}

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+)
+
+// oauthServer runs the real binary path in OAuth mode against the emulator.
+type oauthServer struct {
+	base   string
+	stderr *syncBuffer
+	stop   func()
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close())
+	return port
+}
+
+func startOAuthServer(t *testing.T, emuURL string, port int, storePath string, extra map[string]string) *oauthServer {
+	t.Helper()
+	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+	env := map[string]string{
+		"SLACK_MCP_OAUTH_ENABLED":       "true",
+		"SLACK_MCP_OAUTH_CLIENT_ID":     "cid-123",
+		"SLACK_MCP_OAUTH_CLIENT_SECRET": "csecret-456",
+		"SLACK_MCP_OAUTH_REDIRECT_URI":  "http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback",
+		"SLACK_MCP_ENCRYPTION_KEY":      key,
+		"SLACK_MCP_STORE_PATH":          storePath,
+		"SLACK_MCP_SLACK_URL":           emuURL,
+		"SLACK_MCP_PORT":                strconv.Itoa(port),
+		"SLACK_MCP_LOG_FORMAT":          "json",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &oauthServer{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), io.Discard, s.stderr) }()
+	s.stop = func() {
+		cancel()
+		select {
+		case code := <-done:
+			require.Equal(t, 0, code, s.stderr.String())
+		case <-time.After(20 * time.Second):
+			t.Fatal("server did not stop")
+		}
+	}
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(s.base + "/health")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", s.stderr.String())
+	return s
+}
+
+var patPattern = regexp.MustCompile(`smcp_[A-Za-z0-9_-]{20,}`)
+
+// connectInBrowser walks the browser flow hop by hop, as a browser would,
+// and returns the personal access token from the success page.
+func connectInBrowser(t *testing.T, base string) (string, string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	url := base + "/oauth/authorize"
+	for hop := 0; hop < 5; hop++ {
+		resp, err := browser.Get(url)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusFound || resp.StatusCode == http.StatusSeeOther {
+			url = resp.Header.Get("Location")
+			require.NotContains(t, url, "xoxp-", "no Slack token in a URL")
+			continue
+		}
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		page := string(body)
+		require.NotContains(t, page, "xoxp-", "the Slack token never reaches the page")
+		pat := patPattern.FindString(page)
+		require.NotEmpty(t, pat, page)
+		return pat, page
+	}
+	t.Fatal("too many redirects")
+	return "", ""
+}
+
+func mcpClient(t *testing.T, base, bearer string) (*client.Client, error) {
+	t.Helper()
+	c, err := client.NewStreamableHttpClient(base+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + bearer}))
+	require.NoError(t, err)
+	if err := c.Start(context.Background()); err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	if _, err := c.Initialize(context.Background(), init); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func history(t *testing.T, c *client.Client) *mcp.CallToolResult {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "conversations_history"
+	req.Params.Arguments = map[string]any{"channel_id": "#general", "limit": "5"}
+	res, err := c.CallTool(context.Background(), req)
+	require.NoError(t, err)
+	return res
+}
+
+// The OAuth mode end to end through the real binary path: connect in a
+// browser, call tools with the issued token, restart, revoke.
+func TestOAuthModeEndToEnd(t *testing.T) {
+	t.Parallel()
+	ws := slackemu.Sandbox()
+	port := freePort(t)
+	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{"http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback"}})
+	emu := slackemu.NewServer(ws, slackemu.Options{})
+	t.Cleanup(emu.Close)
+	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
+	storePath := filepath.Join(t.TempDir(), "store.db")
+
+	srv := startOAuthServer(t, emu.URL, port, storePath, nil)
+
+	// Without a token: 401 with a challenge and a JSON body.
+	resp, err := http.Post(srv.base+"/mcp", "application/json", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("WWW-Authenticate"), "Bearer")
+	_, err = mcpClient(t, srv.base, "smcp_not-a-real-token-at-all-000000000")
+	require.Error(t, err)
+
+	pat, page := connectInBrowser(t, srv.base)
+	require.Contains(t, page, "claude mcp add")
+	c, err := mcpClient(t, srv.base, pat)
+	require.NoError(t, err)
+	res := history(t, c)
+	require.False(t, res.IsError)
+	require.Contains(t, res.Content[0].(mcp.TextContent).Text, "sandbox")
+
+	// A Slack token sent directly works too (the compatibility mode).
+	c2, err := mcpClient(t, srv.base, slackemu.SandboxUserToken)
+	require.NoError(t, err)
+	require.False(t, history(t, c2).IsError)
+
+	// Restart over the same store: the token still works.
+	srv.stop()
+	srv = startOAuthServer(t, emu.URL, port, storePath, nil)
+	c, err = mcpClient(t, srv.base, pat)
+	require.NoError(t, err)
+	require.False(t, history(t, c).IsError)
+
+	// Disconnect: the token dies at once.
+	req, _ := http.NewRequest("POST", srv.base+"/oauth/revoke", nil)
+	req.Header.Set("Authorization", "Bearer "+pat)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Less(t, resp.StatusCode, 300)
+	_, err = mcpClient(t, srv.base, pat)
+	require.Error(t, err)
+	srv.stop()
+	require.NotContains(t, srv.stderr.String(), pat, "tokens never reach logs")
+	require.NotContains(t, srv.stderr.String(), "xoxp-")
+}
+
+func TestOAuthEndpointsDisabledWithoutOAuthMode(t *testing.T) {
+	t.Parallel()
+	port := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-t", "http"}, envOf(map[string]string{"SLACK_MCP_PORT": strconv.Itoa(port)}), strings.NewReader(""), io.Discard, &syncBuffer{})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	var resp *http.Response
+	require.Eventually(t, func() bool {
+		var err error
+		resp, err = http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/authorize")
+		return err == nil
+	}, 10*time.Second, 10*time.Millisecond)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.Contains(t, string(body), "INTEGRATION_DISABLED")
+}
