@@ -58,7 +58,9 @@ func startOAuthServer(t *testing.T, emuURL string, port int, storePath string, e
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &oauthServer{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), io.Discard, s.stderr) }()
+	go func() {
+		done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), io.Discard, s.stderr)
+	}()
 	s.stop = func() {
 		cancel()
 		select {

@@ -221,7 +221,7 @@ func TestMultiAuthenticate(t *testing.T) {
 		inject     string // Slack error auth.test answers once
 		want       error  // nil = accepted; else the sentinel, or errOutage
 		authTests  int    // after two attempts
-		resolves   int    // PAT lookups after two attempts
+		resolves   int    // PAT lookups after two attempts (every request asks the store)
 		deletedUsr bool
 	}{
 		{name: "user token", token: userToken("T1", 0), authTests: 1},
@@ -235,8 +235,8 @@ func TestMultiAuthenticate(t *testing.T) {
 		{name: "garbage", token: "hello", want: authn.ErrInvalidToken},
 		{name: "oversized", token: "xoxp-" + strings.Repeat("a", authn.MaxTokenBytes), want: authn.ErrInvalidToken},
 		{name: "empty", token: "  ", want: authn.ErrMissingToken},
-		{name: "pat", token: pat, authTests: 1, resolves: 1},
-		{name: "pat with slack tokens refused", token: pat, noSlack: true, authTests: 1, resolves: 1},
+		{name: "pat", token: pat, authTests: 1, resolves: 2},
+		{name: "pat with slack tokens refused", token: pat, noSlack: true, authTests: 1, resolves: 2},
 		{name: "pat unknown", token: patUnknown, want: authn.ErrInvalidToken, resolves: 1},
 		{name: "pat revoked", token: patRevoked, want: authn.ErrRevokedToken, resolves: 1},
 		{name: "pat store outage is not cached", token: patOutage, want: errOutage, authTests: 1, resolves: 2},

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -22,6 +23,10 @@ type Channel struct {
 	MemberCount int    `json:"member_count,omitempty" csv:"MemberCount"`
 	Type        string `json:"type" csv:"Type" jsonschema:"public_channel, private_channel, im or mpim"`
 }
+
+// directoryWait bounds how long a listing waits for a directory that is
+// still loading before answering with what it has.
+const directoryWait = 3 * time.Second
 
 const (
 	channelsDefaultLimit = 100
@@ -81,6 +86,12 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	s, err := d.Slack(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !s.Channels.Ready() {
+		// Right after start the first sweep is usually moments away.
+		wctx, cancel := context.WithTimeout(ctx, directoryWait)
+		_ = s.Channels.WaitReady(wctx)
+		cancel()
 	}
 	want := map[string]bool{}
 	for _, t := range types {

@@ -61,6 +61,11 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 	if err != nil {
 		return nil, err
 	}
+	if !s.Users.Ready() {
+		wctx, cancel := context.WithTimeout(ctx, directoryWait)
+		_ = s.Users.WaitReady(wctx)
+		cancel()
+	}
 	found := s.Users.Search(query, limit)
 	if len(found) == 0 {
 		// A cold or partial directory must not mean "nobody": ask Slack.

@@ -85,6 +85,10 @@ func (c *Channels) Start(ctx context.Context) {
 // TTL, is installed.
 func (c *Channels) Ready() bool { return c.r.ready.Load() }
 
+// WaitReady waits, until ctx ends, for the first sweep when the directory
+// is not loaded yet; callers bound ctx to keep answers prompt.
+func (c *Channels) WaitReady(ctx context.Context) error { return c.r.waitReady(ctx) }
+
 // Len is the number of conversations in the directory.
 func (c *Channels) Len() int {
 	c.mu.RLock()

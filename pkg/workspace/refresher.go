@@ -198,3 +198,12 @@ func wait(ctx context.Context, done <-chan struct{}) error {
 		return ctx.Err()
 	}
 }
+
+// waitReady waits, until ctx ends, for the sweep in flight (or one it
+// starts) when the directory has not been loaded yet.
+func (r *refresher) waitReady(ctx context.Context) error {
+	if r.ready.Load() {
+		return nil
+	}
+	return wait(ctx, r.kick())
+}

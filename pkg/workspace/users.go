@@ -96,6 +96,10 @@ func (u *Users) Start(ctx context.Context) {
 // TTL, is installed.
 func (u *Users) Ready() bool { return u.r.ready.Load() }
 
+// WaitReady waits, until ctx ends, for the first sweep when the directory
+// is not loaded yet; callers bound ctx to keep answers prompt.
+func (u *Users) WaitReady(ctx context.Context) error { return u.r.waitReady(ctx) }
+
 // Len is the number of users in the directory.
 func (u *Users) Len() int {
 	u.mu.RLock()

@@ -1,0 +1,18 @@
+// Package slackoauth owns OAuth mode's browser side: the Slack OAuth v2
+// user-token flow (/oauth/authorize, /oauth/callback), disconnecting
+// (/oauth/revoke), and the personal access tokens ("smcp_…") that flow
+// issues, which ResolvePAT turns back into the installation's Slack
+// credentials, refreshing rotating Slack tokens before they expire.
+//
+// Security defaults, each with a test: the Slack state is 256 random bits
+// stored only as a hash, consumed once and bound to the browser that
+// started the flow by an HttpOnly cookie; return URLs are relative paths or
+// allow-listed origins; Slack tokens are sealed with the installation
+// identity as AAD and never appear in a page, URL, log or response;
+// personal access tokens are stored as SHA-256 hashes; every /oauth/*
+// route is rate-limited per client IP and body-limited.
+//
+// Import direction: slackoauth uses pkg/store, pkg/seal, pkg/authn (error
+// sentinels) and pkg/slackapi (credential type); cmd wires it, and
+// pkg/provider consumes it through the provider.PATResolver interface.
+package slackoauth

@@ -1,0 +1,785 @@
+package slackoauth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+)
+
+func TestAuthorizeRedirectsToSlack(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := h.authorize(h.browser, "")
+	require.Equal(t, http.StatusFound, r.status)
+	loc := r.location(t)
+	require.Equal(t, h.emu.URL+"/oauth/v2/authorize", loc.Scheme+"://"+loc.Host+loc.Path)
+	q := loc.Query()
+	require.Equal(t, testClientID, q.Get("client_id"))
+	require.Equal(t, strings.Join(testScopes, ","), q.Get("user_scope"))
+	require.Equal(t, h.srv.URL+"/oauth/callback", q.Get("redirect_uri"))
+	require.False(t, q.Has("scope"), "no bot scopes are requested")
+	require.NoError(t, parseRandom(q.Get("state")), "state is 256 random bits, base64url")
+	require.Equal(t, "no-store", r.header.Get("Cache-Control"))
+
+	cookies := (&http.Response{Header: r.header}).Cookies()
+	require.Len(t, cookies, 1)
+	c := cookies[0]
+	require.Equal(t, "smcp_oauth", c.Name, "plain-http public URL: no __Host- prefix")
+	require.Equal(t, "/oauth", c.Path)
+	require.True(t, c.HttpOnly)
+	require.Equal(t, http.SameSiteLaxMode, c.SameSite)
+	require.False(t, c.Secure)
+	require.NoError(t, parseRandom(c.Value))
+
+	require.Len(t, h.audit("oauth_initiated"), 1)
+}
+
+func TestHostCookieWhenPublicURLIsHTTPS(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t, store.MemoryPath, newClock())
+	svc, err := New(Options{
+		ClientID: "c", ClientSecret: "s", RedirectURI: "https://mcp.example.com/oauth/callback",
+		UserScopes: testScopes, Store: st, Keys: testKeys(t),
+	})
+	require.NoError(t, err)
+	rec := httptestRecorder(svc, http.MethodGet, "/oauth/authorize", nil)
+	require.Equal(t, http.StatusFound, rec.Code)
+	require.True(t, strings.HasPrefix(rec.Header().Get("Location"), "https://slack.com/oauth/v2/authorize?"))
+	c := (&http.Response{Header: rec.Header()}).Cookies()[0]
+	require.Equal(t, "__Host-smcp_oauth", c.Name)
+	require.True(t, c.Secure)
+	require.True(t, c.HttpOnly)
+	require.Equal(t, "/", c.Path)
+	require.Equal(t, http.SameSiteLaxMode, c.SameSite)
+}
+
+func TestHappyPath(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	page := h.connect(h.browser, "")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+
+	// The PAT is shown once; the Slack token appears nowhere.
+	pat := patOf(t, page.body)
+	require.NotContains(t, page.body, "xox")
+	for k, vs := range page.header {
+		for _, v := range vs {
+			require.NotContains(t, v, "xox", k)
+			require.NotContains(t, v, pat, k)
+		}
+	}
+	require.Contains(t, page.body, "Acme &lt;Corp&gt;", "workspace name shown, escaped")
+	require.Contains(t, page.body, testUser)
+	// Ready-to-paste configuration for four clients.
+	mcpURL := h.srv.URL + "/mcp"
+	require.Contains(t, page.body, "claude mcp add --transport http slack "+mcpURL+" --header &#34;Authorization: Bearer "+pat+"&#34;")
+	require.Contains(t, page.body, "mcp-remote")
+	require.Contains(t, page.body, "&#34;type&#34;: &#34;http&#34;")
+	require.Contains(t, page.body, "&#34;headers&#34;")
+
+	// Hardened page.
+	csp := page.header.Get("Content-Security-Policy")
+	require.Contains(t, csp, "default-src 'none'")
+	require.Contains(t, csp, "script-src 'nonce-")
+	require.Contains(t, csp, "frame-ancestors 'none'")
+	require.Contains(t, csp, "form-action 'self'")
+	nonce := strings.TrimSuffix(strings.SplitN(strings.SplitN(csp, "'nonce-", 2)[1], "'", 2)[0], "'")
+	require.Contains(t, page.body, `<script nonce="`+nonce+`">`)
+	require.Equal(t, "DENY", page.header.Get("X-Frame-Options"))
+	require.Equal(t, "no-referrer", page.header.Get("Referrer-Policy"))
+	require.Equal(t, "no-store", page.header.Get("Cache-Control"))
+	// The binding cookie is cleared.
+	cleared := (&http.Response{Header: page.header}).Cookies()
+	require.Len(t, cleared, 1)
+	require.Equal(t, "smcp_oauth", cleared[0].Name)
+	require.Less(t, cleared[0].MaxAge, 0)
+
+	// The installation is stored with sealed tokens only.
+	ctx := context.Background()
+	in, err := h.store.FindInstallation(ctx, "", testTeam, testUser)
+	require.NoError(t, err)
+	require.Equal(t, store.StatusActive, in.Status)
+	require.Equal(t, "Acme <Corp>", in.TeamName)
+	require.ElementsMatch(t, testScopes, in.Scopes)
+	require.False(t, in.IsEnterpriseInstall)
+	require.NotContains(t, in.AccessToken, "xox")
+	require.True(t, in.TokenExpiresAt.IsZero())
+
+	// The PAT resolves to a Slack token that works, for this user.
+	creds, err := h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(creds.Token, "xoxp-"))
+	at, err := h.slackAuthTest(creds.Token)
+	require.NoError(t, err)
+	require.Equal(t, testUser, at.UserID)
+	require.Equal(t, testTeam, at.TeamID)
+
+	// Only the hash of the PAT is stored.
+	_, err = h.store.GetPAT(ctx, pat)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = h.store.GetPAT(ctx, hashHex(pat))
+	require.NoError(t, err)
+
+	done := h.audit("oauth_completed")
+	require.Len(t, done, 1)
+	require.Equal(t, testTeam, done[0].TeamID)
+	require.Equal(t, testUser, done[0].UserID)
+	require.Empty(t, h.audit("oauth_failed"))
+}
+
+func TestSecondConnectKeepsInstallation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	pat1 := patOf(t, h.connect(h.browser, "").body)
+	pat2 := patOf(t, h.connect(newBrowser(t), "").body)
+	require.NotEqual(t, pat1, pat2)
+	p1, err := h.store.GetPAT(context.Background(), hashHex(pat1))
+	require.NoError(t, err)
+	p2, err := h.store.GetPAT(context.Background(), hashHex(pat2))
+	require.NoError(t, err)
+	require.Equal(t, p1.InstallationID, p2.InstallationID)
+	// Both resolve to the newest Slack token.
+	c1, err := h.svc.ResolvePAT(context.Background(), pat1)
+	require.NoError(t, err)
+	c2, err := h.svc.ResolvePAT(context.Background(), pat2)
+	require.NoError(t, err)
+	require.Equal(t, c1, c2)
+}
+
+// TestCallbackFailures drives each way a callback is refused and checks
+// the code, the absence of an installation, and the audit trail.
+func TestCallbackFailures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		opts    []func(*setup)
+		prepare func(h *harness) // before the callback
+		// callback performs the callback request, given the URL Slack
+		// redirected to.
+		callback func(h *harness, cb string) response
+		code     string
+		status   int
+	}{
+		{
+			name:     "expired state",
+			prepare:  func(h *harness) { h.clock.Advance(15*time.Minute + time.Second) },
+			callback: func(h *harness, cb string) response { return do(h.t, h.browser, http.MethodGet, cb, nil) },
+			code:     CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "replayed state",
+			callback: func(h *harness, cb string) response {
+				first := do(h.t, h.browser, http.MethodGet, cb, nil)
+				require.Equal(h.t, http.StatusOK, first.status)
+				// Same browser (the cookie put back), same URL.
+				h.restoreCookie(cb)
+				return do(h.t, h.browser, http.MethodGet, cb, nil)
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "forged state",
+			callback: func(h *harness, cb string) response {
+				return do(h.t, h.browser, http.MethodGet, replaceQuery(h.t, cb, "state", newRandom()), nil)
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "malformed state",
+			callback: func(h *harness, cb string) response {
+				return do(h.t, h.browser, http.MethodGet, replaceQuery(h.t, cb, "state", "'><script>"), nil)
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "missing state",
+			callback: func(h *harness, cb string) response {
+				return do(h.t, h.browser, http.MethodGet, replaceQuery(h.t, cb, "state", ""), nil)
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "another browser without the cookie",
+			callback: func(h *harness, cb string) response {
+				return do(h.t, newBrowser(h.t), http.MethodGet, cb, nil)
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "another browser with its own cookie",
+			callback: func(h *harness, cb string) response {
+				other := newBrowser(h.t)
+				h.authorize(other, "") // the attacker's victim has a cookie of its own
+				return do(h.t, other, http.MethodGet, cb, nil)
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name: "wrong cookie value",
+			callback: func(h *harness, cb string) response {
+				return do(h.t, &http.Client{CheckRedirect: h.browser.CheckRedirect}, http.MethodGet, cb, nil,
+					"Cookie", "smcp_oauth="+newRandom())
+			},
+			code: CodeInvalidState, status: http.StatusBadRequest,
+		},
+		{
+			name:     "denied consent",
+			opts:     []func(*setup){withConsent(slackemu.Consent{AutoApprove: true, Deny: true})},
+			callback: func(h *harness, cb string) response { return do(h.t, h.browser, http.MethodGet, cb, nil) },
+			code:     CodeAccessDenied, status: http.StatusForbidden,
+		},
+		{
+			name:     "failed exchange",
+			prepare:  func(h *harness) { h.emu.FailNextWith("oauth.v2.access", "invalid_code", 1) },
+			callback: func(h *harness, cb string) response { return do(h.t, h.browser, http.MethodGet, cb, nil) },
+			code:     CodeExchangeFailed, status: http.StatusBadGateway,
+		},
+		{
+			name: "code without error or code",
+			callback: func(h *harness, cb string) response {
+				return do(h.t, h.browser, http.MethodGet, replaceQuery(h.t, cb, "code", ""), nil)
+			},
+			code: CodeExchangeFailed, status: http.StatusBadGateway,
+		},
+		{
+			name: "insufficient scopes",
+			opts: []func(*setup){withConsent(slackemu.Consent{AutoApprove: true,
+				GrantScopes: []string{"channels:read", "users:read"}})},
+			callback: func(h *harness, cb string) response { return do(h.t, h.browser, http.MethodGet, cb, nil) },
+			code:     CodeInvalidScope, status: http.StatusForbidden,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, tc.opts...)
+			cb := h.toSlack(h.browser, h.authorize(h.browser, ""))
+			if tc.prepare != nil {
+				tc.prepare(h)
+			}
+			r := tc.callback(h, cb)
+			require.Equal(t, tc.status, r.status, r.body)
+			require.Contains(t, r.header.Get("Content-Type"), "text/html")
+			require.Contains(t, r.body, tc.code)
+			require.NotContains(t, r.body, "xox")
+			require.NotContains(t, r.body, "invalid_code", "Slack's raw answer is never echoed")
+			require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
+			require.Empty(t, r.header.Get("Location"), "no redirect without a return_url")
+
+			failed := h.audit("oauth_failed")
+			require.NotEmpty(t, failed)
+			require.Equal(t, tc.code, failed[len(failed)-1].Outcome)
+			if tc.name != "replayed state" {
+				_, err := h.store.FindInstallation(context.Background(), "", testTeam, testUser)
+				require.ErrorIs(t, err, store.ErrNotFound)
+				require.Empty(t, h.audit("oauth_completed"))
+			}
+			if tc.code == CodeInvalidScope {
+				require.Equal(t, 1, h.emu.Calls("auth.revoke"), "the under-scoped token is revoked at Slack")
+			}
+			if tc.code == CodeInvalidState {
+				require.LessOrEqual(t, h.emu.Calls("oauth.v2.access"), 1, "no exchange for a refused state")
+				if tc.name != "replayed state" {
+					require.Zero(t, h.emu.Calls("oauth.v2.access"))
+				}
+			}
+		})
+	}
+}
+
+// restoreCookie puts a binding cookie back for the replay case, so only
+// the state decides.
+func (h *harness) restoreCookie(string) {
+	// The first callback cleared the cookie; a replaying attacker would
+	// present whatever they like, so present a fresh flow's cookie.
+	h.authorize(h.browser, "")
+}
+
+func replaceQuery(t testing.TB, raw, key, value string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	q := u.Query()
+	if value == "" {
+		q.Del(key)
+	} else {
+		q.Set(key, value)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func TestCallbackJSONWhenAccepted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := do(t, h.browser, http.MethodGet, h.srv.URL+"/oauth/callback?state="+newRandom()+"&code=x", nil,
+		"Accept", "application/json")
+	require.Equal(t, http.StatusBadRequest, r.status)
+	require.Contains(t, r.header.Get("Content-Type"), "application/json")
+	var body errorBody
+	require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+	require.Equal(t, CodeInvalidState, body.Code)
+	require.NotEmpty(t, body.Error)
+}
+
+func TestReturnURL(t *testing.T) {
+	t.Parallel()
+	t.Run("success shows our page with a continue link", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		r := h.connect(h.browser, "return_url="+url.QueryEscape("/done?x=1"))
+		require.Equal(t, http.StatusOK, r.status)
+		pat := patOf(t, r.body)
+		require.Contains(t, r.body, `href="/done?status=success&amp;x=1"`)
+		require.Equal(t, 1, strings.Count(r.body, pat)-strings.Count(r.body, "Bearer "+pat), "the PAT appears once on its own")
+	})
+	t.Run("allowed origin", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, func(s *setup) { s.allowed = []string{"https://app.example.com"} })
+		r := h.connect(h.browser, "return_url="+url.QueryEscape("https://app.example.com/settings"))
+		require.Equal(t, http.StatusOK, r.status)
+		require.Contains(t, r.body, `href="https://app.example.com/settings?status=success"`)
+	})
+	t.Run("error redirects with the code", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, withConsent(slackemu.Consent{AutoApprove: true, Deny: true}))
+		r := h.connect(h.browser, "return_url="+url.QueryEscape("/settings/integrations?tab=slack"))
+		require.Equal(t, http.StatusFound, r.status)
+		loc := r.location(t)
+		require.Empty(t, loc.Host)
+		require.Equal(t, "/settings/integrations", loc.Path)
+		require.Equal(t, url.Values{"tab": {"slack"}, "status": {"error"}, "error": {CodeAccessDenied}}, loc.Query())
+	})
+	t.Run("insufficient scope redirects with the code", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, withConsent(slackemu.Consent{AutoApprove: true, GrantScopes: []string{"users:read"}}))
+		r := h.connect(h.browser, "return_url=%2Fback")
+		require.Equal(t, http.StatusFound, r.status)
+		require.Equal(t, "/back?error=INVALID_SCOPE&status=error", r.header.Get("Location"))
+	})
+	t.Run("invalid state never redirects", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t)
+		cb := h.toSlack(h.browser, h.authorize(h.browser, "return_url=%2Fback"))
+		r := do(t, newBrowser(t), http.MethodGet, cb, nil) // another browser
+		require.Equal(t, http.StatusBadRequest, r.status)
+		require.Empty(t, r.header.Get("Location"))
+	})
+}
+
+func TestAuthorizeRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(s *setup) { s.allowed = []string{"https://app.example.com"} })
+	big := `{"source":"` + strings.Repeat("a", 1100) + `"}`
+	tests := []struct {
+		name, query, code string
+	}{
+		{"oversized metadata", "metadata=" + url.QueryEscape(big), CodeMetadataTooLarge},
+		{"metadata plus return_url over 1 KB", "metadata=" + url.QueryEscape(`{"a":"`+strings.Repeat("b", 1000)+`"}`) + "&return_url=/" + strings.Repeat("c", 100), CodeMetadataTooLarge},
+		{"metadata not JSON", "metadata=nope", CodeInvalidMetadata},
+		{"metadata not an object", "metadata=%5B1%2C2%5D", CodeInvalidMetadata},
+		{"metadata null", "metadata=null", CodeInvalidMetadata},
+	}
+	for _, ev := range openRedirects {
+		tests = append(tests, struct{ name, query, code string }{"return_url " + ev, "return_url=" + url.QueryEscape(ev), CodeInvalidReturnURL})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := h.authorize(newBrowser(t), tc.query)
+			require.Equal(t, http.StatusBadRequest, r.status, r.body)
+			require.Contains(t, r.header.Get("Content-Type"), "application/json")
+			var body errorBody
+			require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+			require.Equal(t, tc.code, body.Code)
+			require.Empty(t, r.header.Get("Location"))
+			require.Empty(t, r.header.Get("Set-Cookie"))
+		})
+	}
+	t.Run("valid metadata accepted", func(t *testing.T) {
+		t.Parallel()
+		r := h.authorize(newBrowser(t), "metadata="+url.QueryEscape(`{"source":"settings_page", "projectId":"p-1"}`))
+		require.Equal(t, http.StatusFound, r.status)
+	})
+}
+
+func TestRevoke(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		send func(h *harness, pat string) response
+	}{
+		{"bearer header", func(h *harness, pat string) response {
+			return do(h.t, http.DefaultClient, http.MethodPost, h.srv.URL+"/oauth/revoke", nil, "Authorization", "Bearer "+pat)
+		}},
+		{"form field", func(h *harness, pat string) response {
+			return do(h.t, http.DefaultClient, http.MethodPost, h.srv.URL+"/oauth/revoke",
+				strings.NewReader(url.Values{"token": {pat}}.Encode()),
+				"Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html")
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			pat := patOf(t, h.connect(h.browser, "").body)
+			// A second PAT of the same installation dies too.
+			pat2 := patOf(t, h.connect(newBrowser(t), "").body)
+			creds, err := h.svc.ResolvePAT(ctx, pat)
+			require.NoError(t, err)
+
+			r := tc.send(h, pat)
+			require.Equal(t, http.StatusOK, r.status, r.body)
+			require.NotContains(t, r.body, "xox")
+			require.Equal(t, 1, h.emu.Calls("auth.revoke"))
+
+			// Dead at Slack, dead here, at once.
+			_, err = h.slackAuthTest(creds.Token)
+			require.Error(t, err)
+			for _, p := range []string{pat, pat2} {
+				_, err = h.svc.ResolvePAT(ctx, p)
+				require.True(t, errors.Is(err, authn.ErrRevokedToken) || errors.Is(err, authn.ErrInvalidToken), "%v", err)
+			}
+			in, err := h.store.FindInstallation(ctx, "", testTeam, testUser)
+			require.NoError(t, err)
+			require.Equal(t, store.StatusRevoked, in.Status)
+			require.Empty(t, in.AccessToken)
+			ev := h.audit("token_revoked")
+			require.Len(t, ev, 1)
+			require.Equal(t, testUser, ev[0].UserID)
+
+			// Revoking again: the token is unknown now.
+			again := tc.send(h, pat)
+			require.Equal(t, http.StatusUnauthorized, again.status)
+			require.Equal(t, 1, h.emu.Calls("auth.revoke"))
+		})
+	}
+}
+
+func TestRevokeRefusals(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	pat := patOf(t, h.connect(h.browser, "").body)
+	tests := []struct {
+		name   string
+		method string
+		body   string
+		hdr    []string
+		status int
+		code   string
+	}{
+		{"no token", http.MethodPost, "", nil, http.StatusUnauthorized, CodeInvalidToken},
+		{"unknown token", http.MethodPost, "", []string{"Authorization", "Bearer " + newPAT()}, http.StatusUnauthorized, CodeInvalidToken},
+		{"slack token", http.MethodPost, "", []string{"Authorization", "Bearer xoxp-1-2-3"}, http.StatusUnauthorized, CodeInvalidToken},
+		{"wrong scheme", http.MethodPost, "", []string{"Authorization", "Basic " + pat}, http.StatusUnauthorized, CodeInvalidToken},
+		{"token in the query string is ignored", http.MethodPost, "", nil, http.StatusUnauthorized, CodeInvalidToken},
+		{"body too large", http.MethodPost, "token=" + strings.Repeat("a", 20<<10), []string{"Content-Type", "application/x-www-form-urlencoded"}, http.StatusRequestEntityTooLarge, CodeRequestTooLarge},
+		{"wrong method", http.MethodDelete, "", nil, http.StatusMethodNotAllowed, CodeMethodNotAllowed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			target := h.srv.URL + "/oauth/revoke"
+			if strings.Contains(tc.name, "query") {
+				target += "?token=" + pat
+			}
+			r := do(t, http.DefaultClient, tc.method, target, strings.NewReader(tc.body), tc.hdr...)
+			require.Equal(t, tc.status, r.status, r.body)
+			var body errorBody
+			require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+			require.Equal(t, tc.code, body.Code)
+		})
+	}
+	// Nothing above revoked anything.
+	_, err := h.svc.ResolvePAT(context.Background(), pat)
+	require.NoError(t, err)
+	require.Zero(t, h.emu.Calls("auth.revoke"))
+}
+
+func TestRevokePage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := do(t, http.DefaultClient, http.MethodGet, h.srv.URL+"/oauth/revoke", nil)
+	require.Equal(t, http.StatusOK, r.status)
+	require.Contains(t, r.body, `<form method="post" action="/oauth/revoke">`)
+	require.Contains(t, r.body, `name="token"`)
+	require.Contains(t, r.header.Get("Content-Security-Policy"), "script-src 'none'")
+	require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
+}
+
+func TestEnterpriseOrgInstall(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(s *setup) { s.enterprise = testEnterprise },
+		withConsent(slackemu.Consent{AutoApprove: true, EnterpriseInstall: true}))
+	page := h.connect(h.browser, "")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	require.Contains(t, page.body, testEnterprise)
+	pat := patOf(t, page.body)
+
+	ctx := context.Background()
+	in, err := h.store.FindInstallation(ctx, testEnterprise, "", testUser)
+	require.NoError(t, err, "recorded by enterprise ID with no team")
+	require.True(t, in.IsEnterpriseInstall)
+	require.Empty(t, in.TeamID)
+
+	creds, err := h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	at, err := h.slackAuthTest(creds.Token)
+	require.NoError(t, err)
+	require.Equal(t, testUser, at.UserID)
+
+	done := h.audit("oauth_completed")
+	require.Len(t, done, 1)
+	require.Equal(t, testEnterprise, done[0].EnterpriseID)
+}
+
+func TestTokenRotation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
+	st := h.store
+	pat := patOf(t, h.connect(h.browser, "").body)
+	require.Equal(t, 1, h.emu.Calls("oauth.v2.access"))
+	in, err := st.FindInstallation(ctx, "", testTeam, testUser)
+	require.NoError(t, err)
+	require.Equal(t, h.clock.Now().Add(time.Hour), in.TokenExpiresAt)
+	require.NotEmpty(t, in.RefreshToken)
+	require.NotContains(t, in.RefreshToken, "xoxe")
+
+	first, err := h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(first.Token, "xoxe.xoxp-"))
+	require.Equal(t, 1, h.emu.Calls("oauth.v2.access"), "no refresh while far from expiry")
+
+	// Within ten minutes of expiry: many concurrent callers, one refresh.
+	h.clock.Advance(51 * time.Minute)
+	const callers = 24
+	var wg sync.WaitGroup
+	tokens := make([]string, callers)
+	errs := make([]error, callers)
+	for i := range callers {
+		wg.Go(func() {
+			c, err := h.svc.ResolvePAT(ctx, pat)
+			tokens[i], errs[i] = c.Token, err
+		})
+	}
+	wg.Wait()
+	for i := range callers {
+		require.NoError(t, errs[i])
+		require.Equal(t, tokens[0], tokens[i])
+	}
+	require.NotEqual(t, first.Token, tokens[0])
+	require.Equal(t, 2, h.emu.Calls("oauth.v2.access"), "exactly one refresh")
+	require.Len(t, h.audit("token_refreshed"), 1)
+
+	// The new token works past the old one's expiry.
+	h.clock.Advance(15 * time.Minute)
+	_, err = h.slackAuthTest(first.Token)
+	require.Error(t, err, "the old token expired")
+	at, err := h.slackAuthTest(tokens[0])
+	require.NoError(t, err)
+	require.Equal(t, testUser, at.UserID)
+	again, err := h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	require.Equal(t, tokens[0], again.Token)
+	require.Equal(t, 2, h.emu.Calls("oauth.v2.access"))
+}
+
+func TestRotationRefreshRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
+	pat := patOf(t, h.connect(h.browser, "").body)
+	h.clock.Advance(55 * time.Minute)
+	h.emu.FailNextWith("oauth.v2.access", "invalid_refresh_token", 1)
+	_, err := h.svc.ResolvePAT(ctx, pat)
+	require.ErrorIs(t, err, authn.ErrRevokedToken)
+	in, err := h.store.FindInstallation(ctx, "", testTeam, testUser)
+	require.NoError(t, err)
+	require.Equal(t, store.StatusRevoked, in.Status)
+	_, err = h.svc.ResolvePAT(ctx, pat)
+	require.Error(t, err)
+	require.True(t, errors.Is(err, authn.ErrRevokedToken) || errors.Is(err, authn.ErrInvalidToken))
+}
+
+func TestRotationTransientFailureServesValidToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
+	pat := patOf(t, h.connect(h.browser, "").body)
+	before, err := h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	h.clock.Advance(55 * time.Minute)
+	h.emu.FailNextWith("oauth.v2.access", "internal_error", 1)
+	c, err := h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err, "the token is valid for five more minutes")
+	require.Equal(t, before.Token, c.Token)
+	// Next call refreshes.
+	c, err = h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	require.NotEqual(t, before.Token, c.Token)
+	// Past expiry with Slack failing: an outage error, not a token error.
+	h.clock.Advance(2 * time.Hour)
+	h.emu.FailNextWith("oauth.v2.access", "internal_error", 1)
+	_, err = h.svc.ResolvePAT(ctx, pat)
+	require.Error(t, err)
+	require.False(t, errors.Is(err, authn.ErrInvalidToken) || errors.Is(err, authn.ErrRevokedToken), "%v", err)
+	require.NotContains(t, err.Error(), "xox")
+}
+
+func TestResolvePATRefusals(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, tok := range []string{"", "smcp_", "xoxp-1-2", newPAT(), newPAT() + "x", "SMCP_" + newRandom(), "smcp_" + strings.Repeat("=", 43)} {
+		_, err := h.svc.ResolvePAT(ctx, tok)
+		require.ErrorIs(t, err, authn.ErrInvalidToken, "%q", tok)
+	}
+}
+
+func TestSealedTokenBoundToIdentity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t)
+	pat := patOf(t, h.connect(h.browser, "").body)
+	in, err := h.store.FindInstallation(ctx, "", testTeam, testUser)
+	require.NoError(t, err)
+	// Opening under another identity fails: ciphertexts cannot be swapped.
+	other := in
+	other.UserID = "U0MALLORY"
+	_, err = h.keys.Open(in.AccessToken, identityAAD(other))
+	require.Error(t, err)
+	_, err = h.keys.Open(in.AccessToken, identityAAD(in))
+	require.NoError(t, err)
+	_, err = h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+}
+
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(s *setup) { s.rateLimit, s.burst = 0.01, 3 })
+	for i := range 3 {
+		r := h.authorize(h.browser, "")
+		require.Equal(t, http.StatusFound, r.status, "request %d", i)
+	}
+	for _, path := range []string{"/oauth/authorize", "/oauth/callback", "/oauth/revoke", "/oauth/nope"} {
+		r := do(t, h.browser, http.MethodGet, h.srv.URL+path, nil)
+		require.Equal(t, http.StatusTooManyRequests, r.status, path)
+		require.Equal(t, "100", r.header.Get("Retry-After"))
+		var body errorBody
+		require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+		require.Equal(t, CodeRateLimited, body.Code)
+	}
+	h.clock.Advance(100 * time.Second)
+	require.Equal(t, http.StatusFound, h.authorize(h.browser, "").status)
+}
+
+func TestRoutesAnswerJSONErrors(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	tests := []struct {
+		method, path string
+		status       int
+		code         string
+	}{
+		{http.MethodGet, "/oauth/unknown", http.StatusNotFound, CodeNotFound},
+		{http.MethodPost, "/oauth/authorize", http.StatusMethodNotAllowed, CodeMethodNotAllowed},
+		{http.MethodPost, "/oauth/callback", http.StatusMethodNotAllowed, CodeMethodNotAllowed},
+		{http.MethodPut, "/oauth/revoke", http.StatusMethodNotAllowed, CodeMethodNotAllowed},
+	}
+	for _, tc := range tests {
+		r := do(t, http.DefaultClient, tc.method, h.srv.URL+tc.path, nil)
+		require.Equal(t, tc.status, r.status, tc.path)
+		var body errorBody
+		require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+		require.Equal(t, tc.code, body.Code)
+	}
+}
+
+func TestDisabled(t *testing.T) {
+	t.Parallel()
+	for _, target := range []string{"/oauth/authorize", "/oauth/callback?code=x&state=y", "/oauth/revoke", "/oauth/anything"} {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			rec := httptestServe(Disabled(), method, target, nil)
+			require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+			require.Contains(t, rec.Header().Get("Content-Type"), "application/json")
+			require.JSONEq(t, `{"error":"OAuth mode is not enabled on this server","code":"INTEGRATION_DISABLED"}`, rec.Body.String())
+		}
+	}
+}
+
+func TestSlackTokenNeverLogged(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	h := newHarness(t, func(s *setup) { s.logs = &logs }, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
+	pat := patOf(t, h.connect(h.browser, "").body)
+	h.clock.Advance(55 * time.Minute)
+	_, err := h.svc.ResolvePAT(context.Background(), pat)
+	require.NoError(t, err)
+	require.NotContains(t, do(t, http.DefaultClient, http.MethodPost, h.srv.URL+"/oauth/revoke", nil, "Authorization", "Bearer "+pat).body, "xox")
+	out := logs.String()
+	require.NotEmpty(t, out)
+	require.NotContains(t, out, "xox")
+	require.NotContains(t, out, pat)
+	require.NotContains(t, out, testClientSecret)
+}
+
+func TestRestartKeepsTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := t.TempDir() + "/tokens.db"
+	c := newClock()
+	first := newTestStore(t, path, c)
+	h := newHarness(t, withStore(first), withClock(c))
+	pat := patOf(t, h.connect(h.browser, "").body)
+	require.NoError(t, first.Close())
+
+	// A new process: same file, same key, new Service.
+	o := h.opts
+	o.Store = newTestStore(t, path, c)
+	svc, err := New(o)
+	require.NoError(t, err)
+	creds, err := svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	at, err := h.slackAuthTest(creds.Token)
+	require.NoError(t, err)
+	require.Equal(t, testUser, at.UserID)
+
+	// The database alone yields nothing: another key cannot open it.
+	o.Keys = testKeys(t)
+	other, err := New(o)
+	require.NoError(t, err)
+	_, err = other.ResolvePAT(ctx, pat)
+	require.Error(t, err)
+	require.False(t, errors.Is(err, authn.ErrInvalidToken) || errors.Is(err, authn.ErrRevokedToken), "a key problem is an outage, not the caller's fault")
+}
+
+// panickyStore breaks CreatePending the worst way.
+type panickyStore struct{ store.Store }
+
+func (panickyStore) CreatePending(context.Context, store.Pending) error {
+	panic("boom at /secret/path")
+}
+
+func TestPanicBecomesJSONError(t *testing.T) {
+	t.Parallel()
+	svc, err := New(Options{ClientID: "c", ClientSecret: "s", RedirectURI: "http://127.0.0.1:1/oauth/callback",
+		UserScopes: testScopes, Store: panickyStore{newTestStore(t, store.MemoryPath, newClock())}, Keys: testKeys(t)})
+	require.NoError(t, err)
+	rec := httptestRecorder(svc, http.MethodGet, "/oauth/authorize", nil)
+	require.Equal(t, http.StatusInternalServerError, rec.Code)
+	require.JSONEq(t, `{"error":"internal error; please try again later","code":"INTERNAL_ERROR"}`, rec.Body.String())
+}

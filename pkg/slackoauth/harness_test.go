@@ -1,0 +1,281 @@
+package slackoauth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+)
+
+const (
+	testClientID     = "111.222"
+	testClientSecret = "s3cr3t-client"
+	testTeam         = "T0ACME"
+	testEnterprise   = "E0GRID"
+	testUser         = "U0ALICE"
+)
+
+var testScopes = []string{"channels:history", "channels:read", "users:read", "search:read"}
+
+// clock is an injected clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// setup tunes a harness before it starts.
+type setup struct {
+	store      store.Store
+	keys       *seal.Keyring
+	app        slackemu.OAuthApp
+	consent    slackemu.Consent
+	enterprise string
+	rateLimit  rate.Limit
+	burst      int
+	allowed    []string
+	clock      *clock
+	logs       io.Writer
+}
+
+// harness is our server and the Slack emulator on loopback, driven by a
+// cookie-jar client that does not follow redirects, so each hop is seen.
+type harness struct {
+	t       *testing.T
+	opts    Options
+	svc     *Service
+	srv     *httptest.Server
+	emu     *slackemu.Server
+	ws      *slackemu.Workspace
+	store   store.Store
+	keys    *seal.Keyring
+	clock   *clock
+	browser *http.Client
+}
+
+func testKeys(t testing.TB) *seal.Keyring {
+	t.Helper()
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	k, err := seal.ParseKeyring(base64.StdEncoding.EncodeToString(b))
+	require.NoError(t, err)
+	return k
+}
+
+func newHarness(t *testing.T, mods ...func(*setup)) *harness {
+	t.Helper()
+	s := setup{
+		consent:   slackemu.Consent{AutoApprove: true},
+		rateLimit: rate.Inf,
+		clock:     newClock(),
+	}
+	for _, m := range mods {
+		m(&s)
+	}
+	if s.store == nil {
+		s.store = newTestStore(t, store.MemoryPath, s.clock)
+	}
+	if s.keys == nil {
+		s.keys = testKeys(t)
+	}
+	mux := http.NewServeMux()
+	srv := httptest.NewUnstartedServer(mux)
+	base := "http://" + srv.Listener.Addr().String()
+	redirect := base + "/oauth/callback"
+
+	ws := slackemu.NewWorkspace(slackemu.Team{ID: testTeam, Name: "Acme <Corp>", Domain: "acme", EnterpriseID: s.enterprise})
+	ws.AddUser(slackemu.User{ID: testUser, Name: "alice", RealName: "Alice Ames"})
+	app := s.app
+	app.ClientID, app.ClientSecret, app.RedirectURLs = testClientID, testClientSecret, []string{redirect}
+	ws.AddOAuthApp(app)
+	emu := slackemu.NewServer(ws, slackemu.Options{Now: s.clock.Now})
+	t.Cleanup(emu.Close)
+	emu.SetConsent(s.consent)
+
+	logger := zerolog.Nop()
+	if s.logs != nil {
+		logger = zerolog.New(s.logs).Level(zerolog.DebugLevel)
+	}
+	opts := Options{
+		SlackURL:             emu.URL,
+		ClientID:             testClientID,
+		ClientSecret:         testClientSecret,
+		RedirectURI:          redirect,
+		UserScopes:           testScopes,
+		PublicURL:            base,
+		AllowedReturnOrigins: s.allowed,
+		Store:                s.store,
+		Keys:                 s.keys,
+		HTTPClient:           &http.Client{Timeout: 10 * time.Second},
+		Logger:               logger,
+		Now:                  s.clock.Now,
+		RateLimit:            s.rateLimit,
+		Burst:                s.burst,
+	}
+	svc, err := New(opts)
+	require.NoError(t, err)
+	mux.Handle("/oauth/", svc.Routes())
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	return &harness{t: t, opts: opts, svc: svc, srv: srv, emu: emu, ws: ws, store: s.store, keys: s.keys, clock: s.clock, browser: newBrowser(t)}
+}
+
+// newBrowser is a client with its own cookie jar that never follows
+// redirects.
+func newBrowser(t testing.TB) *http.Client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &http.Client{
+		Jar:           jar,
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r response) location(t testing.TB) *url.URL {
+	t.Helper()
+	u, err := url.Parse(r.header.Get("Location"))
+	require.NoError(t, err)
+	return u
+}
+
+func do(t testing.TB, c *http.Client, method, target string, body io.Reader, hdr ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, target, body)
+	require.NoError(t, err)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// authorize runs GET /oauth/authorize and returns the 302 to Slack.
+func (h *harness) authorize(c *http.Client, query string) response {
+	h.t.Helper()
+	target := h.srv.URL + "/oauth/authorize"
+	if query != "" {
+		target += "?" + query
+	}
+	return do(h.t, c, http.MethodGet, target, nil)
+}
+
+// toSlack follows the authorize redirect to the emulator and returns the
+// callback URL it redirects back to.
+func (h *harness) toSlack(c *http.Client, r response) string {
+	h.t.Helper()
+	require.Equal(h.t, http.StatusFound, r.status, r.body)
+	slackResp := do(h.t, c, http.MethodGet, r.header.Get("Location"), nil)
+	require.Equal(h.t, http.StatusFound, slackResp.status, slackResp.body)
+	cb := slackResp.header.Get("Location")
+	require.True(h.t, strings.HasPrefix(cb, h.srv.URL+"/oauth/callback?"), cb)
+	return cb
+}
+
+// connect runs the whole flow in c and returns the success page.
+func (h *harness) connect(c *http.Client, query string) response {
+	h.t.Helper()
+	cb := h.toSlack(c, h.authorize(c, query))
+	return do(h.t, c, http.MethodGet, cb, nil)
+}
+
+var patRE = regexp.MustCompile(`smcp_[A-Za-z0-9_-]{43}`)
+
+// patOf extracts the personal access token shown on a success page.
+func patOf(t testing.TB, page string) string {
+	t.Helper()
+	pat := patRE.FindString(page)
+	require.NotEmpty(t, pat, "no personal access token on the page")
+	return pat
+}
+
+// slackAuthTest runs auth.test with token against the emulator.
+func (h *harness) slackAuthTest(token string) (*slack.AuthTestResponse, error) {
+	api := slack.New(token, slack.OptionAPIURL(h.emu.URL+"/api/"))
+	return api.AuthTestContext(context.Background())
+}
+
+func (h *harness) audit(event string) []store.AuditEvent {
+	h.t.Helper()
+	evs, err := h.store.ListAudit(context.Background(), store.AuditFilter{Event: event})
+	require.NoError(h.t, err)
+	return evs
+}
+
+func withStore(s store.Store) func(*setup)  { return func(o *setup) { o.store = s } }
+func withKeys(k *seal.Keyring) func(*setup) { return func(o *setup) { o.keys = k } }
+func withClock(c *clock) func(*setup)       { return func(o *setup) { o.clock = c } }
+func withConsent(c slackemu.Consent) func(*setup) {
+	return func(o *setup) { o.consent = c }
+}
+func withApp(a slackemu.OAuthApp) func(*setup) { return func(o *setup) { o.app = a } }
+
+func httptestServe(h http.Handler, method, target string, body io.Reader) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, target, body))
+	return rec
+}
+
+func httptestRecorder(s *Service, method, target string, body io.Reader) *httptest.ResponseRecorder {
+	return httptestServe(s.Routes(), method, target, body)
+}
+
+// syncBuffer is a log sink safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

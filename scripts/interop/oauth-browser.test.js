@@ -1,0 +1,160 @@
+// OAuth mode end to end in a real browser: headless Chromium opens
+// /oauth/authorize on the server, clicks "Allow" on the emulator's Slack
+// consent page, lands on our success page and reads the personal access
+// token; the official MCP TypeScript SDK client then calls tools with it.
+//
+//   SLACK_MCP_BIN=... SLACK_EMU_BIN=... [CHROMIUM_BIN=/usr/bin/chromium] node --test oauth-browser.test.js
+//
+// Skipped (with a message) when no Chromium is installed, except in CI
+// (CI=true), where a missing browser is a failure.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
+
+import { chromium } from 'playwright-core';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const BIN = process.env.SLACK_MCP_BIN;
+const EMU = process.env.SLACK_EMU_BIN;
+const CHROMIUM = process.env.CHROMIUM_BIN || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CLIENT_ID = 'interop-client-id';
+const CLIENT_SECRET = 'interop-client-secret';
+const TIMEOUT = 90_000;
+
+if (!BIN || !EMU) throw new Error('SLACK_MCP_BIN and SLACK_EMU_BIN must name built binaries (scripts/test does this)');
+if (!CHROMIUM && process.env.CI === 'true') throw new Error('Chromium is not installed (.ci/run installs Debian\'s chromium)');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function cleanEnv(extra) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('SLACK_MCP_')) delete env[k];
+  return { ...env, ...extra };
+}
+
+// spawnUntil starts a process and resolves with its first line (on the
+// given stream) that satisfies match.
+function spawnUntil(cmd, args, env, stream, match) {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${logs.join('\n')}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`${cmd} exited with ${code}:\n${logs.join('\n')}`)));
+    createInterface({ input: child[stream] }).on('line', (line) => {
+      logs.push(line);
+      const m = match(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, value: m, logs });
+      }
+    });
+    createInterface({ input: child[stream === 'stdout' ? 'stderr' : 'stdout'] }).on('line', (l) => logs.push(l));
+  });
+}
+
+function stop(child) {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+describe('OAuth mode in a real browser', { skip: CHROMIUM ? false : 'no Chromium installed', timeout: TIMEOUT }, () => {
+  let emu, server, browser, base, dataDir;
+
+  before(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const e = await spawnUntil(EMU, ['-oauth-client-id', CLIENT_ID, '-oauth-client-secret', CLIENT_SECRET, '-oauth-redirect', `${base}/oauth/callback`],
+      process.env, 'stdout', (line) => (line.startsWith('http') ? line.split(' ')[0] : null));
+    emu = e.child;
+    dataDir = mkdtempSync(join(tmpdir(), 'smcp-oauth-'));
+    const s = await spawnUntil(BIN, ['-t', 'http'], cleanEnv({
+      SLACK_MCP_OAUTH_ENABLED: 'true',
+      SLACK_MCP_OAUTH_CLIENT_ID: CLIENT_ID,
+      SLACK_MCP_OAUTH_CLIENT_SECRET: CLIENT_SECRET,
+      SLACK_MCP_OAUTH_REDIRECT_URI: `${base}/oauth/callback`,
+      SLACK_MCP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      SLACK_MCP_DATA_DIR: dataDir,
+      SLACK_MCP_SLACK_URL: e.value,
+      SLACK_MCP_PORT: String(port),
+      SLACK_MCP_LOG_FORMAT: 'json',
+    }), 'stderr', (line) => (line.includes('"listening"') ? true : null));
+    server = s.child;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stop(server);
+    await stop(emu);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('connects, shows a token once, and the token works with the TypeScript SDK', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/oauth/authorize`);
+    // Slack's (the emulator's) consent page.
+    await page.waitForSelector('#allow');
+    assert.match(await page.title(), /requesting permission/);
+    await page.click('#allow');
+    await page.waitForURL(/\/oauth\/callback/);
+    const body = await page.textContent('body');
+    assert.doesNotMatch(body, /xox[pbe]-/, 'no Slack token on the page');
+    const pat = (body.match(/smcp_[A-Za-z0-9_-]{20,}/) || [])[0];
+    assert.ok(pat, `no personal access token on the success page:\n${body}`);
+    assert.match(body, /claude mcp add/);
+    await ctx.close();
+
+    const client = new Client({ name: 'oauth-interop', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${pat}` } },
+    }));
+    const res = await client.callTool({ name: 'conversations_history', arguments: { channel_id: '#general', limit: '5' } });
+    assert.notEqual(res.isError, true, JSON.stringify(res));
+    assert.match(res.content[0].text, /MsgID/);
+    await client.close();
+  });
+
+  it('shows a readable error when the person cancels at Slack', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/oauth/authorize`);
+    await page.waitForSelector('#deny');
+    await page.click('#deny');
+    await page.waitForURL(/\/oauth\/callback/);
+    assert.match(await page.textContent('body'), /OAUTH_ACCESS_DENIED/);
+    await ctx.close();
+  });
+
+  it('refuses the MCP endpoint without a token', async () => {
+    const r = await fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(r.status, 401);
+    assert.match(r.headers.get('www-authenticate') || '', /^Bearer/);
+    assert.equal((await r.json()).code, 'UNAUTHORIZED');
+  });
+});
