@@ -38,7 +38,7 @@ func freePort(t *testing.T) int {
 	return port
 }
 
-func startOAuthServer(t *testing.T, emuURL string, port int, storePath string, extra map[string]string) *oauthServer {
+func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind string) *oauthServer {
 	t.Helper()
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	env := map[string]string{
@@ -52,14 +52,11 @@ func startOAuthServer(t *testing.T, emuURL string, port int, storePath string, e
 		"SLACK_MCP_PORT":                strconv.Itoa(port),
 		"SLACK_MCP_LOG_FORMAT":          "json",
 	}
-	for k, v := range extra {
-		env[k] = v
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &oauthServer{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), io.Discard, s.stderr)
+		done <- run(ctx, []string{"-t", kind}, envOf(env), strings.NewReader(""), io.Discard, s.stderr)
 	}()
 	s.stop = func() {
 		cancel()
@@ -149,7 +146,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
 	storePath := filepath.Join(t.TempDir(), "store.db")
 
-	srv := startOAuthServer(t, emu.URL, port, storePath, nil)
+	srv := startOAuthServer(t, emu.URL, port, storePath, "http")
 
 	// Without a token: 401 with a challenge and a JSON body.
 	resp, err := http.Post(srv.base+"/mcp", "application/json", strings.NewReader(`{}`))
@@ -173,9 +170,23 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, history(t, c2).IsError)
 
-	// Restart over the same store: the token still works.
+	// Restart over the same store, now serving SSE: the token still works.
 	srv.stop()
-	srv = startOAuthServer(t, emu.URL, port, storePath, nil)
+	srv = startOAuthServer(t, emu.URL, port, storePath, "sse")
+	sse, err := client.NewSSEMCPClient(srv.base+"/sse", transport.WithHeaders(map[string]string{"Authorization": "Bearer " + pat}))
+	require.NoError(t, err)
+	require.NoError(t, sse.Start(context.Background()))
+	t.Cleanup(func() { _ = sse.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	_, err = sse.Initialize(context.Background(), init)
+	require.NoError(t, err)
+	require.False(t, history(t, sse).IsError)
+	require.NoError(t, sse.Close())
+
+	// And back to Streamable HTTP.
+	srv.stop()
+	srv = startOAuthServer(t, emu.URL, port, storePath, "http")
 	c, err = mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
 	require.False(t, history(t, c).IsError)
