@@ -154,6 +154,20 @@ func countFrom(raw, key string, def, max int) (int, error) {
 	return n, inputErr(err)
 }
 
+// sessionAndChannel returns the caller's session and the channel ID named
+// by the channel_id argument.
+func sessionAndChannel(ctx context.Context, d *Deps, args Args) (*Session, string, error) {
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	if err != nil {
+		return nil, "", err
+	}
+	return s, id, nil
+}
+
 // resolveChannel turns a channel argument (ID, #name, @user or "@Real Name")
 // into a channel ID, from the caches where possible.
 func resolveChannel(ctx context.Context, s *Session, raw string) (string, error) {

@@ -74,13 +74,11 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		p.Oldest = slackTS(lim.Since)
 		p.Limit = historyDefaultLimit
 	}
-	s, err := d.Slack(ctx)
+	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
 		return nil, err
 	}
-	if p.ChannelID, err = resolveChannel(ctx, s, params.String(args, "channel_id")); err != nil {
-		return nil, err
-	}
+	p.ChannelID = channelID
 	resp, err := s.Client.GetConversationHistoryContext(ctx, p)
 	if err != nil {
 		return nil, err
@@ -130,11 +128,7 @@ func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +210,7 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 	if n := utf8.RuneCountInString(payload); n > max {
 		return nil, Inputf("payload is %d characters; Slack accepts at most %d for %s", n, max, contentType)
 	}
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
 		return nil, err
 	}
@@ -285,11 +275,7 @@ func handleMark(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, e
 			return nil, inputErr(err)
 		}
 	}
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
 		return nil, err
 	}

@@ -69,11 +69,7 @@ func react(ctx context.Context, d *Deps, args Args, add bool) (*mcp.CallToolResu
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	channelID, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
 		return nil, err
 	}
