@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// What the MCP authorization server (issue: zero copy-paste connection)
+// persists. Secrets are stored only as hashes; every row that grants
+// access points at an Installation, so revoking the Slack grant revokes
+// everything built on it.
+
+// Client kinds.
+const (
+	ClientDynamic  = "dcr"  // RFC 7591 dynamic registration
+	ClientMetadata = "cimd" // Client ID Metadata Document (client_id is an HTTPS URL)
+	ClientStatic   = "static"
+)
+
+// Client is a registered OAuth client of our authorization server.
+type Client struct {
+	ID           string // "mcpc_..." for DCR, the document URL for CIMD
+	Kind         string
+	Name         string
+	RedirectURIs []string
+	// AuthMethod is none, client_secret_post or client_secret_basic.
+	AuthMethod string
+	SecretHash string // SHA-256 hex of the client secret; "" for public clients
+	// Metadata is the registration request or CIMD document as JSON.
+	Metadata   []byte
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // CIMD cache expiry; zero for DCR
+	LastUsedAt time.Time
+}
+
+// AuthTxn is an MCP authorization in progress: created at /authorize,
+// consented, handed to Slack, completed at the Slack callback.
+type AuthTxn struct {
+	IDHash        string // SHA-256 hex of the transaction ID in the consent form/cookie
+	ClientID      string
+	RedirectURI   string
+	CodeChallenge string // S256 challenge
+	Scope         string // space-separated MCP scopes
+	Resource      string
+	ClientState   string // the client's state, echoed back
+	// SlackStateHash is set when consent is given and the person is sent to
+	// Slack; the Slack callback finds the transaction by it.
+	SlackStateHash string
+	CSRFHash       string
+	NonceHash      string // browser binding cookie
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+}
+
+// AuthCode is our authorization code (single use, 5 minutes).
+type AuthCode struct {
+	Hash           string // SHA-256 hex of the code
+	ClientID       string
+	InstallationID string
+	RedirectURI    string
+	CodeChallenge  string
+	Scope          string
+	Resource       string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+	UsedAt         time.Time // zero until redeemed
+}
+
+// Token kinds.
+const (
+	TokenAccess  = "access"
+	TokenRefresh = "refresh"
+)
+
+// Token is an access or refresh token we issued; only its hash is stored.
+type Token struct {
+	Hash           string // HMAC-SHA256 hex of the token
+	Kind           string
+	FamilyID       string // all tokens from one code share it; reuse of a rotated refresh token revokes the family
+	ClientID       string
+	InstallationID string
+	Scope          string
+	Resource       string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+	RevokedAt      time.Time // zero while valid
+	RotatedAt      time.Time // refresh tokens: when it was exchanged for a new one
+}
+
+// Consent remembers that a person approved a client for some scopes.
+type Consent struct {
+	InstallationID string
+	ClientID       string
+	Scope          string
+	RedirectURI    string
+	GrantedAt      time.Time
+	RevokedAt      time.Time
+}
+
+// AuthServer is implemented by backends that can host the MCP
+// authorization server. Same conventions as Store: sentinel errors,
+// explicit now for expiry.
+type AuthServer interface {
+	PutClient(ctx context.Context, c Client) error // insert or replace by ID
+	GetClient(ctx context.Context, id string) (Client, error)
+	TouchClient(ctx context.Context, id string, at time.Time) error
+	// DeleteUnusedClients removes DCR clients not used since before.
+	DeleteUnusedClients(ctx context.Context, before time.Time) (int, error)
+
+	CreateTxn(ctx context.Context, t AuthTxn) error
+	GetTxn(ctx context.Context, idHash string, now time.Time) (AuthTxn, error)
+	// SetTxnSlackState records the Slack state minted after consent; it
+	// fails with ErrNotFound when the transaction is unknown or expired,
+	// and ErrAlreadyExists when a Slack state was already set.
+	SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, now time.Time) error
+	// ConsumeTxnBySlackState atomically deletes and returns the transaction.
+	ConsumeTxnBySlackState(ctx context.Context, slackStateHash string, now time.Time) (AuthTxn, error)
+
+	CreateCode(ctx context.Context, c AuthCode) error
+	// RedeemCode atomically marks the code used and returns it. A code
+	// already used returns it with ErrAlreadyExists (so the caller can
+	// revoke what it issued); unknown or expired: ErrNotFound.
+	RedeemCode(ctx context.Context, hash string, now time.Time) (AuthCode, error)
+
+	CreateToken(ctx context.Context, t Token) error
+	// GetToken returns a token that is not revoked, not expired at now, and
+	// whose installation is active; ErrNotFound otherwise.
+	GetToken(ctx context.Context, hash string, now time.Time) (Token, error)
+	// RotateRefresh atomically marks a valid refresh token rotated and
+	// returns it; a token already rotated returns it with ErrAlreadyExists
+	// (reuse: the caller revokes the family).
+	RotateRefresh(ctx context.Context, hash string, now time.Time) (Token, error)
+	RevokeToken(ctx context.Context, hash string, at time.Time) error
+	RevokeFamily(ctx context.Context, familyID string, at time.Time) error
+
+	// Browser sessions let a person who connected before skip the Slack
+	// round trip when a remembered consent covers the request: a random
+	// cookie value, stored as its hash, pointing at the installation.
+	CreateBrowserSession(ctx context.Context, hash, installationID string, expiresAt time.Time) error
+	GetBrowserSession(ctx context.Context, hash string, now time.Time) (installationID string, err error)
+	DeleteBrowserSession(ctx context.Context, hash string) error
+
+	PutConsent(ctx context.Context, c Consent) error
+	GetConsent(ctx context.Context, installationID, clientID string) (Consent, error)
+	RevokeConsent(ctx context.Context, installationID, clientID string, at time.Time) error
+	ListConsents(ctx context.Context, installationID string) ([]Consent, error)
+}
