@@ -105,7 +105,7 @@ const reauth = "The Slack credentials are no longer valid (%s): re-authenticate 
 var errorTable = sync.OnceValue(func() map[string]string {
 	return map[string]string{
 		"channel_not_found":                     "The channel was not found or is not visible to this token (private channels and DMs are visible only to members). Use channels_list to find the right channel ID.",
-		"not_in_channel":                        "This token is not a member of the channel. Join it (conversations_join, public channels) or have someone invite the app or user, then retry.",
+		"not_in_channel":                        "This token is not a member of the channel. Join it in Slack (public channels) or have someone invite the user or app, then retry.",
 		"missing_scope":                         "", // built by missingScope: names the scope Slack said is needed
 		"not_allowed_token_type":                "This method does not accept this kind of token (for example, bot tokens cannot search messages). Use a user token (xoxp-) for it.",
 		"invalid_auth":                          reauth,
