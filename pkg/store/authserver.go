@@ -99,7 +99,12 @@ type Consent struct {
 
 // AuthServer is implemented by backends that can host the MCP
 // authorization server. Same conventions as Store: sentinel errors,
-// explicit now for expiry.
+// explicit now for expiry. Rows that grant access (codes, tokens, browser
+// sessions, consents) are only returned while their installation is
+// active, and Store.RevokeInstallation revokes or deletes them, so a
+// reinstall does not bring them back. Backends document the exact
+// semantics on their methods (see SQLite) and package storetest checks
+// them (RunAuthServer).
 type AuthServer interface {
 	PutClient(ctx context.Context, c Client) error // insert or replace by ID
 	GetClient(ctx context.Context, id string) (Client, error)
@@ -144,4 +149,11 @@ type AuthServer interface {
 	GetConsent(ctx context.Context, installationID, clientID string) (Consent, error)
 	RevokeConsent(ctx context.Context, installationID, clientID string, at time.Time) error
 	ListConsents(ctx context.Context, installationID string) ([]Consent, error)
+}
+
+// AuthServerStore is a backend that is both a Store and an AuthServer (as
+// SQLite is): what the MCP authorization server runs on.
+type AuthServerStore interface {
+	Store
+	AuthServer
 }

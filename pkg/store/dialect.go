@@ -114,8 +114,16 @@ func (d dialect) schema(sql string) (string, error) {
 }
 
 // upsert returns the conflict clause that updates set columns from the
-// proposed row; with no set columns it does nothing on conflict.
+// proposed row; with no set columns it does nothing on conflict. With no
+// target it does nothing on a conflict with any unique constraint (both
+// engines need a target to update, so set must then be empty).
 func (d dialect) upsert(target []string, set ...string) string {
+	if len(target) == 0 {
+		if len(set) > 0 {
+			panic("store: dialect.upsert: DO UPDATE needs a conflict target")
+		}
+		return " ON CONFLICT DO NOTHING"
+	}
 	clause := " ON CONFLICT (" + strings.Join(target, ", ") + ") DO "
 	if len(set) == 0 {
 		return clause + "NOTHING"

@@ -45,6 +45,10 @@ func TestDialect(t *testing.T) {
 			func(d dialect) string { return d.upsert([]string{"h"}) },
 			" ON CONFLICT (h) DO NOTHING",
 			" ON CONFLICT (h) DO NOTHING"},
+		{"upsert nothing on any conflict",
+			func(d dialect) string { return d.upsert(nil) },
+			" ON CONFLICT DO NOTHING",
+			" ON CONFLICT DO NOTHING"},
 		{"greatest", func(d dialect) string { return d.greatest + "(a, b)" }, "MAX(a, b)", "GREATEST(a, b)"},
 		{"row lock", func(d dialect) string { return "SELECT 1" + d.forUpdate }, "SELECT 1", "SELECT 1 FOR UPDATE"},
 	}
@@ -76,6 +80,14 @@ func TestQueriesTranslate(t *testing.T) {
 		{lite.upsertInstallation, pg.upsertInstallation}, {lite.touchInstallation, pg.touchInstallation},
 		{lite.createPAT, pg.createPAT}, {lite.getPAT, pg.getPAT}, {lite.appendAudit, pg.appendAudit},
 		{lite.activeInstallation, pg.activeInstallation}, {lite.revokeInstallation, pg.revokeInstallation},
+		{lite.putClient, pg.putClient}, {lite.touchClient, pg.touchClient}, {lite.unusedTokens, pg.unusedTokens},
+		{lite.unusedClients, pg.unusedClients}, {lite.createTxn, pg.createTxn}, {lite.setTxnSlackState, pg.setTxnSlackState},
+		{lite.slackStateTaken, pg.slackStateTaken}, {lite.consumeTxn, pg.consumeTxn}, {lite.createCode, pg.createCode},
+		{lite.redeemCode, pg.redeemCode}, {lite.codeState, pg.codeState}, {lite.createToken, pg.createToken},
+		{lite.getToken, pg.getToken}, {lite.rotateRefresh, pg.rotateRefresh}, {lite.refreshState, pg.refreshState},
+		{lite.revokeFamily, pg.revokeFamily}, {lite.createSession, pg.createSession}, {lite.getSession, pg.getSession},
+		{lite.putConsent, pg.putConsent}, {lite.getConsent, pg.getConsent}, {lite.listConsents, pg.listConsents},
+		{lite.revokeInstTokens, pg.revokeInstTokens}, {lite.sweepTokens, pg.sweepTokens},
 	} {
 		n := strings.Count(pair[0], "?")
 		require.Positive(t, n, i)
@@ -85,4 +97,7 @@ func TestQueriesTranslate(t *testing.T) {
 	}
 	assert.Contains(t, pg.touchInstallation, "GREATEST(")
 	assert.Contains(t, pg.activeInstallation, "FOR UPDATE")
+	assert.Contains(t, pg.slackStateTaken, "FOR UPDATE")
+	assert.Contains(t, pg.touchClient, "GREATEST(")
+	assert.Contains(t, pg.createTxn, "ON CONFLICT DO NOTHING")
 }

@@ -1,9 +1,12 @@
 // Package store persists what OAuth mode must survive a restart: pending
 // browser authorizations, Slack installations (tokens sealed by pkg/seal),
-// personal access tokens (hashes only) and audit events. One small
-// interface ([Store]), an embedded SQLite backend ([OpenSQLite]), and a
-// conformance suite every backend runs (package storetest). Every key
-// includes the Slack team or enterprise ID.
+// personal access tokens (hashes only) and audit events ([Store]); and
+// what the MCP authorization server keeps: clients, authorization
+// transactions, codes, access and refresh tokens, browser sessions and
+// consents ([AuthServer]). Small interfaces, an embedded SQLite backend
+// ([OpenSQLite], implementing both), and a conformance suite every backend
+// runs (package storetest). Every installation key includes the Slack team
+// or enterprise ID.
 //
 // # What is stored
 //
@@ -21,9 +24,22 @@
 // mode with foreign keys on and a 5 s busy timeout; writes go through one
 // connection (transactions BEGIN IMMEDIATE), reads through a small pool of
 // read-only connections. Several processes may share the file.
-// ConsumePending is a single DELETE ... RETURNING, so a state is consumed
-// at most once however many callers race; RevokeInstallation and CreatePAT
-// are transactions.
+// ConsumePending and ConsumeTxnBySlackState are single DELETE ...
+// RETURNING statements, and RedeemCode and RotateRefresh single UPDATE ...
+// RETURNING statements guarded on "not used yet", so a state, code or
+// refresh token is consumed at most once however many callers race;
+// RevokeInstallation, CreatePAT and the creation of every row that grants
+// access are transactions that check the installation is active.
+//
+// # Authorization server rows
+//
+// Codes, tokens, browser sessions and consents reference their
+// installation (ON DELETE CASCADE), and every read of them joins the
+// installation's status, so revoking the installation ends them at once;
+// RevokeInstallation also revokes the tokens and consents and deletes the
+// codes and sessions, so a reinstall does not bring them back. The
+// sweeper (StartSweeper) deletes expired transactions, codes, tokens and
+// browser sessions along with expired pending authorizations.
 //
 // # Migrations
 //

@@ -34,6 +34,8 @@ type queries struct {
 	updateTokens, touchInstallation, revokeInstallation, revokePATs string
 	activeInstallation, createPAT, patExists, getPAT, touchPAT      string
 	appendAudit, listAudit                                          string
+
+	authQueries
 }
 
 const (
@@ -78,6 +80,8 @@ WHERE p.hash = ? AND p.revoked_at IS NULL AND i.status = 'active'`),
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		// listAudit is completed per call (optional filters), see ListAudit.
 		listAudit: `SELECT ` + auditCols + ` FROM audit_events`,
+
+		authQueries: newAuthQueries(d),
 	}
 }
 
@@ -212,6 +216,9 @@ func (s *sqlStore) TouchInstallation(ctx context.Context, id string, at time.Tim
 
 // RevokeInstallation implements Store in one transaction. Revoking a
 // revoked installation succeeds and keeps the first revocation time.
+// Everything the authorization server built on it goes too (see
+// revokeAuthServerRows): its tokens and consents are revoked, its codes
+// and browser sessions deleted, so a later reinstall starts clean.
 func (s *sqlStore) RevokeInstallation(ctx context.Context, id string, at time.Time) (err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -229,6 +236,9 @@ func (s *sqlStore) RevokeInstallation(ctx context.Context, id string, at time.Ti
 	}
 	if _, err = tx.ExecContext(ctx, s.q.revokePATs, ms, id); err != nil {
 		return fmt.Errorf("store: revoke installation tokens: %w", err)
+	}
+	if err = s.revokeAuthServerRows(ctx, tx, id, ms); err != nil {
+		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: revoke installation: %w", err)

@@ -54,7 +54,11 @@ type SQLite struct {
 	sweeper sync.WaitGroup
 }
 
-var _ Store = (*SQLite)(nil)
+var (
+	_ Store           = (*SQLite)(nil)
+	_ AuthServer      = (*SQLite)(nil)
+	_ AuthServerStore = (*SQLite)(nil)
+)
 
 // OpenSQLite opens (creating if needed) the database at path and applies
 // migrations. The parent directory is created with mode 0700 and the file
@@ -187,9 +191,11 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// StartSweeper deletes expired pending authorizations now and then every
-// interval (a minute when every <= 0) until ctx ends or the store is
-// closed. Counts are logged at debug, failures at warn.
+// StartSweeper deletes expired pending authorizations and the
+// authorization server's expired transactions, codes, tokens and browser
+// sessions now and then every interval (a minute when every <= 0) until
+// ctx ends or the store is closed. Counts are logged at debug, failures at
+// warn.
 func (s *SQLite) StartSweeper(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = defaultSweepEvery
@@ -214,12 +220,20 @@ func (s *SQLite) StartSweeper(ctx context.Context, every time.Duration) {
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
-			n, err := s.SweepPending(ctx, s.now())
+			now := s.now()
+			n, err := s.SweepPending(ctx, now)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				s.log.Warn().Err(err).Msg("store: sweeping expired pending authorizations")
 			case err == nil:
 				s.log.Debug().Int("deleted", n).Msg("store: swept expired pending authorizations")
+			}
+			n, err = s.sweepAuthServer(ctx, now)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				s.log.Warn().Err(err).Msg("store: sweeping expired authorization server rows")
+			case err == nil:
+				s.log.Debug().Int("deleted", n).Msg("store: swept expired authorization server rows")
 			}
 			select {
 			case <-ctx.Done():

@@ -286,3 +286,105 @@ func TestSQLiteConcurrentFirstOpen(t *testing.T) {
 	require.NoError(t, rawDB(t, path).QueryRow("SELECT COUNT(*), MAX(version) FROM schema_migrations").Scan(&n, &latest))
 	assert.Equal(t, latest, n)
 }
+
+func TestSQLiteAuthServerFile(t *testing.T) {
+	t.Parallel()
+	storetest.RunAuthServer(t, func(t *testing.T) store.AuthServerStore {
+		return openSQLite(t, filepath.Join(t.TempDir(), "store.db"))
+	})
+}
+
+func TestSQLiteAuthServerMemory(t *testing.T) {
+	t.Parallel()
+	storetest.RunAuthServer(t, func(t *testing.T) store.AuthServerStore {
+		return openSQLite(t, store.MemoryPath)
+	})
+}
+
+// TestSQLiteAuthServerReadsJoinStatus: every read of a row that grants
+// access checks its installation's status in the same query, so an
+// installation marked revoked (here behind the store's back, with no other
+// write) ends all of it at once.
+func TestSQLiteAuthServerReadsJoinStatus(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s := openSQLite(t, path)
+	defer func() { _ = s.Close() }()
+	in, err := s.UpsertInstallation(ctx, store.Installation{TeamID: "T1", UserID: "U1"})
+	require.NoError(t, err)
+	exp := clock.Add(time.Hour)
+	require.NoError(t, s.CreateToken(ctx, store.Token{Hash: "at", Kind: store.TokenAccess, FamilyID: "f", InstallationID: in.ID, ExpiresAt: exp}))
+	require.NoError(t, s.CreateToken(ctx, store.Token{Hash: "rt", Kind: store.TokenRefresh, FamilyID: "f", InstallationID: in.ID, ExpiresAt: exp}))
+	require.NoError(t, s.CreateCode(ctx, store.AuthCode{Hash: "code", InstallationID: in.ID, ExpiresAt: exp}))
+	require.NoError(t, s.CreateBrowserSession(ctx, "bs", in.ID, exp))
+	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: in.ID, ClientID: "c"}))
+
+	_, err = rawDB(t, path).ExecContext(ctx, "UPDATE installations SET status = 'revoked' WHERE id = ?", in.ID)
+	require.NoError(t, err)
+
+	_, err = s.GetToken(ctx, "at", clock)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.RotateRefresh(ctx, "rt", clock)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.RedeemCode(ctx, "code", clock)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.GetBrowserSession(ctx, "bs", clock)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.GetConsent(ctx, in.ID, "c")
+	require.ErrorIs(t, err, store.ErrNotFound)
+	list, err := s.ListConsents(ctx, in.ID)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+}
+
+// TestSQLiteSweeperAuthServer: the sweeper also deletes the authorization
+// server's expired transactions, codes, tokens and browser sessions, and
+// nothing else.
+func TestSQLiteSweeperAuthServer(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "store.db")
+	var now atomic.Int64
+	now.Store(clock.UnixMilli())
+	s, err := store.OpenSQLite(ctx, path, store.Options{Now: func() time.Time { return time.UnixMilli(now.Load()) }})
+	require.NoError(t, err)
+	defer func() { _ = s.Close() }()
+	in, err := s.UpsertInstallation(ctx, store.Installation{TeamID: "T1", UserID: "U1"})
+	require.NoError(t, err)
+	for i, ttl := range []time.Duration{time.Minute, time.Hour} {
+		exp := clock.Add(ttl)
+		require.NoError(t, s.CreateTxn(ctx, store.AuthTxn{IDHash: fmt.Sprint("tx", i), ExpiresAt: exp}))
+		require.NoError(t, s.CreateCode(ctx, store.AuthCode{Hash: fmt.Sprint("code", i), InstallationID: in.ID, ExpiresAt: exp}))
+		require.NoError(t, s.CreateToken(ctx, store.Token{Hash: fmt.Sprint("at", i), Kind: store.TokenAccess, FamilyID: "f", InstallationID: in.ID, ExpiresAt: exp}))
+		require.NoError(t, s.CreateBrowserSession(ctx, fmt.Sprint("bs", i), in.ID, exp))
+	}
+	require.NoError(t, s.PutClient(ctx, store.Client{ID: "c", Kind: store.ClientMetadata, ExpiresAt: clock}))
+	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: in.ID, ClientID: "c"}))
+
+	raw := rawDB(t, path)
+	count := func() (n int) {
+		require.NoError(t, raw.QueryRowContext(ctx, `SELECT
+(SELECT COUNT(*) FROM oauth_txns) + (SELECT COUNT(*) FROM oauth_codes) +
+(SELECT COUNT(*) FROM oauth_tokens) + (SELECT COUNT(*) FROM browser_sessions)`).Scan(&n))
+		return n
+	}
+	require.Equal(t, 8, count())
+	now.Store(clock.Add(30 * time.Minute).UnixMilli()) // the first of each is now expired
+	s.StartSweeper(ctx, time.Millisecond)
+	require.Eventually(t, func() bool { return count() == 4 }, 5*time.Second, 2*time.Millisecond)
+
+	_, err = s.GetTxn(ctx, "tx1", clock)
+	require.NoError(t, err)
+	_, err = s.RedeemCode(ctx, "code1", clock)
+	require.NoError(t, err)
+	_, err = s.GetToken(ctx, "at1", clock)
+	require.NoError(t, err)
+	_, err = s.GetBrowserSession(ctx, "bs1", clock)
+	require.NoError(t, err)
+	_, err = s.GetClient(ctx, "c")
+	require.NoError(t, err, "clients are not swept (DeleteUnusedClients is the caller's)")
+	_, err = s.GetConsent(ctx, in.ID, "c")
+	require.NoError(t, err, "consents do not expire")
+}
