@@ -59,6 +59,21 @@ type Options struct {
 	// resource_metadata (RFC 9728), so MCP clients can discover the
 	// authorization server.
 	ResourceMetadataURL string
+	// Scope, when set, is announced in 401 challenges as scope: the least
+	// privilege a client should ask for first (tenant.ScopeRead).
+	Scope string
+	// Tool, when set, turns on scope step-up: POSTed JSON-RPC tools/call
+	// requests of a caller whose grant is restricted (tenant.Caller.Scopes
+	// not nil) are checked against it, and a call the grant does not
+	// cover is answered 403 insufficient_scope. It reports whether the
+	// named tool only reads and whether the catalog knows it; feed it from
+	// the whole catalog (tools.Catalog), since unknown tools pass (the
+	// server answers "tool not found" and runs nothing).
+	Tool func(name string) (readOnly, known bool)
+	// MaxPeekBytes caps the request body read to find the tools called
+	// (default DefaultMaxPeekBytes); a restricted caller's larger body is
+	// answered 413. Unrestricted callers' bodies are never read here.
+	MaxPeekBytes int64
 	// Logger receives one info line per rejection (reason and token
 	// fingerprint) and a warning per 503; the zero value logs nothing.
 	Logger zerolog.Logger
@@ -74,6 +89,8 @@ const (
 	CodeTokenRevoked   = "TOKEN_REVOKED"
 	CodeInvalidRequest = "INVALID_REQUEST"
 	CodeUnavailable    = "UNAVAILABLE"
+	CodeInsufficient   = "INSUFFICIENT_SCOPE"
+	CodeBodyTooLarge   = "BODY_TOO_LARGE"
 )
 
 // The sentences of the JSON error bodies. None contains request data.
@@ -103,6 +120,23 @@ func (e *reasonError) Error() string { return e.msg }
 func (e *reasonError) Unwrap() error { return e.kind }
 
 func reject(kind error, msg string) error { return &reasonError{kind: kind, msg: msg} }
+
+// Refusal returns an error wrapping kind (ErrInvalidToken or
+// ErrRevokedToken) whose sentence the client sees, in the JSON body and the
+// challenge's error_description, instead of the generic one. An
+// Authenticator uses it when the generic sentence would mislead (a Slack
+// token where this server accepts only its own). msg must be a fixed
+// sentence: no token, no request data, printable ASCII without quotes.
+func Refusal(kind error, msg string) error { return reject(kind, msg) }
+
+// publicMessage is the sentence of a Refusal in err's chain, or def.
+func publicMessage(err error, def string) string {
+	var re *reasonError
+	if errors.As(err, &re) && re.msg != "" {
+		return re.msg
+	}
+	return def
+}
 
 // ParseBearer extracts the token of one Authorization header value. The
 // scheme is case-insensitive; the token must be a non-empty RFC 6750
@@ -196,14 +230,17 @@ func Middleware(a Authenticator, o Options, next http.Handler) http.Handler {
 		if err != nil {
 			switch {
 			case errors.Is(err, ErrRevokedToken):
-				o.refuse(w, r, tok, ErrRevokedToken, msgRevoked)
+				o.refuse(w, r, tok, ErrRevokedToken, publicMessage(err, msgRevoked))
 			case errors.Is(err, ErrInvalidToken):
-				o.refuse(w, r, tok, ErrInvalidToken, msgInvalid)
+				o.refuse(w, r, tok, ErrInvalidToken, publicMessage(err, msgInvalid))
 			case errors.Is(err, ErrMissingToken):
 				o.refuse(w, r, tok, ErrMissingToken, msgEmpty)
 			default:
 				o.unavailable(w, r, tok, err)
 			}
+			return
+		}
+		if o.Tool != nil && !c.Allows(tenant.ScopeWrite) && !o.allowCalls(w, r, tok, c) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(tenant.With(r.Context(), c)))
@@ -226,8 +263,8 @@ func (o *Options) refuse(w http.ResponseWriter, r *http.Request, tok string, kin
 		ev = ev.Str("token", Fingerprint(tok))
 	}
 	ev.Msg("request refused")
-	w.Header().Set("WWW-Authenticate", o.challenge(rfcErr, msg))
-	writeJSON(w, status, code, msg)
+	w.Header().Set("WWW-Authenticate", o.challenge(o.Scope, rfcErr, msg))
+	writeJSON(w, status, errorBody{Error: msg, Code: code})
 }
 
 func (o *Options) unavailable(w http.ResponseWriter, r *http.Request, tok string, err error) {
@@ -238,18 +275,24 @@ func (o *Options) unavailable(w http.ResponseWriter, r *http.Request, tok string
 		o.Logger.Warn().Err(err).Str("token", Fingerprint(tok)).Str("path", r.URL.Path).Msg("cannot validate token")
 	}
 	w.Header().Set("Retry-After", retryAfterSecs)
-	writeJSON(w, http.StatusServiceUnavailable, CodeUnavailable, msgUnavailable)
+	writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: msgUnavailable, Code: CodeUnavailable})
 }
 
 // challenge builds the WWW-Authenticate value (RFC 6750 section 3; RFC 9728
-// resource_metadata). rfcErr is "" when no token was presented.
-func (o *Options) challenge(rfcErr, desc string) string {
+// resource_metadata). rfcErr is "" when no token was presented. scope comes
+// before error and error_description: some clients (the TypeScript SDK)
+// find parameters by the first "name=" in the header.
+func (o *Options) challenge(scope, rfcErr, desc string) string {
 	var b strings.Builder
 	b.WriteString(`Bearer realm=`)
 	b.WriteString(quote(o.Realm))
 	if o.ResourceMetadataURL != "" {
 		b.WriteString(`, resource_metadata=`)
 		b.WriteString(quote(o.ResourceMetadataURL))
+	}
+	if scope != "" {
+		b.WriteString(`, scope=`)
+		b.WriteString(quote(scope))
 	}
 	if rfcErr != "" {
 		b.WriteString(`, error=`)
@@ -282,13 +325,15 @@ func quote(s string) string {
 type errorBody struct {
 	Error string `json:"error"`
 	Code  string `json:"code"`
+	// Scope is the scope a 403 asks for (space-separated).
+	Scope string `json:"scope,omitempty"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, code, msg string) {
+func writeJSON(w http.ResponseWriter, status int, body errorBody) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(errorBody{Error: msg, Code: code})
+	_ = json.NewEncoder(w).Encode(body)
 }

@@ -14,6 +14,28 @@
 //   - the Authenticator could not decide (Slack unreachable, a store
 //     outage): 503, code UNAVAILABLE, with Retry-After.
 //
+// With Options.ResourceMetadataURL and Options.Scope set, every challenge
+// carries resource_metadata (RFC 9728) and scope, which is how MCP clients
+// discover where and what to authorize:
+//
+//	WWW-Authenticate: Bearer realm="...", resource_metadata="https://host/.well-known/oauth-protected-resource/mcp", scope="slack:read", error="invalid_token", error_description="..."
+//
+// An Authenticator may replace the generic sentence of a refusal with a
+// more useful fixed one (Refusal).
+//
+// Scope step-up: with Options.Tool set, a caller whose grant is restricted
+// (tenant.Caller.Scopes not nil, that is an OAuth access token we issued)
+// and lacks tenant.ScopeWrite has its POST bodies peeked (at most
+// MaxPeekBytes, then restored): a JSON-RPC tools/call, alone or in a batch,
+// of a tool that is not read-only is answered 403, code
+// INSUFFICIENT_SCOPE, with
+//
+//	WWW-Authenticate: Bearer realm="...", resource_metadata="...", scope="slack:read slack:write", error="insufficient_scope", error_description="..."
+//
+// and the JSON body naming the scope, so the client authorizes again with
+// the larger scope. Callers with nil Scopes (Slack tokens, personal access
+// tokens) are never peeked at. Write implies read.
+//
 // Rejections are logged at info with the reason and the token fingerprint
 // (12 hex digits of its SHA-256), never the token.
 //

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
@@ -30,6 +32,63 @@ import (
 type PATResolver interface {
 	ResolvePAT(ctx context.Context, token string) (slackapi.Credentials, error)
 }
+
+// AccessGrant is what an OAuth access token issued by this server
+// (pkg/oauthserver) stands for. pkg/oauthserver must not import this
+// package (cmd imports both); it declares its own Grant with the same
+// fields in the same order, so cmd adapts with a plain conversion:
+//
+//	provider.AccessTokenFunc(func(ctx context.Context, tok string) (provider.AccessGrant, error) {
+//		g, err := as.ResolveAccessToken(ctx, tok)
+//		return provider.AccessGrant(g), err
+//	})
+type AccessGrant struct {
+	// Credentials are the Slack credentials of the installation the grant
+	// was made for.
+	Credentials slackapi.Credentials
+	// Scopes are the granted scopes (tenant.ScopeRead, tenant.ScopeWrite).
+	// They reach the caller as tenant.Caller.Scopes; nil is read as "none
+	// granted", never as unrestricted.
+	Scopes []string
+	// ClientID is the OAuth client the token was issued to.
+	ClientID string
+	// Resource is the resource URI (RFC 8707) the token is bound to;
+	// checked against MultiOptions.Resources. Empty means this server (the
+	// authorization server records our canonical URI for clients that sent
+	// none).
+	Resource string
+	// InstallationID is the store's key of the Slack installation.
+	InstallationID string
+}
+
+// AccessTokenResolver maps an OAuth access token we issued to its grant.
+// Unknown and expired tokens are errors wrapping authn.ErrInvalidToken,
+// revoked ones (or tokens of a disconnected installation)
+// authn.ErrRevokedToken; any other error is an outage (the caller gets a
+// 503, nothing is cached). Errors must not contain the token.
+type AccessTokenResolver interface {
+	ResolveAccessToken(ctx context.Context, token string) (AccessGrant, error)
+}
+
+// AccessTokenFunc adapts a function to AccessTokenResolver.
+type AccessTokenFunc func(ctx context.Context, token string) (AccessGrant, error)
+
+// ResolveAccessToken implements AccessTokenResolver.
+func (f AccessTokenFunc) ResolveAccessToken(ctx context.Context, token string) (AccessGrant, error) {
+	return f(ctx, token)
+}
+
+// DefaultAccessTokenPrefix is MultiOptions.AccessTokenPrefix when
+// AccessTokens is set and the prefix is empty.
+const DefaultAccessTokenPrefix = "mcp_at_"
+
+// The sentences of refusals the client sees (authn.Refusal); fixed text,
+// no request data.
+const (
+	msgSlackTokensRefused = "this server does not accept Slack tokens as Bearer tokens: the MCP specification forbids passing a client's token through to an upstream API. " +
+		"Add the server to your MCP client by its URL and sign in when asked; the client then authorizes at /authorize and gets a token issued by this server"
+	msgWrongAudience = "this access token was issued for another resource; authorize again for this server"
+)
 
 // Defaults of MultiOptions.
 const (
@@ -51,8 +110,21 @@ type MultiOptions struct {
 	// only Slack tokens.
 	PATs      PATResolver
 	PATPrefix string // e.g. "smcp_"
+	// AccessTokens resolves the OAuth access tokens we issue
+	// (AccessTokenPrefix...); nil refuses them.
+	AccessTokens AccessTokenResolver
+	// AccessTokenPrefix marks our access tokens (default
+	// DefaultAccessTokenPrefix when AccessTokens is set). It must differ
+	// from PATPrefix.
+	AccessTokenPrefix string
+	// Resources are the resource URIs an access token may be bound to
+	// (resource.Identifiers: the public URL and its /mcp, /sse forms); a
+	// grant bound to another is refused. Empty leaves the audience check to
+	// the resolver.
+	Resources []string
 	// AcceptSlackTokens accepts xoxp-/xoxb- tokens sent directly as the
-	// Bearer token.
+	// Bearer token. Off, they are refused with a sentence saying why (the
+	// MCP specification forbids token passthrough) and how to connect.
 	AcceptSlackTokens bool
 	// ValidationTTL is how long an auth.test answer is trusted (default
 	// 10m); within it a token costs no Slack call.
@@ -136,6 +208,9 @@ func NewMulti(o MultiOptions) *Multi {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.AccessTokens != nil && o.AccessTokenPrefix == "" {
+		o.AccessTokenPrefix = DefaultAccessTokenPrefix
+	}
 	return &Multi{
 		o:          o,
 		entries:    map[string]*entry{},
@@ -164,7 +239,9 @@ func keyOf(c *tenant.Caller) string {
 // Authenticate implements authn.Authenticator. A token validated less
 // than ValidationTTL ago costs no Slack call; concurrent first uses of a
 // token share one auth.test; refused tokens are remembered for
-// NegativeTTL.
+// NegativeTTL. Tokens we issued (personal access tokens, OAuth access
+// tokens) are looked up in the store on every call, so a revocation bites
+// at once; the caller of an OAuth access token carries its grant's scopes.
 func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller, error) {
 	bearer = strings.TrimSpace(bearer)
 	switch {
@@ -181,12 +258,14 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 	if e := m.entries[key]; e != nil && now.Before(e.validUntil) {
 		m.touchLocked(e, now)
 		m.mu.Unlock()
-		if m.isPAT(bearer) {
-			if err := m.recheckPAT(ctx, key, bearer); err != nil {
+		var scopes []string
+		if m.issuedKind(bearer) != notIssued {
+			var err error
+			if scopes, err = m.recheckIssued(ctx, key, bearer); err != nil {
 				return nil, err
 			}
 		}
-		return &tenant.Caller{Key: key, Bearer: bearer}, nil
+		return &tenant.Caller{Key: key, Bearer: bearer, Scopes: scopes}, nil
 	}
 	if r, ok := m.negative[key]; ok {
 		if now.Before(r.until) {
@@ -201,35 +280,37 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 	ch := m.sf.DoChan(key, func() (any, error) {
 		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
 		defer cancel()
-		return nil, m.validate(vctx, key, bearer, epoch)
+		return m.validate(vctx, key, bearer, epoch)
 	})
 	select {
 	case res := <-ch:
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		return &tenant.Caller{Key: key, Bearer: bearer}, nil
+		scopes, _ := res.Val.([]string)
+		return &tenant.Caller{Key: key, Bearer: bearer, Scopes: cloneScopes(scopes)}, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
 }
 
 // validate resolves and checks the token with auth.test and records the
-// outcome: the identity on success, a refusal when Slack (or the PAT
-// store) rejected it. Outages are returned and not recorded.
-func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) error {
+// outcome: the identity on success, a refusal when Slack (or the token
+// store) rejected it. Outages are returned and not recorded. It returns
+// the scopes of the token's grant (nil: unrestricted).
+func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) ([]string, error) {
 	fp := key[:12]
-	creds, err := m.credentials(ctx, bearer, fp)
+	creds, scopes, err := m.credentials(ctx, bearer, fp)
 	if err != nil {
 		if isRefusal(err) {
 			m.refuse(key, err)
 		}
-		return err
+		return nil, err
 	}
 	cl, err := m.o.Factory.Connect(ctx, creds)
 	if err != nil {
 		if !slackapi.IsAuthFailure(err) {
-			return fmt.Errorf("provider: validating token %s: %w", fp, err)
+			return nil, fmt.Errorf("provider: validating token %s: %w", fp, err)
 		}
 		kind := authn.ErrInvalidToken
 		switch slackapi.SlackErrorCode(err) {
@@ -238,7 +319,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		}
 		err = fmt.Errorf("%w: %w", kind, err)
 		m.refuse(key, err)
-		return err
+		return nil, err
 	}
 	id := cl.Identity
 	now := m.o.Now()
@@ -247,7 +328,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 	defer m.mu.Unlock()
 	if m.closed || m.epoch != epoch {
 		// Invalidated while we asked Slack: answer this caller, cache nothing.
-		return nil
+		return scopes, nil
 	}
 	e := m.entries[key]
 	if e != nil && e.session != nil && !sameIdentity(e.id, id) {
@@ -265,26 +346,90 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		m.removeLocked(m.lru.Back().Value.(*entry), "lru")
 	}
 	m.o.Logger.Debug().Str("token", fp).Str("team", id.TeamID).Str("user", id.UserID).Msg("token validated")
-	return nil
+	return scopes, nil
 }
 
-func (m *Multi) isPAT(bearer string) bool {
-	return m.o.PATPrefix != "" && m.o.PATs != nil && strings.HasPrefix(bearer, m.o.PATPrefix)
+// issuer says which kind of token we issued a bearer token is.
+type issuer int
+
+const (
+	notIssued   issuer = iota
+	patIssued          // a personal access token (PATPrefix)
+	accessToken        // an OAuth access token (AccessTokenPrefix)
+)
+
+// issuedKind classifies by prefix only; the personal access token prefix
+// is checked first.
+func (m *Multi) issuedKind(bearer string) issuer {
+	switch {
+	case m.o.PATPrefix != "" && strings.HasPrefix(bearer, m.o.PATPrefix):
+		return patIssued
+	case m.o.AccessTokenPrefix != "" && strings.HasPrefix(bearer, m.o.AccessTokenPrefix):
+		return accessToken
+	default:
+		return notIssued
+	}
 }
 
-// recheckPAT asks the token store about a personal access token on every
+// resolveIssued asks the token store what a token we issued stands for:
+// the Slack credentials and the grant's scopes (nil for personal access
+// tokens, which are unrestricted; never nil for OAuth access tokens).
+// Refusals wrap authn.ErrInvalidToken or authn.ErrRevokedToken; other
+// errors are outages.
+func (m *Multi) resolveIssued(ctx context.Context, kind issuer, bearer, fp string) (slackapi.Credentials, []string, error) {
+	switch kind {
+	case patIssued:
+		if m.o.PATs == nil {
+			return slackapi.Credentials{}, nil, fmt.Errorf("%w: personal access tokens are not enabled", authn.ErrInvalidToken)
+		}
+		creds, err := m.o.PATs.ResolvePAT(ctx, bearer)
+		if err != nil {
+			if isRefusal(err) {
+				return slackapi.Credentials{}, nil, err
+			}
+			return slackapi.Credentials{}, nil, fmt.Errorf("provider: resolving personal access token %s: %w", fp, err)
+		}
+		return creds, nil, nil
+	case accessToken:
+		if m.o.AccessTokens == nil {
+			return slackapi.Credentials{}, nil, fmt.Errorf("%w: OAuth access tokens are not enabled", authn.ErrInvalidToken)
+		}
+		g, err := m.o.AccessTokens.ResolveAccessToken(ctx, bearer)
+		if err != nil {
+			if isRefusal(err) {
+				return slackapi.Credentials{}, nil, err
+			}
+			return slackapi.Credentials{}, nil, fmt.Errorf("provider: resolving access token %s: %w", fp, err)
+		}
+		if g.Resource != "" && len(m.o.Resources) > 0 && !resource.Match(m.o.Resources, g.Resource) {
+			return slackapi.Credentials{}, nil, authn.Refusal(authn.ErrInvalidToken, msgWrongAudience)
+		}
+		if g.Credentials.Token == "" {
+			return slackapi.Credentials{}, nil, fmt.Errorf("%w: access token %s resolved to no Slack credentials", authn.ErrInvalidToken, fp)
+		}
+		scopes := cloneScopes(g.Scopes)
+		if scopes == nil {
+			scopes = []string{} // an access token is never unrestricted
+		}
+		return g.Credentials, scopes, nil
+	default:
+		return slackapi.Credentials{}, nil, fmt.Errorf("%w: not a token issued by this server", authn.ErrInvalidToken)
+	}
+}
+
+// recheckIssued asks the token store about a token we issued on every
 // request (a local lookup, no Slack call), so a revocation, also by
 // another replica, bites at once; only the auth.test answer is cached. A
-// refreshed Slack token replaces the session's client.
-func (m *Multi) recheckPAT(ctx context.Context, key, bearer string) error {
-	creds, err := m.o.PATs.ResolvePAT(ctx, bearer)
+// refreshed Slack token replaces the session's client. It returns the
+// grant's scopes.
+func (m *Multi) recheckIssued(ctx context.Context, key, bearer string) ([]string, error) {
+	creds, scopes, err := m.resolveIssued(ctx, m.issuedKind(bearer), bearer, key[:12])
 	if err != nil {
 		if isRefusal(err) {
 			m.InvalidateKey(key)
 			m.refuse(key, err)
-			return err
 		}
-		return fmt.Errorf("provider: resolving personal access token %s: %w", key[:12], err)
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -292,34 +437,33 @@ func (m *Multi) recheckPAT(ctx context.Context, key, bearer string) error {
 		m.leaveLocked(e)
 		e.creds = creds
 	}
-	return nil
+	return scopes, nil
 }
 
 // credentials classifies the bearer token and returns the Slack
-// credentials it stands for.
-func (m *Multi) credentials(ctx context.Context, bearer, fp string) (slackapi.Credentials, error) {
-	if m.o.PATPrefix != "" && strings.HasPrefix(bearer, m.o.PATPrefix) {
-		if m.o.PATs == nil {
-			return slackapi.Credentials{}, fmt.Errorf("%w: personal access tokens are not enabled", authn.ErrInvalidToken)
-		}
-		creds, err := m.o.PATs.ResolvePAT(ctx, bearer)
-		if err != nil {
-			if isRefusal(err) {
-				return slackapi.Credentials{}, err
-			}
-			return slackapi.Credentials{}, fmt.Errorf("provider: resolving personal access token %s: %w", fp, err)
-		}
-		return creds, nil
+// credentials it stands for, with the scopes of its grant (nil:
+// unrestricted).
+func (m *Multi) credentials(ctx context.Context, bearer, fp string) (slackapi.Credentials, []string, error) {
+	if kind := m.issuedKind(bearer); kind != notIssued {
+		return m.resolveIssued(ctx, kind, bearer, fp)
 	}
 	switch slackapi.KindOf(bearer) {
 	case slackapi.UserToken, slackapi.BotToken:
 		if !m.o.AcceptSlackTokens {
-			return slackapi.Credentials{}, fmt.Errorf("%w: Slack tokens are not accepted as Bearer tokens here; use a token issued by this server", authn.ErrInvalidToken)
+			return slackapi.Credentials{}, nil, authn.Refusal(authn.ErrInvalidToken, msgSlackTokensRefused)
 		}
-		return slackapi.Credentials{Token: bearer}, nil
+		return slackapi.Credentials{Token: bearer}, nil, nil
 	default:
-		return slackapi.Credentials{}, fmt.Errorf("%w: unrecognised token type", authn.ErrInvalidToken)
+		return slackapi.Credentials{}, nil, fmt.Errorf("%w: unrecognised token type", authn.ErrInvalidToken)
 	}
+}
+
+// cloneScopes copies scopes, keeping nil and empty apart.
+func cloneScopes(scopes []string) []string {
+	if scopes == nil {
+		return nil
+	}
+	return slices.Clone(scopes)
 }
 
 func isRefusal(err error) bool {

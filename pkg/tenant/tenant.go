@@ -1,8 +1,21 @@
 // Package tenant says who is calling: the authenticated caller a request
-// carries through its context. It is a leaf package every layer may use.
+// carries through its context, and the scopes of the grant behind it. It is
+// a leaf package every layer may use.
 package tenant
 
-import "context"
+import (
+	"context"
+	"slices"
+)
+
+// The scopes of tokens this server issues (pkg/oauthserver). Write implies
+// read: a grant of ScopeWrite alone may call read-only tools too.
+const (
+	// ScopeRead lets a caller use the read-only tools.
+	ScopeRead = "slack:read"
+	// ScopeWrite lets a caller use every tool, the writing ones too.
+	ScopeWrite = "slack:write"
+)
 
 // Caller is the authenticated principal of one request.
 type Caller struct {
@@ -12,6 +25,27 @@ type Caller struct {
 	// Bearer is the presented token (a Slack token or one we issued); it
 	// stays in memory only.
 	Bearer string
+	// Scopes are the scopes granted to an OAuth access token we issued.
+	// nil means unrestricted (Slack tokens sent directly, personal access
+	// tokens): the Slack token's own scopes are the only limit. A non-nil
+	// empty slice grants nothing.
+	Scopes []string
+}
+
+// Allows reports whether the caller's grant covers scope, honouring the
+// hierarchy (ScopeWrite implies ScopeRead). An unrestricted caller (nil
+// Scopes) is allowed everything; a nil Caller nothing.
+func (c *Caller) Allows(scope string) bool {
+	switch {
+	case c == nil:
+		return false
+	case c.Scopes == nil:
+		return true
+	case slices.Contains(c.Scopes, scope):
+		return true
+	default:
+		return scope == ScopeRead && slices.Contains(c.Scopes, ScopeWrite)
+	}
 }
 
 type callerKey struct{}
