@@ -60,6 +60,10 @@ type oauthConfig struct {
 	ReturnOrigins     []string
 	AcceptSlackTokens bool
 	ValidationTTL     time.Duration
+	TokenHashKey      string
+	// CIMDAllowPrivate lets client metadata documents live on private
+	// addresses: for tests and closed networks only.
+	CIMDAllowPrivate bool
 }
 
 // parseConfig reads flags and env, reporting every problem at once.
@@ -293,6 +297,8 @@ func (c *config) parseOAuth(getenv func(string) string) []error {
 	if v := getenv("SLACK_MCP_ACCEPT_SLACK_TOKENS"); v != "" {
 		o.AcceptSlackTokens = envBool(v)
 	}
+	o.TokenHashKey = getenv("SLACK_MCP_TOKEN_HASH_KEY")
+	o.CIMDAllowPrivate = envBool(getenv("SLACK_MCP_OAUTH_CIMD_ALLOW_PRIVATE"))
 	o.ValidationTTL = 10 * time.Minute
 	if v := getenv("SLACK_MCP_TOKEN_CACHE_TTL"); v != "" {
 		var err error

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -18,13 +20,16 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
@@ -197,23 +202,55 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	if err != nil {
 		return err
 	}
-	scopes := o.Scopes
+	scopes, readScopes, writeScopes := o.Scopes, slackScopes(selected, true), slackScopes(selected, false)
 	if len(scopes) == 0 {
 		scopes = tools.Scopes(selected)
 	}
+	// The browser flow and the MCP authorization server share the Slack
+	// leg; each needs the other, so the handoff is bound once both exist.
+	var as *oauthserver.Server
 	oauth, err := slackoauth.New(slackoauth.Options{
 		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
 		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
-		Store: st, Keys: keys, Logger: log,
+		Store: st, Keys: keys, Logger: log, Handoff: oauthserver.Deferred(&as),
 	})
 	if err != nil {
 		return err
 	}
+	as, err = oauthserver.New(oauthserver.Options{
+		PublicURL: o.PublicURL, Store: st, Slack: oauth,
+		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes,
+		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	ep := endpoint(cfg.Transport)
+	prm := resource.Options{PublicURL: o.PublicURL, Endpoints: []string{ep}}
+	if err := prm.Validate(); err != nil {
+		return fmt.Errorf("SLACK_MCP_PUBLIC_URL: %w", err)
+	}
 	multi := provider.NewMulti(provider.MultiOptions{
 		Factory: factory, PATs: oauth, PATPrefix: slackoauth.PATPrefix,
+		AccessTokens: provider.AccessTokenFunc(func(ctx context.Context, token string) (provider.AccessGrant, error) {
+			g, err := as.ResolveAccessToken(ctx, token)
+			return provider.AccessGrant(g), err
+		}),
+		AccessTokenPrefix: oauthserver.AccessTokenPrefix,
+		Resources:         resource.Identifiers(o.PublicURL, []string{ep}),
 		AcceptSlackTokens: o.AcceptSlackTokens, ValidationTTL: o.ValidationTTL, Logger: log,
 	})
 	go multi.Run(ctx)
+	go sweepClients(ctx, st, log)
+	routes := resource.Routes(prm)
+	for pattern, h := range as.Routes() {
+		routes[pattern] = h
+	}
+	routes["/oauth/"] = oauth.Routes()
+	readOnly := map[string]bool{}
+	for _, t := range tools.Catalog() {
+		readOnly[t.Name] = t.ReadOnly
+	}
 
 	srv, err := server.New(server.Options{
 		Provider:     multi,
@@ -238,9 +275,12 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
-		Routes: map[string]http.Handler{"/oauth/": oauth.Routes()},
+		Routes: routes,
 		Authenticate: func(next http.Handler) http.Handler {
-			return authn.Middleware(multi, authn.Options{Logger: log}, next)
+			return authn.Middleware(multi, authn.Options{
+				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,
+				Tool: func(name string) (bool, bool) { ro, ok := readOnly[name]; return ro, ok },
+			}, next)
 		},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
@@ -249,6 +289,49 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 			return map[string]any{"status": "ok", "version": version.Version, "mode": "oauth", "tenants": multi.Stats()}
 		},
 	})
+}
+
+// slackScopes are the Slack user scopes of the selected read-only (or
+// writing) tools: what the MCP scopes slack:read and slack:write stand for.
+func slackScopes(selected []tools.Tool, readOnly bool) []string {
+	var ts []tools.Tool
+	for _, t := range selected {
+		if t.ReadOnly == readOnly {
+			ts = append(ts, t)
+		}
+	}
+	return tools.Scopes(ts)
+}
+
+// tokenHashKey peppers the hashes of the tokens our authorization server
+// issues: SLACK_MCP_TOKEN_HASH_KEY, else derived from the encryption key
+// (rotating the first key then signs MCP clients out; they re-authorize).
+func tokenHashKey(o oauthConfig) []byte {
+	src := o.TokenHashKey
+	if src == "" {
+		first, _, _ := strings.Cut(o.EncryptionKey, ",")
+		src = "slack-mcp-server token hash key v1|" + first
+	}
+	sum := sha256.Sum256([]byte(src))
+	return sum[:]
+}
+
+// sweepClients drops dynamically registered clients unused for 30 days.
+func sweepClients(ctx context.Context, st *store.SQLite, log zerolog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.DeleteUnusedClients(ctx, time.Now().Add(-30*24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn().Err(err).Msg("sweeping unused OAuth clients")
+		} else if n > 0 {
+			log.Info().Int("clients", n).Msg("unused OAuth clients removed")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func newFactory(cfg *config, baseURL string, log zerolog.Logger) (*slackapi.Factory, error) {

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -67,15 +65,9 @@ func (s *Service) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, store.AuditEvent{Event: "oauth_initiated", Outcome: "ok"})
 
 	http.SetCookie(w, s.bindingCookie(nonce, int(s.o.StateTTL.Seconds())))
-	v := url.Values{
-		"client_id":    {s.o.ClientID},
-		"user_scope":   {strings.Join(s.o.UserScopes, ",")},
-		"redirect_uri": {s.o.RedirectURI},
-		"state":        {state},
-	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	http.Redirect(w, r, s.slackBase+"/oauth/v2/authorize?"+v.Encode(), http.StatusFound)
+	http.Redirect(w, r, s.AuthorizeURL(state, s.o.UserScopes), http.StatusFound)
 }
 
 // bindingCookie carries the nonce that binds a pending authorization to

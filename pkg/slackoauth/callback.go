@@ -17,6 +17,9 @@ import (
 type flowError struct {
 	code string
 	err  error
+	// handoff is the state hash when the state was well-formed but not
+	// one of our pending authorizations (Options.Handoff may own it).
+	handoff string
 }
 
 func (e *flowError) Error() string { return e.code + ": " + fmt.Sprint(e.err) }
@@ -30,6 +33,13 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request) {
 
 	q := r.URL.Query()
 	pending, ferr := s.consume(r)
+	if ferr != nil && ferr.handoff != "" && s.o.Handoff != nil {
+		// Not one of our pending rows: maybe the MCP authorization
+		// server's transaction.
+		if s.o.Handoff.HandleSlackCallback(w, r, ferr.handoff, s.exchangeFunc(r)) {
+			return
+		}
+	}
 	if ferr != nil {
 		// No trusted return_url is known (or the browser is not the one
 		// that started the flow): our own error page, never a redirect.
@@ -79,7 +89,9 @@ func (s *Service) consume(r *http.Request) (store.Pending, *flowError) {
 	p, err := s.o.Store.ConsumePending(r.Context(), stateHash, s.o.Now())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return store.Pending{}, fail(CodeInvalidState, errors.New("unknown, expired or used state"))
+		ferr := fail(CodeInvalidState, errors.New("unknown, expired or used state"))
+		ferr.handoff = stateHash
+		return store.Pending{}, ferr
 	case err != nil:
 		return store.Pending{}, fail(CodeInternal, fmt.Errorf("consume pending: %w", err))
 	}
@@ -117,6 +129,26 @@ func (c completed) workspaceName() string {
 // and issues a personal access token. On failure the returned value still
 // names whoever Slack said it was, for the audit log.
 func (s *Service) complete(ctx context.Context, p store.Pending, code, slackErr string) (completed, *flowError) {
+	required := p.Scopes
+	if len(required) == 0 {
+		required = s.o.UserScopes
+	}
+	done, ferr := s.install(ctx, code, slackErr, required)
+	if ferr != nil {
+		return done, ferr
+	}
+	pat := newPAT()
+	if err := s.o.Store.CreatePAT(ctx, store.PAT{Hash: hashHex(pat), InstallationID: done.ID, CreatedAt: s.o.Now()}); err != nil {
+		return done, fail(CodeInternal, fmt.Errorf("create personal access token: %w", err))
+	}
+	done.pat = pat
+	return done, nil
+}
+
+// install exchanges the code, checks that Slack granted every scope in
+// required, seals the tokens and upserts the installation. On failure the
+// returned value still names whoever Slack said it was, for the audit log.
+func (s *Service) install(ctx context.Context, code, slackErr string, required []string) (completed, *flowError) {
 	switch {
 	case slackErr == "access_denied":
 		return completed{}, fail(CodeAccessDenied, errors.New("user denied consent"))
@@ -141,10 +173,6 @@ func (s *Service) complete(ctx context.Context, p store.Pending, code, slackErr 
 	if g.IsEnterpriseInstall {
 		// Org-wide install: recorded by enterprise ID, team empty.
 		who.TeamID = ""
-	}
-	required := p.Scopes
-	if len(required) == 0 {
-		required = s.o.UserScopes
 	}
 	if missing := missingScopes(required, g.Scopes); len(missing) > 0 {
 		if err := s.revokeAtSlack(ctx, g.AccessToken); err != nil {
@@ -174,11 +202,7 @@ func (s *Service) complete(ctx context.Context, p store.Pending, code, slackErr 
 	if err != nil {
 		return who, fail(CodeInternal, fmt.Errorf("upsert installation: %w", err))
 	}
-	pat := newPAT()
-	if err := s.o.Store.CreatePAT(ctx, store.PAT{Hash: hashHex(pat), InstallationID: stored.ID, CreatedAt: now}); err != nil {
-		return who, fail(CodeInternal, fmt.Errorf("create personal access token: %w", err))
-	}
-	return completed{Installation: stored, EnterpriseName: g.EnterpriseName, pat: pat}, nil
+	return completed{Installation: stored, EnterpriseName: g.EnterpriseName}, nil
 }
 
 // identityAAD binds a sealed token to its installation, so ciphertexts

@@ -4,6 +4,13 @@
 // issues, which ResolvePAT turns back into the installation's Slack
 // credentials, refreshing rotating Slack tokens before they expire.
 //
+// The MCP authorization server (pkg/oauthserver) shares /oauth/callback:
+// a well-formed state that is not one of our pending authorizations is
+// offered to Options.Handoff, with an ExchangeFunc that runs the same code
+// exchange, scope check, sealing, upsert and audit as the browser flow but
+// issues no personal access token. AuthorizeURL, SlackURL and
+// CredentialsFor serve that server too.
+//
 // Security defaults, each with a test: the Slack state is 256 random bits
 // stored only as a hash, consumed once and bound to the browser that
 // started the flow by an HttpOnly cookie; return URLs are relative paths or

@@ -33,31 +33,16 @@ func (s *Service) ResolvePAT(ctx context.Context, token string) (slackapi.Creden
 	case !pat.RevokedAt.IsZero():
 		return slackapi.Credentials{}, fmt.Errorf("slackoauth: personal access token %s: %w", hash[:8], authn.ErrRevokedToken)
 	}
-	in, err := s.activeInstallation(ctx, pat.InstallationID)
+	creds, err := s.CredentialsFor(ctx, pat.InstallationID)
 	if err != nil {
 		return slackapi.Credentials{}, err
 	}
-	now := s.o.Now()
-	var access string
-	if !in.TokenExpiresAt.IsZero() && in.TokenExpiresAt.Sub(now) < refreshWindow {
-		access, err = s.refreshInstallation(ctx, in.ID)
-	} else {
-		access, err = s.open(in, in.AccessToken)
-	}
-	if err != nil {
-		return slackapi.Credentials{}, err
-	}
-	if s.touches.due("pat:"+hash, now) {
+	if now := s.o.Now(); s.touches.due("pat:"+hash, now) {
 		if err := s.o.Store.TouchPAT(ctx, hash, now); err != nil {
 			s.o.Logger.Warn().Err(err).Str("token", hash[:8]).Msg("slackoauth: touching personal access token")
 		}
 	}
-	if s.touches.due("inst:"+in.ID, now) {
-		if err := s.o.Store.TouchInstallation(ctx, in.ID, now); err != nil {
-			s.o.Logger.Warn().Err(err).Str("installation", in.ID).Msg("slackoauth: touching installation")
-		}
-	}
-	return slackapi.Credentials{Token: access}, nil
+	return creds, nil
 }
 
 // activeInstallation loads an installation and refuses revoked ones.

@@ -66,6 +66,10 @@ type Options struct {
 	// defaults 1/s and 20. rate.Inf disables the limit.
 	RateLimit rate.Limit
 	Burst     int
+	// Handoff, when set, is offered Slack callbacks whose state is
+	// well-formed but not one of this service's pending authorizations
+	// (the MCP authorization server's Slack leg shares /oauth/callback).
+	Handoff Handoff
 }
 
 // Service serves the browser flow and resolves personal access tokens.

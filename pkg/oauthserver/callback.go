@@ -1,0 +1,100 @@
+package oauthserver
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+)
+
+// Server finishes the Slack leg of MCP authorizations.
+var _ slackoauth.Handoff = (*Server)(nil)
+
+// HandleSlackCallback implements slackoauth.Handoff: when stateHash is
+// the Slack state of one of our transactions, it consumes the
+// transaction, checks the browser binding, lets slackoauth exchange the
+// Slack code and store the grant, remembers the consent, opens a browser
+// session, issues our code and redirects to the client.
+func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, stateHash string, exchange slackoauth.ExchangeFunc) bool {
+	ctx := r.Context()
+	now := s.o.Now()
+	txn, err := s.o.Store.ConsumeTxnBySlackState(ctx, stateHash, now)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false
+	case err != nil:
+		s.internalPage(w, r, "callback: consume transaction", err)
+		return true
+	}
+	if !s.browserBound(r, txn) {
+		// Not the browser that consented (login CSRF): never redirect.
+		s.audit(r, store.AuditEvent{Event: "slack_callback_error", Outcome: "browser_mismatch", Detail: clientDetail(txn.ClientID)})
+		s.errorPage(w, http.StatusBadRequest, "Invalid request",
+			"This sign-in was finished in a different browser than the one that started it. Start again from your application.")
+		return true
+	}
+	http.SetCookie(w, s.txnCookieFor(txn.IDHash, "", -1))
+
+	scopes := splitScope(txn.Scope)
+	in, err := exchange(ctx, s.slackScopes(scopes))
+	if err != nil {
+		code, desc := "server_error", "Slack did not complete the authorization"
+		switch slackoauth.ErrorCode(err) {
+		case slackoauth.CodeAccessDenied:
+			code, desc = "access_denied", "the Slack authorization was cancelled"
+		case slackoauth.CodeInvalidScope:
+			code, desc = "access_denied", "Slack granted fewer permissions than requested"
+		}
+		s.audit(r, store.AuditEvent{Event: "slack_callback_error", Outcome: code, Detail: clientDetail(txn.ClientID)})
+		s.redirectError(w, r, txn.RedirectURI, txn.ClientState, code, desc)
+		return true
+	}
+	who := store.AuditEvent{EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID, Detail: clientDetail(txn.ClientID)}
+
+	if err := s.o.Store.PutConsent(ctx, store.Consent{
+		InstallationID: in.ID, ClientID: txn.ClientID, Scope: txn.Scope, RedirectURI: txn.RedirectURI, GrantedAt: now,
+	}); err != nil {
+		s.internalPage(w, r, "callback: put consent", err)
+		return true
+	}
+	if old, err := r.Cookie(s.sessCookie); err == nil && checkRandom(old.Value) == nil {
+		if err := s.o.Store.DeleteBrowserSession(ctx, sha256Hex(old.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.o.Logger.Warn().Err(err).Msg("oauthserver: deleting old browser session")
+		}
+	}
+	sess := newRandom()
+	if err := s.o.Store.CreateBrowserSession(ctx, sha256Hex(sess), in.ID, now.Add(sessionTTL)); err != nil {
+		s.internalPage(w, r, "callback: create browser session", err)
+		return true
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: s.sessCookie, Value: sess, Path: "/", MaxAge: int(sessionTTL / time.Second),
+		Secure: s.secure, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	code, err := s.issueCode(ctx, txn.ClientID, in.ID, txn.RedirectURI, txn.CodeChallenge, txn.Scope, txn.Resource)
+	if err != nil {
+		s.internalPage(w, r, "callback: issue code", err)
+		return true
+	}
+	who.Event, who.Outcome = "code_issued", "ok"
+	s.audit(r, who)
+	s.redirectCode(w, r, txn.RedirectURI, txn.ClientState, code)
+	return true
+}
+
+// Deferred returns a slackoauth.Handoff that forwards to *p, for wiring:
+// the slackoauth.Service (which takes the Handoff) is built before the
+// Server (which takes the Service). Until *p is set, no callback is
+// claimed.
+func Deferred(p **Server) slackoauth.Handoff { return deferred{p} }
+
+type deferred struct{ p **Server }
+
+func (d deferred) HandleSlackCallback(w http.ResponseWriter, r *http.Request, stateHash string, exchange slackoauth.ExchangeFunc) bool {
+	if s := *d.p; s != nil {
+		return s.HandleSlackCallback(w, r, stateHash, exchange)
+	}
+	return false
+}

@@ -1,0 +1,452 @@
+package oauthserver
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+)
+
+// tokenError is an RFC 6749 §5.2 error answer.
+type tokenError struct {
+	status int
+	code   string
+	desc   string
+}
+
+func (e *tokenError) Error() string { return e.code + ": " + e.desc }
+
+func tokErr(status int, code, desc string) *tokenError {
+	return &tokenError{status: status, code: code, desc: desc}
+}
+
+func invalidRequest(desc string) *tokenError {
+	return tokErr(http.StatusBadRequest, "invalid_request", desc)
+}
+
+func invalidGrant(desc string) *tokenError {
+	return tokErr(http.StatusBadRequest, "invalid_grant", desc)
+}
+
+func invalidClient(desc string) *tokenError {
+	return tokErr(http.StatusUnauthorized, "invalid_client", desc)
+}
+
+// tokenRequest is a parsed /token or /revoke request: single-valued form
+// parameters plus HTTP Basic client credentials when sent.
+type tokenRequest struct {
+	form                 map[string]string
+	basic                bool
+	basicID, basicSecret string
+}
+
+func (t tokenRequest) get(k string) string { return t.form[k] }
+
+// parseTokenRequest parses an application/x-www-form-urlencoded body and
+// the Authorization header. Repeated parameters, two client
+// authentication methods and malformed Basic credentials are refused
+// (RFC 6749 §2.3, §3.2).
+func parseTokenRequest(contentType, authorization string, body []byte) (tokenRequest, *tokenError) {
+	var req tokenRequest
+	if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/x-www-form-urlencoded" {
+		return req, invalidRequest("the body must be application/x-www-form-urlencoded")
+	}
+	vals, err := url.ParseQuery(string(body))
+	if err != nil {
+		return req, invalidRequest("the body is not valid form encoding")
+	}
+	req.form = make(map[string]string, len(vals))
+	for k, vs := range vals {
+		if len(vs) != 1 {
+			return req, invalidRequest("parameter " + truncate(k, 40) + " is repeated")
+		}
+		req.form[k] = vs[0]
+	}
+	if authorization != "" {
+		scheme, cred, ok := strings.Cut(authorization, " ")
+		if !ok || !strings.EqualFold(scheme, "Basic") {
+			return req, invalidClient("unsupported Authorization scheme")
+		}
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+		if err != nil {
+			return req, invalidClient("malformed Basic credentials")
+		}
+		id, secret, ok := strings.Cut(string(raw), ":")
+		if !ok {
+			return req, invalidClient("malformed Basic credentials")
+		}
+		// RFC 6749 §2.3.1: both are form-encoded before Basic encoding.
+		if id, err = url.QueryUnescape(id); err != nil || id == "" {
+			return req, invalidClient("malformed Basic credentials")
+		}
+		if secret, err = url.QueryUnescape(secret); err != nil {
+			return req, invalidClient("malformed Basic credentials")
+		}
+		req.basic, req.basicID, req.basicSecret = true, id, secret
+		if _, ok := req.form["client_secret"]; ok {
+			return req, invalidRequest("use one client authentication method, not two")
+		}
+		if cid, ok := req.form["client_id"]; ok && cid != id {
+			return req, invalidRequest("client_id differs from the Basic credentials")
+		}
+	}
+	return req, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// readTokenRequest reads and parses the request.
+func readTokenRequest(r *http.Request) (tokenRequest, *tokenError) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return tokenRequest{}, tokErr(http.StatusRequestEntityTooLarge, "invalid_request", "request body larger than 16 KB")
+		}
+		return tokenRequest{}, invalidRequest("could not read the request body")
+	}
+	return parseTokenRequest(r.Header.Get("Content-Type"), r.Header.Get("Authorization"), body)
+}
+
+// authenticateClient applies the client's registered method: none
+// (public clients, CIMD) or its secret by Basic or in the body (either is
+// accepted for a secret client).
+func (s *Server) authenticateClient(ctx context.Context, req tokenRequest) (store.Client, *tokenError) {
+	id, secret := req.get("client_id"), req.get("client_secret")
+	if req.basic {
+		id, secret = req.basicID, req.basicSecret
+	}
+	if id == "" {
+		return store.Client{}, invalidClient("client authentication is required")
+	}
+	c, err := s.lookupClient(ctx, id)
+	if errors.Is(err, errUnknownClient) {
+		return store.Client{}, invalidClient("unknown client")
+	}
+	if err != nil {
+		return store.Client{}, tokErr(http.StatusInternalServerError, "server_error", err.Error())
+	}
+	switch c.AuthMethod {
+	case authNone:
+		if secret != "" {
+			return store.Client{}, invalidClient("this client is public and has no secret")
+		}
+	case authPost, authBasic:
+		if secret == "" || c.SecretHash == "" ||
+			subtle.ConstantTimeCompare([]byte(sha256Hex(secret)), []byte(c.SecretHash)) != 1 {
+			return store.Client{}, invalidClient("client authentication failed")
+		}
+	default:
+		return store.Client{}, invalidClient("client authentication failed")
+	}
+	return c, nil
+}
+
+// tokenResponse is RFC 6749 §5.1's answer.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
+}
+
+// handleToken serves POST /token.
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	req, terr := readTokenRequest(r)
+	if terr == nil {
+		var c store.Client
+		if c, terr = s.authenticateClient(r.Context(), req); terr == nil {
+			var resp tokenResponse
+			switch req.get("grant_type") {
+			case "authorization_code":
+				resp, terr = s.grantCode(r, c, req)
+			case "refresh_token":
+				resp, terr = s.grantRefresh(r, c, req)
+			case "":
+				terr = invalidRequest("grant_type is required")
+			default:
+				terr = tokErr(http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+			}
+			if terr == nil {
+				if err := s.o.Store.TouchClient(r.Context(), c.ID, s.o.Now()); err != nil {
+					s.o.Logger.Warn().Err(err).Msg("oauthserver: touching client")
+				}
+				writeJSON(w, http.StatusOK, resp)
+				return
+			}
+		}
+	}
+	s.writeTokenError(w, r, req, terr)
+}
+
+func (s *Server) writeTokenError(w http.ResponseWriter, r *http.Request, req tokenRequest, e *tokenError) {
+	if e.status >= 500 {
+		s.o.Logger.Error().Str("path", r.URL.Path).Str("reason", e.desc).Msg("oauthserver: token endpoint failure")
+		e.desc = "internal error; please try again later"
+	}
+	if e.status == http.StatusUnauthorized && (req.basic || strings.HasPrefix(r.Header.Get("Authorization"), "Basic")) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="slack-mcp-server", charset="UTF-8"`)
+	}
+	writeOAuthError(w, e.status, e.code, e.desc)
+}
+
+// grantCode redeems an authorization code: single use (a replay revokes
+// what the code issued), bound to the client, redirect URI, resource and
+// PKCE challenge.
+func (s *Server) grantCode(r *http.Request, c store.Client, req tokenRequest) (tokenResponse, *tokenError) {
+	ctx := r.Context()
+	code, verifier := req.get("code"), req.get("code_verifier")
+	switch {
+	case code == "":
+		return tokenResponse{}, invalidRequest("code is required")
+	case verifier == "":
+		return tokenResponse{}, invalidRequest("code_verifier is required (PKCE)")
+	case checkRandom(code) != nil:
+		return tokenResponse{}, invalidGrant("the code is invalid, expired or already used")
+	}
+	now := s.o.Now()
+	codeHash := sha256Hex(code)
+	ac, err := s.o.Store.RedeemCode(ctx, codeHash, now)
+	switch {
+	case errors.Is(err, store.ErrAlreadyExists):
+		outcome := "family_revoked"
+		if rerr := s.o.Store.RevokeFamily(ctx, familyOf(codeHash), now); errors.Is(rerr, store.ErrNotFound) {
+			outcome = "no_tokens" // its redemption had failed
+		} else if rerr != nil {
+			return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "revoke family: "+rerr.Error())
+		}
+		s.auditInstallation(r, store.AuditEvent{Event: "code_replay", Outcome: outcome,
+			Detail: clientDetail(c.ID) + " code=" + fp(codeHash)}, ac.InstallationID)
+		return tokenResponse{}, invalidGrant("the code is invalid, expired or already used")
+	case errors.Is(err, store.ErrNotFound):
+		return tokenResponse{}, invalidGrant("the code is invalid, expired or already used")
+	case err != nil:
+		return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "redeem code: "+err.Error())
+	}
+	if ac.ClientID != c.ID {
+		return tokenResponse{}, invalidGrant("the code was issued to another client")
+	}
+	if ru := req.get("redirect_uri"); ru != "" && ru != ac.RedirectURI {
+		return tokenResponse{}, invalidGrant("redirect_uri differs from the authorization request's")
+	}
+	if _, ok := req.form["resource"]; ok {
+		if res, ok := s.canonicalResource(req.get("resource")); !ok || res != ac.Resource {
+			return tokenResponse{}, tokErr(http.StatusBadRequest, "invalid_target", "resource differs from the authorization request's")
+		}
+	}
+	if !verifyPKCE(verifier, ac.CodeChallenge) {
+		return tokenResponse{}, invalidGrant("code_verifier does not match the code_challenge")
+	}
+	resp, terr := s.issueTokens(ctx, familyOf(codeHash), c.ID, ac.InstallationID, ac.Scope, ac.Scope, ac.Resource)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	s.auditInstallation(r, store.AuditEvent{Event: "code_redeemed", Outcome: "ok",
+		Detail: clientDetail(c.ID) + " family=" + fp(familyOf(codeHash))}, ac.InstallationID)
+	return resp, nil
+}
+
+// familyOf names the token family a code starts.
+func familyOf(codeHash string) string { return codeHash }
+
+// verifyPKCE checks an RFC 7636 verifier (43–128 unreserved characters)
+// against an S256 challenge in constant time.
+func verifyPKCE(verifier, challenge string) bool {
+	if len(verifier) < 43 || len(verifier) > 128 || challenge == "" {
+		return false
+	}
+	for i := 0; i < len(verifier); i++ {
+		c := verifier[i]
+		if !(isB64URL(c) || c == '.' || c == '~') {
+			return false
+		}
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	got := base64.RawURLEncoding.EncodeToString(sum[:])
+	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
+}
+
+// grantRefresh rotates a refresh token; reuse of a rotated one revokes
+// its whole family.
+func (s *Server) grantRefresh(r *http.Request, c store.Client, req tokenRequest) (tokenResponse, *tokenError) {
+	ctx := r.Context()
+	raw := req.get("refresh_token")
+	if raw == "" {
+		return tokenResponse{}, invalidRequest("refresh_token is required")
+	}
+	hash, err := s.parseToken(raw, RefreshTokenPrefix)
+	if err != nil {
+		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
+	}
+	now := s.o.Now()
+	t, err := s.o.Store.GetToken(ctx, hash, now)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Not valid: a rotated token presented again is reuse.
+		return tokenResponse{}, s.refreshReuse(r, c, hash, now)
+	case err != nil:
+		return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "get token: "+err.Error())
+	case t.Kind != store.TokenRefresh:
+		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
+	case t.ClientID != c.ID:
+		// Not this client's: leave it untouched.
+		return tokenResponse{}, invalidGrant("the refresh token was issued to another client")
+	}
+	if _, ok := req.form["resource"]; ok {
+		if res, ok := s.canonicalResource(req.get("resource")); !ok || res != t.Resource {
+			return tokenResponse{}, tokErr(http.StatusBadRequest, "invalid_target", "resource differs from the original grant's")
+		}
+	}
+	scope := t.Scope
+	if sc, ok := req.form["scope"]; ok {
+		want, ok := parseScope(sc)
+		if !ok || !covers(splitScope(t.Scope), want) {
+			return tokenResponse{}, tokErr(http.StatusBadRequest, "invalid_scope", "scope may only narrow the original grant")
+		}
+		scope = joinScope(want)
+	}
+	t, err = s.o.Store.RotateRefresh(ctx, hash, now)
+	switch {
+	case errors.Is(err, store.ErrAlreadyExists):
+		// Lost a race with a parallel refresh of the same token.
+		return tokenResponse{}, s.revokeReused(r, c, hash, t, now)
+	case errors.Is(err, store.ErrNotFound):
+		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
+	case err != nil:
+		return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "rotate refresh token: "+err.Error())
+	}
+	// The new refresh token keeps the original grant (RFC 6749 §6); the
+	// access token gets the possibly narrowed scope.
+	resp, terr := s.issueTokens(ctx, t.FamilyID, c.ID, t.InstallationID, scope, t.Scope, t.Resource)
+	if terr != nil {
+		return tokenResponse{}, terr
+	}
+	s.auditInstallation(r, store.AuditEvent{Event: "token_refreshed", Outcome: "ok",
+		Detail: clientDetail(c.ID) + " family=" + fp(t.FamilyID)}, t.InstallationID)
+	return resp, nil
+}
+
+// issueTokens stores a new access and refresh token pair of one family.
+func (s *Server) issueTokens(ctx context.Context, family, clientID, installationID, accessScope, refreshScope, resource string) (tokenResponse, *tokenError) {
+	now := s.o.Now()
+	at, rt := AccessTokenPrefix+newRandom(), RefreshTokenPrefix+newRandom()
+	for _, t := range []store.Token{
+		{Hash: s.tokenHash(at), Kind: store.TokenAccess, Scope: accessScope, ExpiresAt: now.Add(s.o.AccessTTL)},
+		{Hash: s.tokenHash(rt), Kind: store.TokenRefresh, Scope: refreshScope, ExpiresAt: now.Add(s.o.RefreshTTL)},
+	} {
+		t.FamilyID, t.ClientID, t.InstallationID, t.Resource, t.CreatedAt = family, clientID, installationID, resource, now
+		if err := s.o.Store.CreateToken(ctx, t); err != nil {
+			return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", fmt.Sprintf("create %s token: %v", t.Kind, err))
+		}
+	}
+	return tokenResponse{
+		AccessToken:  at,
+		TokenType:    "Bearer",
+		ExpiresIn:    int64(s.o.AccessTTL.Seconds()),
+		RefreshToken: rt,
+		Scope:        accessScope,
+	}, nil
+}
+
+// handleRevoke serves POST /revoke (RFC 7009): an access token alone, or
+// a refresh token with its whole family. Unknown tokens, and tokens of
+// other clients, are answered 200 without effect.
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	req, terr := readTokenRequest(r)
+	if terr != nil {
+		s.writeTokenError(w, r, req, terr)
+		return
+	}
+	c, terr := s.authenticateClient(r.Context(), req)
+	if terr != nil {
+		s.writeTokenError(w, r, req, terr)
+		return
+	}
+	raw := req.get("token")
+	if raw == "" {
+		s.writeTokenError(w, r, req, invalidRequest("token is required"))
+		return
+	}
+	ctx := r.Context()
+	now := s.o.Now()
+	var hash string
+	for _, p := range []string{AccessTokenPrefix, RefreshTokenPrefix} {
+		if h, err := s.parseToken(raw, p); err == nil {
+			hash = h
+		}
+	}
+	if hash != "" {
+		t, err := s.o.Store.GetToken(ctx, hash, now)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			s.internal(w, r, "revoke: get token", err)
+			return
+		case t.ClientID != c.ID:
+			s.o.Logger.Info().Str("token", fp(hash)).Msg("oauthserver: revoke of another client's token ignored")
+		case t.Kind == store.TokenRefresh:
+			if err := s.o.Store.RevokeFamily(ctx, t.FamilyID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+				s.internal(w, r, "revoke: revoke family", err)
+				return
+			}
+			s.auditInstallation(r, store.AuditEvent{Event: "token_revoked", Outcome: "family",
+				Detail: clientDetail(c.ID) + " token=" + fp(hash) + " family=" + fp(t.FamilyID)}, t.InstallationID)
+		default:
+			if err := s.o.Store.RevokeToken(ctx, hash, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+				s.internal(w, r, "revoke: revoke token", err)
+				return
+			}
+			s.auditInstallation(r, store.AuditEvent{Event: "token_revoked", Outcome: "access",
+				Detail: clientDetail(c.ID) + " token=" + fp(hash)}, t.InstallationID)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+}
+
+// refreshReuse tells a rotated refresh token (reuse: the family is
+// revoked) from one that is unknown, expired or revoked.
+func (s *Server) refreshReuse(r *http.Request, c store.Client, hash string, now time.Time) *tokenError {
+	t, err := s.o.Store.RotateRefresh(r.Context(), hash, now)
+	switch {
+	case errors.Is(err, store.ErrAlreadyExists):
+		return s.revokeReused(r, c, hash, t, now)
+	case err == nil:
+		// Valid after all (it became valid between the two reads?):
+		// refuse, and it stays rotated; a retry is reuse.
+		return invalidGrant("the refresh token is invalid, expired or revoked")
+	case errors.Is(err, store.ErrNotFound):
+		return invalidGrant("the refresh token is invalid, expired or revoked")
+	default:
+		return tokErr(http.StatusInternalServerError, "server_error", "rotate refresh token: "+err.Error())
+	}
+}
+
+// revokeReused revokes the family of a reused refresh token t.
+func (s *Server) revokeReused(r *http.Request, c store.Client, hash string, t store.Token, now time.Time) *tokenError {
+	if t.FamilyID == "" {
+		return invalidGrant("the refresh token is invalid, expired or revoked")
+	}
+	if err := s.o.Store.RevokeFamily(r.Context(), t.FamilyID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return tokErr(http.StatusInternalServerError, "server_error", "revoke family: "+err.Error())
+	}
+	s.auditInstallation(r, store.AuditEvent{Event: "refresh_reuse", Outcome: "family_revoked",
+		Detail: clientDetail(c.ID) + " token=" + fp(hash) + " family=" + fp(t.FamilyID)}, t.InstallationID)
+	return invalidGrant("the refresh token is invalid, expired or revoked")
+}
