@@ -72,7 +72,7 @@ func (s *Server) canonicalResource(raw string) (string, bool) {
 	if p == "/" {
 		p = ""
 	}
-	cand := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + p
+	cand := strings.ToLower(u.Scheme) + "://" + canonicalHost(u.Scheme, u.Host) + p
 	if slices.Contains(s.resources, cand) {
 		return cand, true
 	}

@@ -207,7 +207,21 @@ func checkPublicURL(raw string) (string, error) {
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.HasSuffix(raw, "?") {
 		return "", fmt.Errorf("oauthserver: public URL %q must be an origin without path, query, fragment or user info", raw)
 	}
-	return u.Scheme + "://" + strings.ToLower(u.Host), nil
+	return u.Scheme + "://" + canonicalHost(u.Scheme, u.Host), nil
+}
+
+// canonicalHost lowers host and drops the scheme's default port, as
+// resource.Canonical does, so the issuer matches the authorization server
+// named in the protected resource metadata (https://x:443 is https://x).
+func canonicalHost(scheme, host string) string {
+	host = strings.ToLower(host)
+	switch strings.ToLower(scheme) {
+	case "https":
+		return strings.TrimSuffix(host, ":443")
+	case "http":
+		return strings.TrimSuffix(host, ":80")
+	}
+	return host
 }
 
 // isLoopbackHost: localhost, 127.0.0.0/8 and ::1.
