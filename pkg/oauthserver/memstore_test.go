@@ -499,6 +499,42 @@ func (m *memStore) ListConsents(ctx context.Context, installationID string) ([]s
 	return out, nil
 }
 
+func (m *memStore) RevokeClientGrants(ctx context.Context, installationID, clientID string, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	at = ms(at)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	found := false
+	k := [2]string{installationID, clientID}
+	if c, ok := m.consents[k]; ok {
+		found = true
+		if c.RevokedAt.IsZero() {
+			c.RevokedAt = at
+			m.consents[k] = c
+		}
+	}
+	for h, t := range m.tokens {
+		if t.InstallationID == installationID && t.ClientID == clientID {
+			found = true
+			if t.RevokedAt.IsZero() {
+				t.RevokedAt = at
+				m.tokens[h] = t
+			}
+		}
+	}
+	for h, c := range m.codes {
+		if c.InstallationID == installationID && c.ClientID == clientID {
+			delete(m.codes, h)
+		}
+	}
+	if !found {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
 // RevokeInstallation revokes in SQLite, then kills everything built on
 // the installation here, so a reinstall resurrects nothing.
 func (m *memStore) RevokeInstallation(ctx context.Context, id string, at time.Time) error {

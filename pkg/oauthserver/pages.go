@@ -17,6 +17,9 @@ h1{font-size:1.4rem}code{font:13px/1.4 ui-monospace,monospace;word-break:break-a
 .actions{display:flex;gap:1rem;margin-top:1.5rem}
 button{cursor:pointer;padding:.5rem 1.2rem;border-radius:4px;border:1px solid #888;background:#fff;font-size:1rem}
 button.primary{background:#4a154b;color:#fff;border-color:#4a154b}
+.ok{background:#e8f5e9;border-left:4px solid #2e7d32;padding:.5rem .75rem}
+.app{border:1px solid #ddd;border-radius:6px;padding:.25rem 1rem 1rem;margin:1rem 0}
+.app h2{font-size:1.1rem}.app ul{margin:.25rem 0}.muted{color:#616061}
 </style></head><body>{{end}}
 
 {{define "consent"}}{{template "head" "Authorize"}}
@@ -27,6 +30,7 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 <p>It will be able to ({{.Access}}):</p>
 <ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
 <p>Next, Slack may ask you to approve these permissions for this server's Slack app. Your Slack token stays on this server; the application receives only a token issued by this server, which you can revoke.</p>
+<p>Your approval is remembered in this browser, so this application is not asked again for the same access. You can see and revoke the applications you approved on <a href="/authorize/consents" id="manage">Applications you approved</a>.</p>
 <form method="post" action="/authorize/consent">
 <input type="hidden" name="txn" value="{{.Txn}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
@@ -35,6 +39,37 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 <button type="submit" id="deny" name="decision" value="deny">Deny</button>
 </div>
 </form>
+</body></html>{{end}}
+
+{{define "consents"}}{{template "head" "Applications you approved"}}
+<h1>Applications you approved</h1>
+{{if .Signed}}
+<p>These applications can use Slack as you{{if .User}} (<strong>{{.User}}</strong> in <strong>{{.Team}}</strong>){{end}} through this server, and will not be asked again in this browser. Revoking one signs it out at once (every token it holds stops working) and it must ask for your approval again.</p>
+{{if .Revoked}}<p class="ok" id="revoked">The application's access was revoked.</p>{{end}}
+{{range .Items}}<div class="app">
+<h2>{{.ClientName}}</h2>
+{{if .ClientIDShown}}<p class="muted"><code>{{.ClientID}}</code></p>{{end}}
+{{if .Unregistered}}<p class="muted">This application is no longer registered with this server.</p>{{end}}
+<p>Sent back to <strong>{{.RedirectHost}}</strong>; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
+<ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
+<form method="post" action="/authorize/consents/revoke">
+<input type="hidden" name="client_id" value="{{.ClientID}}">
+<input type="hidden" name="csrf" value="{{$.CSRF}}">
+<button type="submit" name="revoke" value="1">Revoke</button>
+</form>
+</div>
+{{else}}<p id="none">You have not approved any application that is still connected.</p>
+{{end}}
+{{else}}
+<p id="nothing">There is nothing to manage in this browser: approvals are remembered in the browser where you gave them, and this one has not approved an application (or its sign-in expired after 30 days).</p>
+<p>To connect an application, add this server's address, <code>{{.MCPURL}}</code>, to your MCP client (Claude, VS Code, Cursor, ...); it will open this server's approval page. To get a personal token instead, <a href="/oauth/authorize" id="connect">connect with Slack</a>.</p>
+{{end}}
+</body></html>{{end}}
+
+{{define "consents_error"}}{{template "head" "Error"}}
+<h1>{{.Title}}</h1>
+<p class="err">{{.Message}}</p>
+<p><a href="/authorize/consents">Back to the applications you approved</a></p>
 </body></html>{{end}}
 
 {{define "error"}}{{template "head" "Error"}}

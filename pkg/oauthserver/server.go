@@ -82,7 +82,8 @@ type Options struct {
 	Logger                                 zerolog.Logger
 	Now                                    func() time.Time
 	// RateLimit and Burst are the token bucket per client IP on
-	// /register, /authorize, /authorize/consent, /token and /revoke;
+	// /register, /authorize, /authorize/consent, /authorize/consents,
+	// /authorize/consents/revoke, /token and /revoke;
 	// defaults 2/s and 30. rate.Inf disables the limit.
 	RateLimit rate.Limit
 	Burst     int
@@ -245,6 +246,8 @@ func (s *Server) Routes() map[string]http.Handler {
 		"/.well-known/oauth-authorization-server/sse": meta,
 		"/authorize":         s.wrap(true, false, http.HandlerFunc(s.handleAuthorize), http.MethodGet),
 		"/authorize/consent": s.wrap(true, false, http.HandlerFunc(s.handleConsent), http.MethodPost),
+		ConsentsPath:         s.wrap(true, false, http.HandlerFunc(s.handleConsents), http.MethodGet),
+		ConsentsRevokePath:   s.wrap(true, false, http.HandlerFunc(s.handleConsentsRevoke), http.MethodPost),
 		"/token":             s.wrap(true, corsAllowed, http.HandlerFunc(s.handleToken), http.MethodPost),
 		"/register":          s.wrap(true, corsAllowed, http.HandlerFunc(s.handleRegister), http.MethodPost),
 		"/revoke":            s.wrap(true, corsAllowed, http.HandlerFunc(s.handleRevoke), http.MethodPost),

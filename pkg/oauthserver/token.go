@@ -365,8 +365,10 @@ func (s *Server) issueTokens(ctx context.Context, family, clientID, installation
 }
 
 // handleRevoke serves POST /revoke (RFC 7009): an access token alone, or
-// a refresh token with its whole family. Unknown tokens, and tokens of
-// other clients, are answered 200 without effect.
+// a refresh token with its whole family. Revoking a refresh token is how
+// a client signs out, so it also forgets the person's consent to that
+// client: the next authorization asks again. Unknown tokens, and tokens
+// of other clients, are answered 200 without effect.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	req, terr := readTokenRequest(r)
 	if terr != nil {
@@ -401,12 +403,25 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		case t.ClientID != c.ID:
 			s.o.Logger.Info().Str("token", fp(hash)).Msg("oauthserver: revoke of another client's token ignored")
 		case t.Kind == store.TokenRefresh:
+			// The consent first: if anything fails, the refresh token
+			// still works, so the client's retry finishes the job.
+			forgot := true
+			if err := s.o.Store.RevokeConsent(ctx, t.InstallationID, c.ID, now); errors.Is(err, store.ErrNotFound) {
+				forgot = false
+			} else if err != nil {
+				s.internal(w, r, "revoke: forget consent", err)
+				return
+			}
 			if err := s.o.Store.RevokeFamily(ctx, t.FamilyID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
 				s.internal(w, r, "revoke: revoke family", err)
 				return
 			}
 			s.auditInstallation(r, store.AuditEvent{Event: "token_revoked", Outcome: "family",
 				Detail: clientDetail(c.ID) + " token=" + fp(hash) + " family=" + fp(t.FamilyID)}, t.InstallationID)
+			if forgot {
+				s.auditInstallation(r, store.AuditEvent{Event: "consent_revoked", Outcome: "client_revoke",
+					Detail: clientDetail(c.ID)}, t.InstallationID)
+			}
 		default:
 			if err := s.o.Store.RevokeToken(ctx, hash, now); err != nil && !errors.Is(err, store.ErrNotFound) {
 				s.internal(w, r, "revoke: revoke token", err)

@@ -149,6 +149,15 @@ type AuthServer interface {
 	GetConsent(ctx context.Context, installationID, clientID string) (Consent, error)
 	RevokeConsent(ctx context.Context, installationID, clientID string, at time.Time) error
 	ListConsents(ctx context.Context, installationID string) ([]Consent, error)
+
+	// RevokeClientGrants ends, atomically, everything one client holds on
+	// one installation: the consent is revoked, every access and refresh
+	// token of that installation and client is revoked (each keeps its
+	// first revocation time) and its unredeemed codes are deleted. Other
+	// clients and installations are untouched. ErrNotFound when the
+	// installation never had a consent or a token for that client;
+	// revoking again succeeds.
+	RevokeClientGrants(ctx context.Context, installationID, clientID string, at time.Time) error
 }
 
 // AuthServerStore is a backend that is both a Store and an AuthServer (as

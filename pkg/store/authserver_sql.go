@@ -26,6 +26,9 @@ type authQueries struct {
 
 	putConsent, getConsent, revokeConsent, listConsents string
 
+	// Run by RevokeClientGrants, in one transaction.
+	revokeClientTokens, deleteClientCodes string
+
 	// Run by RevokeInstallation, in its transaction.
 	revokeInstTokens, deleteInstCodes, deleteInstSessions, revokeInstConsents string
 
@@ -116,6 +119,9 @@ WHERE c.installation_id = ? AND c.client_id = ? AND c.revoked_at IS NULL AND i.s
 FROM oauth_consents c JOIN installations i ON i.id = c.installation_id
 WHERE c.installation_id = ? AND c.revoked_at IS NULL AND i.status = 'active'
 ORDER BY c.granted_at DESC, c.client_id`),
+
+		revokeClientTokens: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE installation_id = ? AND client_id = ?`),
+		deleteClientCodes:  r(`DELETE FROM oauth_codes WHERE installation_id = ? AND client_id = ?`),
 
 		revokeInstTokens:   r(`UPDATE oauth_tokens SET revoked_at = ? WHERE installation_id = ? AND revoked_at IS NULL`),
 		deleteInstCodes:    r(`DELETE FROM oauth_codes WHERE installation_id = ?`),
@@ -543,6 +549,58 @@ func (s *sqlStore) ListConsents(ctx context.Context, installationID string) ([]C
 		return nil, fmt.Errorf("store: list consents: %w", err)
 	}
 	return out, nil
+}
+
+// RevokeClientGrants implements AuthServer in one transaction: the
+// consent and every token of (installationID, clientID) get revoked_at
+// (a row already revoked keeps its first time), the codes of that pair
+// are deleted. ErrNotFound when neither a consent nor a token of the pair
+// exists (revoked ones count: a second call succeeds). The installation's
+// status is not checked: revoking under a revoked installation is
+// harmless.
+func (s *sqlStore) RevokeClientGrants(ctx context.Context, installationID, clientID string, at time.Time) (err error) {
+	atMS := at.UnixMilli()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: revoke client grants: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	var found int64
+	for _, st := range []struct {
+		q     string
+		args  []any
+		count bool
+	}{
+		{s.q.revokeConsent, []any{atMS, installationID, clientID}, true},
+		{s.q.revokeClientTokens, []any{atMS, installationID, clientID}, true},
+		{s.q.deleteClientCodes, []any{installationID, clientID}, false},
+	} {
+		res, xerr := tx.ExecContext(ctx, st.q, st.args...)
+		if xerr != nil {
+			err = fmt.Errorf("store: revoke client grants: %w", xerr)
+			return err
+		}
+		if st.count {
+			n, xerr := res.RowsAffected()
+			if xerr != nil {
+				err = fmt.Errorf("store: revoke client grants: %w", xerr)
+				return err
+			}
+			found += n
+		}
+	}
+	if found == 0 {
+		err = ErrNotFound
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("store: revoke client grants: %w", err)
+	}
+	return nil
 }
 
 // revokeAuthServerRows ends, inside RevokeInstallation's transaction,

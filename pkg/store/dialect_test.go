@@ -88,6 +88,7 @@ func TestQueriesTranslate(t *testing.T) {
 		{lite.revokeFamily, pg.revokeFamily}, {lite.createSession, pg.createSession}, {lite.getSession, pg.getSession},
 		{lite.putConsent, pg.putConsent}, {lite.getConsent, pg.getConsent}, {lite.listConsents, pg.listConsents},
 		{lite.revokeInstTokens, pg.revokeInstTokens}, {lite.sweepTokens, pg.sweepTokens},
+		{lite.revokeClientTokens, pg.revokeClientTokens}, {lite.deleteClientCodes, pg.deleteClientCodes},
 	} {
 		n := strings.Count(pair[0], "?")
 		require.Positive(t, n, i)

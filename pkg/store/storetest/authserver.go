@@ -49,6 +49,8 @@ func RunAuthServer(t *testing.T, open func(t *testing.T) store.AuthServerStore) 
 		{"RevokeFamily", testRevokeFamily},
 		{"BrowserSessions", testBrowserSessions},
 		{"Consents", testConsents},
+		{"RevokeClientGrants", testRevokeClientGrants},
+		{"RevokeClientGrantsPartial", testRevokeClientGrantsPartial},
 		{"RevokeInstallationCascade", testRevokeInstallationCascade},
 		{"ReinstallDoesNotResurrect", testReinstallDoesNotResurrect},
 		{"AuthCanceledContext", testAuthCanceledContext},
@@ -803,6 +805,139 @@ func testConsents(t *testing.T, s store.AuthServerStore) {
 	list, err = s.ListConsents(ctx, "inst_missing")
 	require.NoError(t, err)
 	assert.Nil(t, list)
+}
+
+// clientGrants creates, for one client on one installation, a consent,
+// an unredeemed code and two token families (the first one rotated), all
+// named after prefix.
+func clientGrants(t *testing.T, s store.AuthServerStore, prefix, installationID, clientID string) {
+	t.Helper()
+	ctx := context.Background()
+	c := code(prefix+"-code", installationID)
+	c.ClientID = clientID
+	require.NoError(t, s.CreateCode(ctx, c))
+	for _, tok := range []store.Token{
+		token(prefix+"-at1", store.TokenAccess, prefix+"-fam1", installationID),
+		token(prefix+"-rt1", store.TokenRefresh, prefix+"-fam1", installationID),
+		token(prefix+"-at2", store.TokenAccess, prefix+"-fam2", installationID),
+		token(prefix+"-rt2", store.TokenRefresh, prefix+"-fam2", installationID),
+	} {
+		tok.ClientID = clientID
+		mustToken(t, s, tok)
+	}
+	_, err := s.RotateRefresh(ctx, prefix+"-rt1", t0)
+	require.NoError(t, err)
+	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: installationID, ClientID: clientID, Scope: "slack:read", GrantedAt: t0}))
+}
+
+// clientGrantsAlive reports, for each grant made by clientGrants, whether
+// it still works.
+func clientGrantsAlive(t *testing.T, s store.AuthServerStore, prefix, installationID, clientID string) map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	alive := map[string]bool{}
+	for _, h := range []string{"-at1", "-at2", "-rt2"} {
+		_, err := s.GetToken(ctx, prefix+h, t0)
+		if err != nil {
+			require.ErrorIs(t, err, store.ErrNotFound, h)
+		}
+		alive[h] = err == nil
+	}
+	// The rotated refresh token: still "reuse" while its family lives.
+	_, err := s.RotateRefresh(ctx, prefix+"-rt1", t0)
+	if !errors.Is(err, store.ErrAlreadyExists) {
+		require.ErrorIs(t, err, store.ErrNotFound, "rotated refresh token")
+	}
+	alive["-rt1 (rotated)"] = errors.Is(err, store.ErrAlreadyExists)
+	_, err = s.GetConsent(ctx, installationID, clientID)
+	if err != nil {
+		require.ErrorIs(t, err, store.ErrNotFound, "consent")
+	}
+	alive["consent"] = err == nil
+	list, err := s.ListConsents(ctx, installationID)
+	require.NoError(t, err)
+	listed := false
+	for _, c := range list {
+		listed = listed || c.ClientID == clientID
+	}
+	alive["consent listed"] = listed
+	return alive
+}
+
+func allClientGrants(alive bool) map[string]bool {
+	return map[string]bool{"-at1": alive, "-at2": alive, "-rt2": alive, "-rt1 (rotated)": alive, "consent": alive, "consent listed": alive}
+}
+
+func testRevokeClientGrants(t *testing.T, s store.AuthServerStore) {
+	ctx := context.Background()
+	in := mustUpsert(t, s, installation("", "T1", "U1"))
+	other := mustUpsert(t, s, installation("", "T1", "U2"))
+	clientGrants(t, s, "v", in.ID, "mcpc_1")     // the victim
+	clientGrants(t, s, "bc", in.ID, "mcpc_2")    // bystander client, same installation
+	clientGrants(t, s, "bi", other.ID, "mcpc_1") // bystander installation, same client
+	require.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "v", in.ID, "mcpc_1"))
+
+	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_1", t0.Add(time.Minute)))
+	assert.Equal(t, allClientGrants(false), clientGrantsAlive(t, s, "v", in.ID, "mcpc_1"))
+	_, err := s.RedeemCode(ctx, "v-code", t0)
+	require.ErrorIs(t, err, store.ErrNotFound, "an unredeemed code of the client is gone")
+
+	assert.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "bc", in.ID, "mcpc_2"), "another client of the installation is untouched")
+	assert.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "bi", other.ID, "mcpc_1"), "the client on another installation is untouched")
+	for _, h := range []string{"bc-code", "bi-code"} {
+		_, err := s.RedeemCode(ctx, h, t0)
+		require.NoError(t, err, h)
+	}
+	_, err = s.RotateRefresh(ctx, "bc-rt2", t0)
+	require.NoError(t, err)
+
+	// Idempotent; the installation stays active.
+	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_1", t0.Add(time.Hour)))
+	assert.Equal(t, allClientGrants(false), clientGrantsAlive(t, s, "v", in.ID, "mcpc_1"))
+	got, err := s.GetInstallation(ctx, in.ID)
+	require.NoError(t, err)
+	assert.Equal(t, store.StatusActive, got.Status)
+
+	// Consenting again starts afresh: the old tokens stay dead.
+	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: in.ID, ClientID: "mcpc_1", Scope: "slack:read", GrantedAt: t0.Add(2 * time.Hour)}))
+	_, err = s.GetConsent(ctx, in.ID, "mcpc_1")
+	require.NoError(t, err)
+	for _, h := range []string{"v-at1", "v-at2", "v-rt2"} {
+		_, err := s.GetToken(ctx, h, t0)
+		require.ErrorIs(t, err, store.ErrNotFound, h)
+	}
+	fresh := token("v-new-at", store.TokenAccess, "v-new", in.ID)
+	mustToken(t, s, fresh)
+	_, err = s.GetToken(ctx, "v-new-at", t0)
+	require.NoError(t, err, "new tokens of the client work")
+
+	require.ErrorIs(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_never", t0), store.ErrNotFound)
+	require.ErrorIs(t, s.RevokeClientGrants(ctx, "inst_missing", "mcpc_1", t0), store.ErrNotFound)
+	assert.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "bi", other.ID, "mcpc_1"))
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	require.ErrorIs(t, s.RevokeClientGrants(cctx, other.ID, "mcpc_1", t0), context.Canceled)
+	assert.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "bi", other.ID, "mcpc_1"))
+}
+
+// testRevokeClientGrantsPartial: a consent without tokens, and tokens
+// without a consent, are each enough to revoke.
+func testRevokeClientGrantsPartial(t *testing.T, s store.AuthServerStore) {
+	ctx := context.Background()
+	in := mustUpsert(t, s, installation("", "T1", "U1"))
+	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: in.ID, ClientID: "mcpc_consent", Scope: "slack:read", GrantedAt: t0}))
+	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_consent", t0))
+	_, err := s.GetConsent(ctx, in.ID, "mcpc_consent")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	tok := token("only-at", store.TokenAccess, "only", in.ID)
+	tok.ClientID = "mcpc_tokens"
+	mustToken(t, s, tok)
+	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_tokens", t0))
+	_, err = s.GetToken(ctx, "only-at", t0)
+	require.ErrorIs(t, err, store.ErrNotFound)
+	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_tokens", t0.Add(time.Minute)), "idempotent")
 }
 
 // grants creates one of everything the authorization server builds on an
