@@ -30,9 +30,10 @@ type config struct {
 	SlackURL               string
 	Proxy, UserAgent, CA   string
 
-	Host   string
-	Port   int
-	APIKey string
+	Host         string
+	Port         int
+	APIKey       string
+	AllowedHosts []string
 
 	AddMessage, Reactions tools.ChannelPolicy
 	Unfurl                tools.UnfurlPolicy
@@ -120,6 +121,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			errs = append(errs, fmt.Errorf("SLACK_MCP_PORT %q: must be a port number 0-65535", v))
 		}
 		c.Port = p
+	}
+	for _, h := range strings.Split(getenv("SLACK_MCP_ALLOWED_HOSTS"), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.AllowedHosts = append(c.AllowedHosts, h)
+		}
 	}
 	c.APIKey = getenv("SLACK_MCP_API_KEY")
 	if c.APIKey == "" {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -137,7 +138,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		return err
 	}
 	return transport.Serve(ctx, srv, transport.Options{
-		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey,
+		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
@@ -275,7 +276,8 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
-		Routes: routes,
+		AllowedHosts: append(cfg.AllowedHosts, publicHost(o.PublicURL)),
+		Routes:       routes,
 		Authenticate: func(next http.Handler) http.Handler {
 			return authn.Middleware(multi, authn.Options{
 				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,
@@ -289,6 +291,15 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 			return map[string]any{"status": "ok", "version": version.Version, "mode": "oauth", "tenants": multi.Stats()}
 		},
 	})
+}
+
+// publicHost is the Host header a same-machine reverse proxy forwards.
+func publicHost(publicURL string) string {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // slackScopes are the Slack user scopes of the selected read-only (or

@@ -265,7 +265,7 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 				return nil, err
 			}
 		}
-		return &tenant.Caller{Key: key, Bearer: bearer, Scopes: scopes}, nil
+		return m.caller(key, bearer, scopes), nil
 	}
 	if r, ok := m.negative[key]; ok {
 		if now.Before(r.until) {
@@ -288,10 +288,22 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 			return nil, res.Err
 		}
 		scopes, _ := res.Val.([]string)
-		return &tenant.Caller{Key: key, Bearer: bearer, Scopes: cloneScopes(scopes)}, nil
+		return m.caller(key, bearer, cloneScopes(scopes)), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// caller builds the request's Caller; its Subject (the Slack identity)
+// outlives token refreshes, so sessions bound to it survive them.
+func (m *Multi) caller(key, bearer string, scopes []string) *tenant.Caller {
+	c := &tenant.Caller{Key: key, Bearer: bearer, Scopes: scopes}
+	m.mu.Lock()
+	if e := m.entries[key]; e != nil {
+		c.Subject = e.id.EnterpriseID + "|" + e.id.TeamID + "|" + e.id.UserID
+	}
+	m.mu.Unlock()
+	return c
 }
 
 // validate resolves and checks the token with auth.test and records the

@@ -22,6 +22,10 @@ type Caller struct {
 	// Key identifies the caller's credential in caches: a hash of the
 	// bearer token, never the token.
 	Key string
+	// Subject is who the credential acts as ("<enterprise>|<team>|<user>"),
+	// stable across token refreshes: what MCP sessions are bound to.
+	// Empty when unknown; Key stands in then.
+	Subject string
 	// Bearer is the presented token (a Slack token or one we issued); it
 	// stays in memory only.
 	Bearer string

@@ -54,11 +54,18 @@ func (b *sessionBinder) owns(id, owner string) bool {
 	return hmac.Equal([]byte(tag), []byte(b.mac(nonce, owner)))
 }
 
+// ownerOf is who a session belongs to: the caller's Slack identity when
+// known (a refreshed token keeps its sessions), else its credential.
 func ownerOf(r *http.Request) string {
-	if c := tenant.From(r.Context()); c != nil {
-		return c.Key
+	c := tenant.From(r.Context())
+	switch {
+	case c == nil:
+		return ""
+	case c.Subject != "":
+		return "subject:" + c.Subject
+	default:
+		return "key:" + c.Key
 	}
-	return ""
 }
 
 var errSessionNotFound = errors.New("session not found")

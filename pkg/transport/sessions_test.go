@@ -83,3 +83,22 @@ func TestSSEMessagesAreBoundToTheStreamOwner(t *testing.T) {
 	good := post(t, msgURL, "alice", "", initBody)
 	require.Less(t, good.StatusCode, 300)
 }
+
+// A refreshed token (new key, same Slack identity) keeps its session.
+func TestSessionsSurviveTokenRefresh(t *testing.T) {
+	t.Parallel()
+	auth := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			subject, key, _ := strings.Cut(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), "/")
+			next.ServeHTTP(w, r.WithContext(tenant.With(r.Context(), &tenant.Caller{Key: key, Subject: subject})))
+		})
+	}
+	h, _ := Handler(newServer(t), Options{Transport: HTTP, Authenticate: auth})
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	resp := post(t, ts.URL+"/mcp", "T1|U1/token-a", "", initBody)
+	require.Equal(t, 200, resp.StatusCode)
+	sid := resp.Header.Get("Mcp-Session-Id")
+	require.Equal(t, 200, post(t, ts.URL+"/mcp", "T1|U1/token-b", sid, listBody).StatusCode, "same person, refreshed token")
+	require.NotEqual(t, 200, post(t, ts.URL+"/mcp", "T1|U2/token-a", sid, listBody).StatusCode, "another person")
+}

@@ -58,6 +58,10 @@ type Options struct {
 	// Authenticate, when set, guards the MCP endpoints (multi-tenant mode):
 	// it answers 401 itself or puts the caller into the request context.
 	Authenticate func(http.Handler) http.Handler
+	// AllowedHosts are Host header values (host or host:port) accepted on
+	// loopback connections besides localhost, for a reverse proxy on the
+	// same machine that keeps the public Host header.
+	AllowedHosts []string
 }
 
 // Serve runs until ctx is done, then shuts down gracefully.
@@ -134,6 +138,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 			mcpserver.WithMessageEndpoint("/message"),
 			mcpserver.WithKeepAlive(true),
 			mcpserver.WithSessionIDGenerator(binder.sseSessionID),
+			mcpserver.WithSSEDisableLocalhostProtection(true), // rejectRebinding below, with AllowedHosts
 			mcpserver.WithSSEContextFunc(callerFromRequest))
 		mux.Handle("/sse", guard(sse.SSEHandler()))
 		mux.Handle("/message", guard(binder.requireSessionOwner(sse.MessageHandler())))
@@ -142,6 +147,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 		streamable := mcpserver.NewStreamableHTTPServer(s.MCP,
 			mcpserver.WithEndpointPath("/mcp"),
 			mcpserver.WithSessionIdManagerResolver(binder),
+			mcpserver.WithDisableLocalhostProtection(true), // rejectRebinding below, with AllowedHosts
 			mcpserver.WithHTTPContextFunc(callerFromRequest))
 		mux.Handle("/mcp", guard(streamable))
 		closeSessions = streamable.CloseSessions
@@ -154,6 +160,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	})
 	var h http.Handler = mux
 	h = requireAPIKey(o.APIKey, h)
+	h = rejectRebinding(o.AllowedHosts, h)
 	h = limitBody(o.MaxBodyBytes, h)
 	return h, closeSessions
 }
