@@ -2,14 +2,9 @@ package oauthserver
 
 import (
 	"encoding/json"
-	"math"
-	"net"
 	"net/http"
-	"strconv"
-	"sync"
-	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -55,7 +50,7 @@ func (s *Server) internalPage(w http.ResponseWriter, r *http.Request, what strin
 // never shown. detail must hold no secret.
 func (s *Server) audit(r *http.Request, e store.AuditEvent) {
 	e.At = s.o.Now()
-	if ip := truncatedIP(clientIP(r)); ip != "" {
+	if ip := clientip.Truncated(clientip.Of(r)); ip != "" {
 		if e.Detail != "" {
 			e.Detail += " "
 		}
@@ -93,84 +88,13 @@ func clientDetail(clientID string) string {
 	return "client_id=" + clientID
 }
 
-// clientIP is the peer address; a deployment behind a proxy rewrites
-// RemoteAddr in a trusted-proxy middleware.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
-// truncatedIP keeps /24 of IPv4 and /48 of IPv6.
-func truncatedIP(s string) string {
-	ip := net.ParseIP(s)
-	switch {
-	case ip == nil:
-		return ""
-	case ip.To4() != nil:
-		return ip.Mask(net.CIDRMask(24, 32)).String()
-	default:
-		return ip.Mask(net.CIDRMask(48, 128)).String()
-	}
-}
-
-// maxLimiterEntries bounds the per-IP bucket map.
-const maxLimiterEntries = 10000
-
-// ipLimiter is a token bucket per client IP in a bounded map.
-type ipLimiter struct {
-	limit rate.Limit
-	burst int
-	max   int
-
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-}
-
-func newIPLimiter(limit rate.Limit, burst, maxEntries int) *ipLimiter {
-	return &ipLimiter{limit: limit, burst: burst, max: maxEntries, buckets: map[string]*rate.Limiter{}}
-}
-
-// take spends one token of ip's bucket; when none is left it says how
-// long until one is.
-func (l *ipLimiter) take(ip string, now time.Time) (bool, time.Duration) {
-	if l.limit == rate.Inf {
-		return true, 0
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[ip]
-	if !ok {
-		if len(l.buckets) >= l.max {
-			// Full buckets carry no state; drop them, then anything.
-			for k, v := range l.buckets {
-				if v.TokensAt(now) >= float64(l.burst) || len(l.buckets) >= l.max {
-					delete(l.buckets, k)
-				}
-			}
-		}
-		b = rate.NewLimiter(l.limit, l.burst)
-		l.buckets[ip] = b
-	}
-	if b.AllowN(now, 1) {
-		return true, 0
-	}
-	if l.limit <= 0 {
-		return false, time.Hour
-	}
-	missing := 1 - b.TokensAt(now)
-	return false, time.Duration(missing / float64(l.limit) * float64(time.Second))
-}
-
 // allow applies the per-IP limit, answering 429 with Retry-After itself.
 func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
-	ok, wait := s.limiter.take(clientIP(r), s.o.Now())
+	ok, wait := s.limiter.Take(clientip.Of(r), s.o.Now())
 	if ok {
 		return true
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
+	clientip.SetRetryAfter(w, wait)
 	writeOAuthError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; retry later")
 	return false
 }

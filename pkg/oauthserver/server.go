@@ -3,6 +3,7 @@ package oauthserver
 import (
 	"errors"
 	"fmt"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 	"net"
 	"net/http"
 	"net/url"
@@ -107,7 +108,7 @@ type Server struct {
 	txnCookie  string
 	sessCookie string
 	csp        string
-	limiter    *ipLimiter
+	limiter    *clientip.Limiter
 	cimd       *cimdFetcher
 	fetches    singleflight.Group
 }
@@ -171,7 +172,7 @@ func New(o Options) (*Server, error) {
 		o:         o,
 		issuer:    issuer,
 		resources: []string{issuer, issuer + "/mcp", issuer + "/sse"},
-		limiter:   newIPLimiter(o.RateLimit, o.Burst, maxLimiterEntries),
+		limiter:   clientip.NewLimiter(o.RateLimit, o.Burst, clientip.DefaultMaxEntries),
 		cimd:      newCIMDFetcher(o.HTTPClient, o.AllowPrivateCIMD),
 	}
 	if strings.HasPrefix(issuer, "https://") {

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -93,7 +94,7 @@ func (s *Service) internal(w http.ResponseWriter, r *http.Request, what string, 
 // audit records an event; a failure is logged, never shown.
 func (s *Service) audit(r *http.Request, e store.AuditEvent) {
 	e.At = s.o.Now()
-	if ip := truncatedIP(clientIP(r)); ip != "" {
+	if ip := clientip.Truncated(clientip.Of(r)); ip != "" {
 		if e.Detail != "" {
 			e.Detail += " "
 		}
@@ -112,18 +113,5 @@ func (s *Service) audit(r *http.Request, e store.AuditEvent) {
 	ev.Msg("slackoauth: audit")
 	if err := s.o.Store.AppendAudit(r.Context(), e); err != nil && !errors.Is(err, r.Context().Err()) {
 		s.o.Logger.Warn().Err(err).Str("event", e.Event).Msg("slackoauth: writing audit event")
-	}
-}
-
-// truncatedIP keeps the network part: /24 for IPv4, /48 for IPv6.
-func truncatedIP(s string) string {
-	ip := net.ParseIP(s)
-	switch {
-	case ip == nil:
-		return ""
-	case ip.To4() != nil:
-		return ip.Mask(net.CIDRMask(24, 32)).String()
-	default:
-		return ip.Mask(net.CIDRMask(48, 128)).String()
 	}
 }

@@ -3,6 +3,7 @@ package slackoauth
 import (
 	"errors"
 	"fmt"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 	"net"
 	"net/http"
 	"net/url"
@@ -83,7 +84,7 @@ type Service struct {
 	cookieName     string
 	cookiePath     string
 	cookieSecure   bool
-	limiter        *ipLimiter
+	limiter        *clientip.Limiter
 	refresh        singleflight.Group
 	touches        *touchThrottle
 	handler        http.Handler
@@ -176,7 +177,7 @@ func New(o Options) (*Service, error) {
 		publicBase:     publicBase,
 		publicOrigin:   pu.Scheme + "://" + strings.ToLower(pu.Host),
 		allowedOrigins: allowed,
-		limiter:        newIPLimiter(o.RateLimit, o.Burst, maxLimiterEntries),
+		limiter:        clientip.NewLimiter(o.RateLimit, o.Burst, clientip.DefaultMaxEntries),
 		touches:        newTouchThrottle(touchEvery, maxTouchEntries),
 	}
 	s.allowedOrigins[s.publicOrigin] = true

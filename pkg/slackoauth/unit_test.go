@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -226,26 +225,6 @@ func TestPrefersHTML(t *testing.T) {
 	for _, tc := range tests {
 		require.Equal(t, tc.want, prefersHTML(tc.accept, tc.def), "%q def=%v", tc.accept, tc.def)
 	}
-}
-
-func TestIPLimiterIsPerIPAndBounded(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := newIPLimiter(rate.Limit(1), 2, 100)
-	for range 2 {
-		ok, _ := l.take("198.51.100.1", now)
-		require.True(t, ok)
-	}
-	ok, wait := l.take("198.51.100.1", now)
-	require.False(t, ok)
-	require.Equal(t, time.Second, wait)
-	ok, _ = l.take("198.51.100.2", now)
-	require.True(t, ok, "another IP has its own bucket")
-
-	for i := range 1000 {
-		l.take("10.0.0."+strings.Repeat("9", i%3+1)+"-"+string(rune('a'+i%26))+string(rune('a'+i/26%26)), now)
-	}
-	require.LessOrEqual(t, l.size(), 100)
 }
 
 func TestTouchThrottle(t *testing.T) {
