@@ -35,11 +35,10 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer as createHTTPServer, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort, cleanEnv, spawnUntil, stop } from '../interop/lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
@@ -64,52 +63,9 @@ if (!BIN || !EMU) {
 const children = [];
 process.on('exit', () => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
-function cleanEnv(extra) {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('SLACK_MCP_')) delete env[k];
-  return { ...env, SLACK_MCP_LOG_FORMAT: 'json', ...extra };
-}
 
-// spawnUntil starts a process and resolves with the first value match
-// returns for a line of the given stream.
-function spawnUntil(cmd, args, env, stream, match) {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const logs = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${logs.join('\n')}`)), 30_000);
-    child.on('exit', (code) => reject(new Error(`${cmd} exited with ${code}:\n${logs.join('\n')}`)));
-    createInterface({ input: child[stream] }).on('line', (line) => {
-      logs.push(line);
-      const m = match(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, value: m, logs });
-      }
-    });
-    createInterface({ input: child[stream === 'stdout' ? 'stderr' : 'stdout'] }).on('line', (l) => logs.push(l));
-  });
-}
 
-function stop(child) {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
 
 function listeningAddr(line) {
   try {
@@ -286,7 +242,7 @@ async function bearerProxy(target, token) {
 // ---- targets -------------------------------------------------------------
 
 async function demoTarget() {
-  const s = await spawnUntil(BIN, ['--demo', '-t', 'http'], cleanEnv({ SLACK_MCP_HOST: '127.0.0.1', SLACK_MCP_PORT: '0' }), 'stderr', listeningAddr);
+  const s = await spawnUntil(BIN, ['--demo', '-t', 'http'], cleanEnv({ SLACK_MCP_HOST: '127.0.0.1', SLACK_MCP_PORT: '0', SLACK_MCP_LOG_FORMAT: 'json' }), 'stderr', listeningAddr);
   return { url: `http://${s.value}/mcp`, note: '`--demo -t http`', close: () => stop(s.child) };
 }
 
@@ -307,6 +263,7 @@ async function oauthTarget() {
     SLACK_MCP_SLACK_URL: e.value,
     SLACK_MCP_HOST: '127.0.0.1',
     SLACK_MCP_PORT: String(port),
+    SLACK_MCP_LOG_FORMAT: 'json',
   }), 'stderr', listeningAddr);
   const close = async () => {
     await stop(s.child);

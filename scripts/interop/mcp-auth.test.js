@@ -27,23 +27,21 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHTTPServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort, cleanEnv, spawnUntil, stop, CHROMIUM, CHROMIUM_ARGS } from './lib.mjs';
 
 const BIN = process.env.SLACK_MCP_BIN;
 const EMU = process.env.SLACK_EMU_BIN;
-const CHROMIUM = process.env.CHROMIUM_BIN || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const SLACK_CLIENT_ID = 'mcp-auth-slack-app';
 const SLACK_CLIENT_SECRET = 'mcp-auth-slack-secret';
 const TIMEOUT = 120_000;
@@ -52,51 +50,9 @@ const BROWSER_STEP = 15_000;
 if (!BIN || !EMU) throw new Error('SLACK_MCP_BIN and SLACK_EMU_BIN must name built binaries (scripts/test does this)');
 if (!CHROMIUM && process.env.CI === 'true') throw new Error('Chromium is not installed (.ci/run installs Debian\'s chromium)');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
-function cleanEnv(extra) {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('SLACK_MCP_')) delete env[k];
-  return { ...env, ...extra };
-}
 
-// spawnUntil starts a process and resolves with its first line (on the
-// given stream) that satisfies match.
-function spawnUntil(cmd, args, env, stream, match) {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${logs.join('\n')}`)), 30_000);
-    child.on('exit', (code) => reject(new Error(`${cmd} exited with ${code}:\n${logs.join('\n')}`)));
-    createInterface({ input: child[stream] }).on('line', (line) => {
-      logs.push(line);
-      const m = match(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, value: m, logs });
-      }
-    });
-    createInterface({ input: child[stream === 'stdout' ? 'stderr' : 'stdout'] }).on('line', (l) => logs.push(l));
-  });
-}
 
-function stop(child) {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
 
 // startCallbackServer is the MCP client's loopback redirect URI
 // (http://127.0.0.1:<port>/callback). next() resolves with the query of
@@ -249,8 +205,7 @@ describe('MCP Authorization with the TypeScript SDK client and a real browser', 
     callback = await startCallbackServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: CHROMIUM_ARGS,
     });
   });
 

@@ -10,21 +10,18 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 
 import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { freePort, cleanEnv, spawnUntil, stop, CHROMIUM, CHROMIUM_ARGS } from './lib.mjs';
 
 const BIN = process.env.SLACK_MCP_BIN;
 const EMU = process.env.SLACK_EMU_BIN;
-const CHROMIUM = process.env.CHROMIUM_BIN || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const CLIENT_ID = 'interop-client-id';
 const CLIENT_SECRET = 'interop-client-secret';
 const TIMEOUT = 90_000;
@@ -32,51 +29,9 @@ const TIMEOUT = 90_000;
 if (!BIN || !EMU) throw new Error('SLACK_MCP_BIN and SLACK_EMU_BIN must name built binaries (scripts/test does this)');
 if (!CHROMIUM && process.env.CI === 'true') throw new Error('Chromium is not installed (.ci/run installs Debian\'s chromium)');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
-function cleanEnv(extra) {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('SLACK_MCP_')) delete env[k];
-  return { ...env, ...extra };
-}
 
-// spawnUntil starts a process and resolves with its first line (on the
-// given stream) that satisfies match.
-function spawnUntil(cmd, args, env, stream, match) {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const logs = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not start:\n${logs.join('\n')}`)), 30_000);
-    child.on('exit', (code) => reject(new Error(`${cmd} exited with ${code}:\n${logs.join('\n')}`)));
-    createInterface({ input: child[stream] }).on('line', (line) => {
-      logs.push(line);
-      const m = match(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, value: m, logs });
-      }
-    });
-    createInterface({ input: child[stream === 'stdout' ? 'stderr' : 'stdout'] }).on('line', (l) => logs.push(l));
-  });
-}
 
-function stop(child) {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
 
 describe('OAuth mode in a real browser', { skip: CHROMIUM ? false : 'no Chromium installed', timeout: TIMEOUT }, () => {
   let emu, server, browser, base, dataDir;
@@ -102,8 +57,7 @@ describe('OAuth mode in a real browser', { skip: CHROMIUM ? false : 'no Chromium
     server = s.child;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: CHROMIUM_ARGS,
     });
   });
 
