@@ -37,7 +37,11 @@ type config struct {
 
 	AddMessage, Reactions tools.ChannelPolicy
 	Unfurl                tools.UnfurlPolicy
-	OpenGates             map[tools.Gate]bool
+	// NonMarketplace applies Slack's limits for commercially distributed
+	// apps not approved for the Marketplace (history and replies: 1 call a
+	// minute, 15 messages a page).
+	NonMarketplace bool
+	OpenGates      map[tools.Gate]bool
 
 	UsersCache, ChannelsCache, CacheDir string
 	CacheTTL                            time.Duration
@@ -143,6 +147,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 	}
 	c.Unfurl = tools.ParseUnfurlPolicy(getenv("SLACK_MCP_ADD_MESSAGE_UNFURLING"))
+	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
 	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
 	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
 	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite} {
@@ -207,6 +212,19 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	return c, nil
 }
+
+// policy is what tool handlers enforce.
+func (c *config) policy() tools.Policy {
+	p := tools.Policy{AddMessage: c.AddMessage, Reactions: c.Reactions, Unfurl: c.Unfurl}
+	if c.NonMarketplace {
+		p.HistoryPageMax = nonMarketplacePage
+	}
+	return p
+}
+
+// nonMarketplacePage is Slack's page limit of conversations.history and
+// conversations.replies for non-Marketplace commercial apps (2025-05-29).
+const nonMarketplacePage = 15
 
 // token picks the credentials the incumbent's way: xoxp > xoxb > xoxc/xoxd,
 // and names the variable it came from for error messages.

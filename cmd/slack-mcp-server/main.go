@@ -127,7 +127,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 
 	srv, err := server.New(server.Options{
 		Provider:     single,
-		Policy:       tools.Policy{AddMessage: cfg.AddMessage, Reactions: cfg.Reactions, Unfurl: cfg.Unfurl},
+		Policy:       cfg.policy(),
 		EnabledTools: cfg.EnabledTools,
 		OpenGates:    cfg.OpenGates,
 		Workspace:    tools.WorkspaceName(must(single.Session(ctx))),
@@ -255,7 +255,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 
 	srv, err := server.New(server.Options{
 		Provider:     multi,
-		Policy:       tools.Policy{AddMessage: cfg.AddMessage, Reactions: cfg.Reactions, Unfurl: cfg.Unfurl},
+		Policy:       cfg.policy(),
 		EnabledTools: cfg.EnabledTools,
 		OpenGates:    cfg.OpenGates,
 		Instructions: instructions("oauth"),
@@ -350,8 +350,15 @@ func newFactory(cfg *config, baseURL string, log zerolog.Logger) (*slackapi.Fact
 	if ua == "" {
 		ua = version.Name + "/" + version.Version
 	}
+	var limits map[string]slackapi.Limit
+	if cfg.NonMarketplace {
+		limits = map[string]slackapi.Limit{
+			"conversations.history": slackapi.Tier1.Limit(),
+			"conversations.replies": slackapi.Tier1.Limit(),
+		}
+	}
 	return slackapi.NewFactory(slackapi.Options{
 		BaseURL: baseURL, UserAgent: ua, ProxyURL: cfg.Proxy, CAFile: cfg.CA,
-		Pacing: true, Logger: log,
+		Pacing: true, Limits: limits, Logger: log,
 	})
 }

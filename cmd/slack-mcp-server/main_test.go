@@ -81,6 +81,10 @@ func TestParseConfig(t *testing.T) {
 			require.Equal(t, []string{"channels:read", "search:read"}, c.OAuth.Scopes)
 			require.True(t, c.OAuth.AcceptSlackTokens)
 		}},
+		{name: "non-marketplace limits", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_NON_MARKETPLACE_LIMITS": "true"}, check: func(t *testing.T, c *config) {
+			require.True(t, c.NonMarketplace)
+			require.Equal(t, 15, c.policy().HistoryPageMax)
+		}},
 		{name: "govslack conflicts with another url", env: map[string]string{"SLACK_MCP_GOVSLACK": "1", "SLACK_MCP_SLACK_URL": "https://example.com"}, wantErr: []string{"SLACK_MCP_GOVSLACK"}},
 	}
 	for _, tc := range tests {

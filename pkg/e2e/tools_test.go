@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	mcptransport "github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 )
@@ -362,4 +364,23 @@ func TestWriteToolsAreAudited(t *testing.T) {
 	require.Equal(t, "reactions_add", got[1].Tool)
 	require.Equal(t, ts(0), got[1].MessageTS)
 	require.Equal(t, "slack_error", got[2].Outcome)
+}
+
+// Non-Marketplace apps get at most 15 messages a page from Slack: history
+// pages by 15 and says where to continue.
+func TestHistoryPageCap(t *testing.T) {
+	t.Parallel()
+	ws := fixture()
+	for i := range 40 {
+		ws.AddMessage(randomID, slackemu.Message{TS: ts(1000 + i), User: aliceID, Text: fmt.Sprintf("note %d", i)})
+	}
+	ws.AddChannel(slackemu.Channel{ID: randomID, Name: "random", Members: []string{aliceID, meID}})
+	e := newEnv(t, envOptions{ws: ws, policy: &tools.Policy{HistoryPageMax: 15}})
+	res := e.call(t, "conversations_history", map[string]any{"channel_id": randomID, "limit": "50"})
+	require.False(t, res.IsError, text(res))
+	var page tools.Page[tools.Message]
+	raw, _ := json.Marshal(res.StructuredContent)
+	require.NoError(t, json.Unmarshal(raw, &page))
+	require.Len(t, page.Items, 15)
+	require.NotEmpty(t, page.NextCursor)
 }

@@ -74,6 +74,7 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		p.Oldest = slackTS(lim.Since)
 		p.Limit = historyDefaultLimit
 	}
+	p.Limit = d.Policy.historyPage(p.Limit)
 	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
 		return nil, err
@@ -137,6 +138,7 @@ func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		p.Oldest = slackTS(lim.Since)
 		p.Limit = historyDefaultLimit
 	}
+	p.Limit = d.Policy.historyPage(p.Limit)
 	msgs, hasMore, next, err := s.Client.GetConversationRepliesContext(ctx, p)
 	if err != nil {
 		return nil, err

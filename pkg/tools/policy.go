@@ -14,6 +14,18 @@ type Policy struct {
 	Reactions ChannelPolicy
 	// Unfurl decides link unfurling of posted messages.
 	Unfurl UnfurlPolicy
+	// HistoryPageMax caps the messages one conversations.history or
+	// conversations.replies call asks for (0: Slack's own maximum). Slack
+	// limits commercially distributed non-Marketplace apps to 15.
+	HistoryPageMax int
+}
+
+// historyPage applies HistoryPageMax to a page size.
+func (p Policy) historyPage(n int) int {
+	if p.HistoryPageMax > 0 && n > p.HistoryPageMax {
+		return p.HistoryPageMax
+	}
+	return n
 }
 
 // ChannelPolicy is parsed from a setting such as SLACK_MCP_ADD_MESSAGE_TOOL:

@@ -173,7 +173,7 @@ func handleUnreads(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if err != nil {
 		return nil, err
 	}
-	sc := &unreadScan{s: s, a: a, me: s.Client.Identity.UserID}
+	sc := &unreadScan{s: s, a: a, me: s.Client.Identity.UserID, policy: d.Policy}
 	found, scanned, stop := sc.run(ctx, candidates)
 	if stop != nil {
 		if !isRateLimit(stop) || len(found) == 0 {
@@ -230,9 +230,10 @@ func memberConversations(ctx context.Context, s *Session, a unreadsArgs) ([]slac
 
 // unreadScan checks conversations for unread messages.
 type unreadScan struct {
-	s  *Session
-	a  unreadsArgs
-	me string
+	s      *Session
+	a      unreadsArgs
+	me     string
+	policy Policy
 
 	groupsOnce sync.Once
 	myGroups   map[string]bool
@@ -346,7 +347,7 @@ func (sc *unreadScan) check(ctx context.Context, index int, c slack.Channel) (un
 // newest first, without the caller's own.
 func (sc *unreadScan) unreadMessages(ctx context.Context, hit unreadHit, limit int) ([]slack.Message, error) {
 	resp, err := sc.s.Client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: hit.channel.ID, Oldest: lastReadOrZero(hit.lastRead), Limit: limit,
+		ChannelID: hit.channel.ID, Oldest: lastReadOrZero(hit.lastRead), Limit: sc.policy.historyPage(limit),
 	})
 	if err != nil {
 		return nil, err
