@@ -30,10 +30,11 @@ type config struct {
 	SlackURL               string
 	Proxy, UserAgent, CA   string
 
-	Host         string
-	Port         int
-	APIKey       string
-	AllowedHosts []string
+	Host           string
+	Port           int
+	APIKey         string
+	AllowedHosts   []string
+	AllowedOrigins []string
 
 	AddMessage, Reactions tools.ChannelPolicy
 	Unfurl                tools.UnfurlPolicy
@@ -129,6 +130,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	for _, h := range strings.Split(getenv("SLACK_MCP_ALLOWED_HOSTS"), ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			c.AllowedHosts = append(c.AllowedHosts, h)
+		}
+	}
+	for _, o := range strings.Split(getenv("SLACK_MCP_ALLOWED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
 	}
 	c.APIKey = getenv("SLACK_MCP_API_KEY")

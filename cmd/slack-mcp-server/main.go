@@ -138,7 +138,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		return err
 	}
 	return transport.Serve(ctx, srv, transport.Options{
-		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts,
+		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
@@ -276,8 +276,9 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
-		AllowedHosts: append(cfg.AllowedHosts, publicHost(o.PublicURL)),
-		Routes:       routes,
+		AllowedHosts:   append(cfg.AllowedHosts, publicHost(o.PublicURL)),
+		AllowedOrigins: cfg.AllowedOrigins,
+		Routes:         routes,
 		Authenticate: func(next http.Handler) http.Handler {
 			return authn.Middleware(multi, authn.Options{
 				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,

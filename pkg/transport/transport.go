@@ -60,8 +60,12 @@ type Options struct {
 	Authenticate func(http.Handler) http.Handler
 	// AllowedHosts are Host header values (host or host:port) accepted on
 	// loopback connections besides localhost, for a reverse proxy on the
-	// same machine that keeps the public Host header.
+	// same machine that keeps the public Host header. Origins on these
+	// hosts are accepted too.
 	AllowedHosts []string
+	// AllowedOrigins are browser origins ("https://app.example.com", or
+	// "*") accepted on the MCP endpoints besides loopback ones.
+	AllowedOrigins []string
 }
 
 // Serve runs until ctx is done, then shuts down gracefully.
@@ -125,9 +129,11 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 		}
 		writeJSON(w, http.StatusOK, body)
 	})
-	guard := func(h http.Handler) http.Handler { return h }
-	if o.Authenticate != nil {
-		guard = o.Authenticate
+	guard := func(h http.Handler) http.Handler {
+		if o.Authenticate != nil {
+			h = o.Authenticate(h)
+		}
+		return originPolicy(o.AllowedOrigins, o.AllowedHosts, h)
 	}
 	binder := newSessionBinder()
 	var closeSessions func(context.Context)
