@@ -2,7 +2,6 @@ package oauthserver
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -13,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -277,8 +278,7 @@ func verifyPKCE(verifier, challenge string) bool {
 			return false
 		}
 	}
-	sum := sha256.Sum256([]byte(verifier))
-	got := base64.RawURLEncoding.EncodeToString(sum[:])
+	got := oauth2.S256ChallengeFromVerifier(verifier)
 	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
 }
 

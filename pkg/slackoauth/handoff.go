@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
+
+	"golang.org/x/oauth2"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
@@ -70,13 +71,13 @@ func (s *Service) AuthorizeURL(state string, scopes []string) string {
 	if len(scopes) == 0 {
 		scopes = s.o.UserScopes
 	}
-	v := url.Values{
-		"client_id":    {s.o.ClientID},
-		"user_scope":   {strings.Join(dedupe(scopes), ",")},
-		"redirect_uri": {s.o.RedirectURI},
-		"state":        {state},
+	// User scopes only: Slack's user_scope parameter, no bot scope.
+	conf := oauth2.Config{
+		ClientID:    s.o.ClientID,
+		RedirectURL: s.o.RedirectURI,
+		Endpoint:    oauth2.Endpoint{AuthURL: s.slackBase + "/oauth/v2/authorize"},
 	}
-	return s.slackBase + "/oauth/v2/authorize?" + v.Encode()
+	return conf.AuthCodeURL(state, oauth2.SetAuthURLParam("user_scope", strings.Join(dedupe(scopes), ",")))
 }
 
 // CredentialsFor returns the Slack credentials of an active installation,
