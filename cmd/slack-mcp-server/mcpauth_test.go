@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -63,46 +62,8 @@ func newAuthEnv(t *testing.T, extra map[string]string) *authEnv {
 
 // start runs the binary path; it waits for /health.
 func (e *authEnv) start() {
-	t := e.t
-	t.Helper()
-	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
-	env := map[string]string{
-		"SLACK_MCP_OAUTH_ENABLED":       "true",
-		"SLACK_MCP_OAUTH_CLIENT_ID":     "cid-123",
-		"SLACK_MCP_OAUTH_CLIENT_SECRET": "csecret-456",
-		"SLACK_MCP_OAUTH_REDIRECT_URI":  e.base + "/oauth/callback",
-		"SLACK_MCP_ENCRYPTION_KEY":      key,
-		"SLACK_MCP_STORE_PATH":          e.storePath,
-		"SLACK_MCP_SLACK_URL":           e.emu.URL,
-		"SLACK_MCP_PORT":                strconv.Itoa(e.port),
-		"SLACK_MCP_LOG_FORMAT":          "json",
-	}
-	for k, v := range e.extra {
-		env[k] = v
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &oauthServer{base: e.base, stderr: &syncBuffer{}}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), io.Discard, s.stderr)
-	}()
-	s.stop = func() {
-		cancel()
-		select {
-		case code := <-done:
-			require.Equal(t, 0, code, s.stderr.String())
-		case <-time.After(20 * time.Second):
-			t.Fatal("server did not stop")
-		}
-	}
-	require.Eventually(t, func() bool {
-		resp, err := http.Get(e.base + "/health")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", s.stderr.String())
+	e.t.Helper()
+	s := startOAuthServer(e.t, e.emu.URL, e.port, e.storePath, "http", e.extra)
 	e.mu.Lock()
 	e.srv = s
 	e.mu.Unlock()

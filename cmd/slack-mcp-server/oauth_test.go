@@ -38,7 +38,7 @@ func freePort(t *testing.T) int {
 	return port
 }
 
-func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind string) *oauthServer {
+func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind string, extra ...map[string]string) *oauthServer {
 	t.Helper()
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	env := map[string]string{
@@ -51,6 +51,11 @@ func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind str
 		"SLACK_MCP_SLACK_URL":           emuURL,
 		"SLACK_MCP_PORT":                strconv.Itoa(port),
 		"SLACK_MCP_LOG_FORMAT":          "json",
+	}
+	for _, m := range extra {
+		for k, v := range m {
+			env[k] = v
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &oauthServer{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
