@@ -40,6 +40,13 @@ type UsersAPI interface {
 
 var _ UsersAPI = (*slack.Client)(nil)
 
+// SweepSource is implemented by a UsersAPI shared by several tokens: it
+// names the one a sweep runs with (whose permissions then bound what the
+// directory holds), or says why none may sweep now.
+type SweepSource interface {
+	SweepClient() (UsersAPI, error)
+}
+
 const (
 	// pageLimit is the page size of users.list sweeps (Slack's maximum).
 	pageLimit = 1000
@@ -54,9 +61,16 @@ const (
 	getManyConcurrency = 8
 )
 
-// Users is the users directory of one workspace, shared by all its users.
-// All methods are safe for concurrent use.
+// Users is the users directory of one workspace, shared by all its users,
+// or a view of it that shows one caller only what its Slack permissions
+// allow (View). All methods are safe for concurrent use.
 type Users struct {
+	*usersData
+	view Access
+}
+
+// usersData is the directory itself, shared by all views of it.
+type usersData struct {
 	api   UsersAPI
 	o     Options
 	r     *refresher
@@ -66,18 +80,20 @@ type Users struct {
 	mu      sync.RWMutex
 	idx     *userIndex
 	learned map[string]struct{} // IDs installed by targeted calls; kept across sweeps
+	views   [accessLevels]*Users
 }
 
 // NewUsers returns an empty directory; call Start to load and warm it.
 // Until then, Get and Find still answer through targeted calls.
 func NewUsers(api UsersAPI, o Options) *Users {
-	u := &Users{
+	u := &Users{usersData: &usersData{
 		api:     api,
 		o:       o.withDefaults(),
 		idx:     newUserIndex(nil),
 		learned: map[string]struct{}{},
-	}
+	}}
 	u.r = newRefresher("users", u.o, u.sweep)
+	u.views[AccessFull] = u
 	return u
 }
 
@@ -94,14 +110,22 @@ func (u *Users) Start(ctx context.Context) {
 
 // Ready reports whether a complete sweep, or a cache file younger than
 // TTL, is installed.
-func (u *Users) Ready() bool { return u.r.ready.Load() }
+func (u *Users) Ready() bool { return u.view == AccessNone || u.r.ready.Load() }
 
 // WaitReady waits, until ctx ends, for the first sweep when the directory
 // is not loaded yet; callers bound ctx to keep answers prompt.
-func (u *Users) WaitReady(ctx context.Context) error { return u.r.waitReady(ctx) }
+func (u *Users) WaitReady(ctx context.Context) error {
+	if u.view == AccessNone {
+		return nil
+	}
+	return u.r.waitReady(ctx)
+}
 
 // Len is the number of users in the directory.
 func (u *Users) Len() int {
+	if u.view == AccessNone {
+		return 0
+	}
 	u.mu.RLock()
 	defer u.mu.RUnlock()
 	return len(u.idx.list)
@@ -110,13 +134,16 @@ func (u *Users) Len() int {
 // Cached returns the user with that ID if the directory has it. It never
 // calls Slack.
 func (u *Users) Cached(id string) (User, bool) {
+	if u.view == AccessNone {
+		return User{}, false
+	}
 	u.mu.RLock()
 	defer u.mu.RUnlock()
 	i, ok := u.idx.byID[id]
 	if !ok {
 		return User{}, false
 	}
-	return u.idx.list[i], true
+	return u.present(u.idx.list[i]), true
 }
 
 // Get returns the user with that ID from the directory, else from
@@ -126,21 +153,28 @@ func (u *Users) Get(ctx context.Context, id string) (User, error) {
 	if id == "" {
 		return User{}, fmt.Errorf("%w: empty user ID", ErrNotFound)
 	}
+	if err := u.Err(); err != nil {
+		return User{}, err
+	}
 	u.r.refreshIfStale()
 	if usr, ok := u.Cached(id); ok {
 		return usr, nil
 	}
-	return u.fetch(ctx, "users.info", id, id, func(ctx context.Context) (*slack.User, error) {
+	usr, err := u.fetch(ctx, "users.info", id, id, func(ctx context.Context) (*slack.User, error) {
 		return u.api.GetUserInfoContext(ctx, id)
 	})
+	return u.present(usr), err
 }
 
 // GetMany returns the users with those IDs that exist: directory hits,
 // plus users.info calls for the misses (a few at a time). Users that
 // cannot be fetched are left out, so a message renders with the raw ID.
 func (u *Users) GetMany(ctx context.Context, ids []string) map[string]User {
-	u.r.refreshIfStale()
 	out := make(map[string]User, len(ids))
+	if u.view == AccessNone {
+		return out // messages render with raw IDs, as they would from Slack
+	}
+	u.r.refreshIfStale()
 	var misses []string
 	u.mu.RLock()
 	for _, id := range ids {
@@ -151,7 +185,7 @@ func (u *Users) GetMany(ctx context.Context, ids []string) map[string]User {
 			continue
 		}
 		if i, ok := u.idx.byID[id]; ok {
-			out[id] = u.idx.list[i]
+			out[id] = u.present(u.idx.list[i])
 		} else if !slices.Contains(misses, id) {
 			misses = append(misses, id)
 		}
@@ -203,6 +237,13 @@ func (u *Users) Find(ctx context.Context, name string) (User, error) {
 	if key == "" {
 		return User{}, fmt.Errorf("%w: empty user name", ErrNotFound)
 	}
+	if err := u.Err(); err != nil {
+		return User{}, err
+	}
+	if u.view != AccessFull && looksLikeEmail(raw) {
+		// What users.lookupByEmail answers a token without the scope.
+		return User{}, scopeError("users:read.email")
+	}
 	u.r.refreshIfStale()
 	if usr, ok := u.lookup(raw, key); ok {
 		return usr, nil
@@ -231,7 +272,7 @@ func (u *Users) Find(ctx context.Context, name string) (User, error) {
 // It never calls Slack.
 func (u *Users) Search(query string, limit int) []User {
 	q := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(query), "@"))
-	if q == "" || strings.IndexByte(q, 0) >= 0 {
+	if q == "" || strings.IndexByte(q, 0) >= 0 || u.view == AccessNone {
 		return nil
 	}
 	u.r.refreshIfStale()
@@ -245,6 +286,7 @@ func (u *Users) Search(query string, limit int) []User {
 	defer u.mu.RUnlock()
 	x := u.idx
 	for i, f := range x.fold {
+		f = u.visibleFold(f)
 		if !strings.Contains(f, q) {
 			continue
 		}
@@ -271,13 +313,16 @@ func (u *Users) Search(query string, limit int) []User {
 	}
 	out := make([]User, len(hits))
 	for j, h := range hits {
-		out[j] = x.list[h.i]
+		out[j] = u.present(x.list[h.i])
 	}
 	return out
 }
 
 // All returns a copy of the directory sorted by ID.
 func (u *Users) All() []User {
+	if u.view == AccessNone {
+		return nil
+	}
 	u.r.refreshIfStale()
 	u.mu.RLock()
 	out := slices.Clone(u.idx.list)
@@ -286,6 +331,9 @@ func (u *Users) All() []User {
 	if !sorted {
 		slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.ID, b.ID) })
 	}
+	for i := range out {
+		out[i] = u.present(out[i])
+	}
 	return out
 }
 
@@ -293,10 +341,13 @@ func (u *Users) lookup(raw, key string) (User, bool) {
 	u.mu.RLock()
 	defer u.mu.RUnlock()
 	if i, ok := u.idx.byID[raw]; ok {
-		return u.idx.list[i], true
+		return u.present(u.idx.list[i]), true
 	}
-	if i, ok := u.idx.byKey[key]; ok {
-		return u.idx.list[i], true
+	if i, ok := u.idx.byKey[key]; ok && u.matchesVisible(&u.idx.list[i], raw, key) {
+		return u.present(u.idx.list[i]), true
+	}
+	if u.view != AccessFull {
+		return u.scanVisible(key)
 	}
 	return User{}, false
 }
@@ -352,7 +403,14 @@ func (u *Users) sweep(ctx context.Context) (int, error) {
 	if u.o.TeamID != "" {
 		opts = append(opts, slack.GetUsersOptionTeamID(u.o.TeamID))
 	}
-	p := u.api.GetUsersPaginated(opts...)
+	api := u.api
+	if src, ok := api.(SweepSource); ok {
+		var err error
+		if api, err = src.SweepClient(); err != nil {
+			return 0, fmt.Errorf("users.list: %w", err)
+		}
+	}
+	p := api.GetUsersPaginated(opts...)
 	list := make([]User, 0, max(u.Len(), pageLimit))
 	tz := interner{}
 	var waited time.Duration
