@@ -21,6 +21,9 @@ type shared struct {
 	cancel  context.CancelFunc
 	members map[*entry]*slackapi.Client
 	latest  atomic.Pointer[slackapi.Client]
+	// rank orders members as users.list sweepers (lower first, negative
+	// never); nil for channels directories, which sweep with latest.
+	rank func(dirAccess) int
 }
 
 func newShared(m *Multi, key string, cl *slackapi.Client) *shared {
@@ -73,10 +76,29 @@ func (s *shared) client(ctx context.Context) *slackapi.Client {
 	return s.latest.Load()
 }
 
-// wsDir is the users directory of one workspace.
+// sweeper is the client of the best-ranked member, nil when no member
+// may sweep.
+func (s *shared) sweeper() *slackapi.Client {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	var best *slackapi.Client
+	bestRank := -1
+	for e, cl := range s.members {
+		r := s.rank(e.access)
+		if r >= 0 && (best == nil || r < bestRank) {
+			best, bestRank = cl, r
+		}
+	}
+	return best
+}
+
+// wsDir is the users directory of one workspace, and the private
+// directories of its members who may not read it (visibility.go).
 type wsDir struct {
 	*shared
-	users *workspace.Users
+	users   *workspace.Users
+	private map[string]*privDir // user/kind/scopes -> directory
+	privOf  map[*entry]*privDir
 }
 
 // userDir is the channels directory of one Slack user.
@@ -87,8 +109,24 @@ type userDir struct {
 
 type usersAPI struct{ s *shared }
 
+// SweepClient implements workspace.SweepSource: sweeps run with the
+// best-ranked member's token, never with one that may not read the
+// directory.
+func (a usersAPI) SweepClient() (workspace.UsersAPI, error) {
+	if cl := a.s.sweeper(); cl != nil {
+		return cl, nil
+	}
+	return nil, errNoSweeper
+}
+
+// GetUsersPaginated is not used by sweeps, which ask SweepClient; it
+// answers through the same choice.
 func (a usersAPI) GetUsersPaginated(options ...slack.GetUsersOption) slack.UserPagination {
-	return a.s.latest.Load().GetUsersPaginated(options...)
+	cl := a.s.sweeper()
+	if cl == nil {
+		cl = a.s.latest.Load()
+	}
+	return cl.GetUsersPaginated(options...)
 }
 
 func (a usersAPI) GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error) {

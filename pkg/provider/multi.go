@@ -179,6 +179,7 @@ type entry struct {
 	elem       *list.Element
 
 	session *tools.Session // nil until the first Session call
+	access  dirAccess      // of the users directory (visibility.go)
 	ws      *wsDir
 	ud      *userDir
 }
@@ -332,6 +333,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		return nil, err
 	}
 	id := cl.Identity
+	access := m.accessOf(ctx, cl)
 	now := m.o.Now()
 
 	m.mu.Lock()
@@ -341,7 +343,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		return scopes, nil
 	}
 	e := m.entries[key]
-	if e != nil && e.session != nil && !sameIdentity(e.id, id) {
+	if e != nil && e.session != nil && (!sameIdentity(e.id, id) || e.access != access) {
 		m.leaveLocked(e)
 	}
 	if e == nil {
@@ -349,7 +351,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		e.elem = m.lru.PushFront(e)
 		m.entries[key] = e
 	}
-	e.creds, e.id = creds, id
+	e.creds, e.id, e.access = creds, id, access
 	e.validUntil = now.Add(m.o.ValidationTTL)
 	m.touchLocked(e, now)
 	for len(m.entries) > m.o.MaxSessions {
@@ -558,9 +560,9 @@ func (m *Multi) openLocked(e *entry) {
 	ws := m.workspaces[wsKey]
 	if ws == nil {
 		ws = &wsDir{shared: newShared(m, wsKey, cl)}
+		ws.rank = sweepRank
 		ws.users = workspace.NewUsers(usersAPI{ws.shared}, dirOpts)
 		m.workspaces[wsKey] = ws
-		ws.users.Start(ws.ctx)
 	}
 	ws.join(e, cl)
 
@@ -575,7 +577,7 @@ func (m *Multi) openLocked(e *entry) {
 	ud.join(e, cl)
 
 	e.ws, e.ud = ws, ud
-	e.session = &tools.Session{Client: cl, Users: ws.users, Channels: ud.channels}
+	e.session = &tools.Session{Client: cl, Users: ws.usersFor(e, cl, dirOpts), Channels: ud.channels}
 }
 
 func (m *Multi) touchLocked(e *entry, now time.Time) {

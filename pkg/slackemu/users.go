@@ -79,9 +79,12 @@ func usersList(c *call) (obj, error) {
 		next = encodeCursor("user", users[end].ID)
 	}
 	r := c.userRenderer()
+	seen := c.guestSees()
 	members := make([]obj, 0, end-start)
 	for i := start; i < end; i++ {
-		members = append(members, r.render(&users[i]))
+		if seen == nil || seen[users[i].ID] {
+			members = append(members, r.render(&users[i]))
+		}
 	}
 	return obj{
 		"members":           members,
@@ -95,7 +98,7 @@ func usersInfo(c *call) (obj, error) {
 		return nil, err
 	}
 	u := c.w.userByID(c.p.Get("user"))
-	if u == nil {
+	if seen := c.guestSees(); u == nil || (seen != nil && !seen[u.ID]) {
 		return nil, fail("user_not_found")
 	}
 	return obj{"user": c.userRenderer().render(u)}, nil
@@ -109,8 +112,12 @@ func usersLookupByEmail(c *call) (obj, error) {
 	if email == "" {
 		return nil, fail("invalid_email")
 	}
+	seen := c.guestSees()
 	for i := range c.w.users {
 		u := &c.w.users[i]
+		if seen != nil && !seen[u.ID] {
+			continue
+		}
 		if u.Email != "" && strings.EqualFold(u.Email, email) {
 			return obj{"user": c.userRenderer().render(u)}, nil
 		}
@@ -209,11 +216,34 @@ func (r *userRenderer) render(u *User) obj {
 		"is_admin":            u.IsAdmin,
 		"is_owner":            false,
 		"is_primary_owner":    false,
-		"is_restricted":       u.IsRestricted,
-		"is_ultra_restricted": false,
+		"is_restricted":       u.IsRestricted || u.IsUltraRestricted,
+		"is_ultra_restricted": u.IsUltraRestricted,
 		"is_bot":              u.IsBot,
 		"is_app_user":         false,
 		"is_email_confirmed":  !u.IsBot && u.Email != "",
 		"updated":             1700000000,
 	}
+}
+
+// guestSees is the set of users a guest's token may see, nil for members
+// (who see everyone). Slack's API reference does not say what users.list,
+// users.info and users.lookupByEmail answer a guest; we assume what its
+// help center says guests see in the client: the people they share a
+// conversation with, and themselves. Others are left out of users.list
+// and are user_not_found (users_not_found by email), as for a user who
+// does not exist. Pagination still counts them, so a guest's page may
+// hold fewer than limit members, which Slack allows.
+func (c *call) guestSees() map[string]bool {
+	if c.user == nil || !(c.user.IsRestricted || c.user.IsUltraRestricted) {
+		return nil
+	}
+	seen := map[string]bool{c.user.ID: true}
+	for _, ch := range c.w.channels {
+		if hasMember(ch.Members, c.user.ID) {
+			for _, id := range ch.Members {
+				seen[id] = true
+			}
+		}
+	}
+	return seen
 }

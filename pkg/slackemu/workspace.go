@@ -20,6 +20,10 @@ type User struct {
 	ID, Name, RealName, DisplayName, Email, Title, TZ string
 	IsBot, Deleted, IsAdmin, IsRestricted             bool
 	BotID                                             string
+	// IsUltraRestricted marks a single-channel guest (IsRestricted: a
+	// multi-channel guest); either sees only the people it shares a
+	// conversation with (users.go).
+	IsUltraRestricted bool
 }
 
 // Channel is any conversation: public or private channel, IM or MPIM.
