@@ -127,6 +127,10 @@ type MultiOptions struct {
 	// ValidationTTL is how long an auth.test answer is trusted (default
 	// 10m); within it a token costs no Slack call.
 	ValidationTTL time.Duration
+	// RecheckAfter bounds how old a validation may be when a tool answers
+	// from the directories alone (default DefaultRecheckAfter, 1m): older,
+	// the token is checked with auth.test first (recheck.go).
+	RecheckAfter time.Duration
 	// NegativeTTL is how long a refused token stays refused without
 	// asking Slack again (default 30s).
 	NegativeTTL time.Duration

@@ -87,6 +87,9 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	if err != nil {
 		return nil, err
 	}
+	if err := recheck(ctx, d); err != nil {
+		return nil, err
+	}
 	if !s.Channels.Ready() {
 		// Right after start the first sweep is usually moments away.
 		wctx, cancel := context.WithTimeout(ctx, directoryWait)

@@ -47,6 +47,9 @@ func DirectoryCSV(ctx context.Context, d *Deps, workspace, kind string) (string,
 	if own := WorkspaceName(s); workspace != own && workspace != s.Client.Identity.TeamID {
 		return "", Inputf("unknown workspace %q; yours is %q", workspace, own)
 	}
+	if err := recheck(ctx, d); err != nil {
+		return "", err
+	}
 	switch kind {
 	case DirectoryChannels:
 		var rows []Channel
@@ -56,6 +59,9 @@ func DirectoryCSV(ctx context.Context, d *Deps, workspace, kind string) (string,
 		sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 		return csvText(rows), nil
 	case DirectoryUsers:
+		if err := s.Users.Err(); err != nil {
+			return "", err
+		}
 		var rows []User
 		for _, u := range s.Users.All() {
 			rows = append(rows, User{UserID: u.ID, UserName: u.Name, RealName: u.RealName, DisplayName: u.DisplayName, Email: u.Email, Title: u.Title, IsBot: u.IsBot, Deleted: u.Deleted})

@@ -61,6 +61,12 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 	if err != nil {
 		return nil, err
 	}
+	if err := recheck(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := s.Users.Err(); err != nil {
+		return nil, err // missing_scope: the message names users:read
+	}
 	if !s.Users.Ready() {
 		wctx, cancel := context.WithTimeout(ctx, directoryWait)
 		_ = s.Users.WaitReady(wctx)
