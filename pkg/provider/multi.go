@@ -570,7 +570,7 @@ func (m *Multi) openLocked(e *entry) {
 	}
 	ws.join(e, cl)
 
-	udKey := wsKey + "/" + e.id.UserID + "/" + e.id.Kind.String()
+	udKey := wsKey + "/" + e.id.UserID + "/" + e.id.Kind.String() + "/" + scopeKey(e.id)
 	ud := m.userDirs[udKey]
 	if ud == nil {
 		ud = &userDir{shared: newShared(m, udKey, cl)}

@@ -52,9 +52,7 @@ type dirAccess struct {
 // ValidationTTL, not per tool call.
 func (m *Multi) accessOf(ctx context.Context, cl *slackapi.Client) dirAccess {
 	id := cl.Identity
-	scopes := slices.Clone(id.Scopes)
-	slices.Sort(scopes)
-	private := dirAccess{private: true, scopes: strings.Join(scopes, ",")}
+	private := dirAccess{private: true, scopes: scopeKey(id)}
 	switch {
 	case len(id.Scopes) == 0:
 		// No X-OAuth-Scopes: nothing is proven. Slack itself will
@@ -165,4 +163,14 @@ func (w *wsDir) leave(e *entry) bool {
 type privDir struct {
 	*shared
 	users *workspace.Users
+}
+
+// scopeKey identifies a token's granted scopes. A user's channels
+// directory is shared only by that user's tokens with the same scopes, so
+// a token of another app with fewer scopes (say chat:write only) does not
+// list the channels another token of the same person may read.
+func scopeKey(id slackapi.Identity) string {
+	scopes := slices.Clone(id.Scopes)
+	slices.Sort(scopes)
+	return strings.Join(scopes, ",")
 }

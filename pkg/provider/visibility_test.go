@@ -209,3 +209,21 @@ func TestMultiSharedSweepNeverUsesAnUnfitToken(t *testing.T) {
 	}
 	assert.Equal(t, 1, shared, "one sweep of the shared directory")
 }
+
+// Tokens of one user share the channels directory only when their scopes
+// match: a chat:write-only token does not list what a full token reads.
+func TestMultiChannelsDirectorySplitByScopes(t *testing.T) {
+	t.Parallel()
+	ws := visibilityWorkspace()
+	ws.AddToken("xoxp-t1-user1-second", slackemu.Token{UserID: userID(1), Kind: slackemu.UserToken, Scopes: slackemu.AllUserScopes()})
+	emu := newEmu(t, ws, slackemu.Options{})
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), nil)
+	full := sessionOf(t, m, userToken("T1", 1))
+	second := sessionOf(t, m, "xoxp-t1-user1-second")
+	chat := sessionOf(t, m, tokChat)
+	assert.Same(t, full.Channels, second.Channels)
+	assert.NotSame(t, full.Channels, chat.Channels)
+	require.Eventually(t, full.Channels.Ready, 5*time.Second, 5*time.Millisecond)
+	assert.NotEmpty(t, full.Channels.All())
+	assert.Empty(t, chat.Channels.All(), "conversations.list answers missing_scope to this token")
+}
