@@ -12,7 +12,9 @@
 //
 // The types hold no global state: the server keeps one Users per workspace
 // (shared by every user of it) and one Channels per (workspace, user),
-// since the conversations a user sees are their own.
+// since the conversations a user sees are their own. A caller reads a
+// shared Users through a View that applies its own Slack permissions (no
+// emails without users:read.email, nobody without users:read).
 //
 // Imports point one way: workspace depends only on slack-go and small
 // libraries; tools and server depend on it.
