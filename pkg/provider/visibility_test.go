@@ -227,3 +227,27 @@ func TestMultiChannelsDirectorySplitByScopes(t *testing.T) {
 	assert.NotEmpty(t, full.Channels.All())
 	assert.Empty(t, chat.Channels.All(), "conversations.list answers missing_scope to this token")
 }
+
+// A member whose guest status cannot be established (users.info failed
+// while the shared directory was cold) is not trusted with the shared
+// directory: it gets a private one. The guest check costs no call once
+// the shared directory knows the caller.
+func TestMultiUnknownGuestStatusIsNotTrusted(t *testing.T) {
+	t.Parallel()
+	emu := newEmu(t, visibilityWorkspace(), slackemu.Options{})
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), nil)
+	emu.FailNextWith("users.info", "fatal_error", 1)
+	doubtful := sessionOf(t, m, userToken("T1", 2))
+	member := sessionOf(t, m, userToken("T1", 0))
+	m.mu.Lock()
+	shared := m.workspaces["/T1"].users
+	m.mu.Unlock()
+	assert.Same(t, shared, member.Users)
+	assert.NotSame(t, shared, doubtful.Users)
+	require.Eventually(t, shared.Ready, 5*time.Second, 5*time.Millisecond)
+
+	before := emu.Calls("users.info")
+	again := sessionOf(t, m, userToken("T1", 1))
+	assert.Same(t, shared, again.Users)
+	assert.Equal(t, before, emu.Calls("users.info"), "the warm directory answered the guest check")
+}
