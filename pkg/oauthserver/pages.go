@@ -75,6 +75,8 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 {{define "error"}}{{template "head" "Error"}}
 <h1>{{.Title}}</h1>
 <p class="err">{{.Message}}</p>
+{{if .Code}}<p>Error code: <code id="error-code">{{.Code}}</code></p>{{end}}
+{{if .Detail}}<p>{{.Detail}}</p>{{end}}
 <p>You can close this window and start again from your application.</p>
 </body></html>{{end}}
 `))
@@ -117,7 +119,13 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 // unsafe (unknown client, unregistered redirect URI, a browser that did
 // not start the flow).
 func (s *Server) errorPage(w http.ResponseWriter, status int, title, message string) {
-	s.render(w, status, "error", struct{ Title, Message string }{title, message})
+	s.render(w, status, "error", errorPageData{Title: title, Message: message})
+}
+
+// errorPageData is what the error template shows; Code (an OAuth error
+// code) and Detail are optional.
+type errorPageData struct {
+	Title, Message, Code, Detail string
 }
 
 // slackScopeText is what each Slack user scope lets the application do,
