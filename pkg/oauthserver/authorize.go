@@ -252,14 +252,18 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, req authzRe
 		ClientID:      req.client.ID,
 		ClientIDShown: name != req.client.ID,
 		RedirectHost:  redirectHost(req.redirectURI),
+		RedirectURI:   req.redirectURI,
 		LocalhostOnly: onlyLoopback(req.client.RedirectURIs),
 		Access:        access,
 		Permissions:   describeSlackScopes(s.slackScopes(req.scopes)),
 		Txn:           id,
 		CSRF:          csrf,
 	}
+	if u, err := url.Parse(req.redirectURI); err == nil && !isWebScheme(u.Scheme) {
+		page.OtherProgram, page.Scheme = true, u.Scheme
+	}
 	http.SetCookie(w, s.txnCookieFor(txn.IDHash, nonce, int(s.o.TxnTTL/time.Second)))
-	s.render(w, http.StatusOK, "consent", page)
+	s.renderCSP(w, http.StatusOK, "consent", page, s.consentCSP(req.redirectURI))
 }
 
 // txnCookieFor binds one transaction to this browser. The name carries a

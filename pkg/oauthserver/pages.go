@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"strings"
 )
 
 var pages = template.Must(template.New("pages").Parse(`{{define "head"}}<!doctype html>
@@ -25,7 +26,8 @@ button.primary{background:#4a154b;color:#fff;border-color:#4a154b}
 {{define "consent"}}{{template "head" "Authorize"}}
 <h1>Allow <strong>{{.ClientName}}</strong> to use Slack as you?</h1>
 <p>The application <strong>{{.ClientName}}</strong>{{if .ClientIDShown}} (<code>{{.ClientID}}</code>){{end}} asks for access to your Slack account through this server.
-After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</p>
+After you approve, it will be sent back to <strong id="redirect-host"><code>{{.RedirectHost}}</code></strong>{{if ne .RedirectHost .RedirectURI}}, at <code id="redirect-uri">{{.RedirectURI}}</code>{{end}}.</p>
+{{if .OtherProgram}}<p class="warn" id="other-program">This address is not a web page: this computer hands it, with the authorization, to the program registered for <code>{{.Scheme}}:</code> links. Approve only if that is the application you are connecting.</p>{{end}}
 {{if .LocalhostOnly}}<p class="warn">This application only redirects to <strong>localhost</strong>. Any program on this computer could claim to be it: approve only if you just started connecting <strong>{{.ClientName}}</strong> yourself.</p>{{end}}
 <p>It will be able to ({{.Access}}):</p>
 <ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
@@ -50,7 +52,7 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 <h2>{{.ClientName}}</h2>
 {{if .ClientIDShown}}<p class="muted"><code>{{.ClientID}}</code></p>{{end}}
 {{if .Unregistered}}<p class="muted">This application is no longer registered with this server.</p>{{end}}
-<p>Sent back to <strong>{{.RedirectHost}}</strong>; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
+<p>Sent back to <strong><code>{{.RedirectHost}}</code></strong>{{if ne .RedirectHost .RedirectURI}} (<code>{{.RedirectURI}}</code>){{end}}; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
 <ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
 <form method="post" action="/authorize/consents/revoke">
 <input type="hidden" name="client_id" value="{{.ClientID}}">
@@ -84,7 +86,9 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 // consentPage is what the consent template shows.
 type consentPage struct {
 	ClientName, ClientID, RedirectHost string
+	RedirectURI, Scheme                string
 	ClientIDShown, LocalhostOnly       bool
+	OtherProgram                       bool // not http(s): another program receives the code
 	Access                             string
 	Permissions                        []string
 	Txn, CSRF                          string
@@ -92,10 +96,10 @@ type consentPage struct {
 
 // setPageHeaders hardens our HTML pages: not frameable, no scripts, forms
 // only to us and Slack, nothing cached or leaked in Referer.
-func (s *Server) setPageHeaders(w http.ResponseWriter) {
+func (s *Server) setPageHeaders(w http.ResponseWriter, csp string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", s.csp)
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
@@ -104,13 +108,29 @@ func (s *Server) setPageHeaders(w http.ResponseWriter) {
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+	s.renderCSP(w, status, name, data, s.csp)
+}
+
+// consentCSP is the consent page's policy: the page policy with the
+// client's redirect target added to form-action (formActionSource says
+// why), so Deny and a Slack that approves without a page of its own reach
+// the client. The form itself still posts only to us.
+func (s *Server) consentCSP(redirectURI string) string {
+	src, ok := formActionSource(redirectURI)
+	if !ok {
+		return s.csp
+	}
+	return strings.Replace(s.csp, "form-action 'self'", "form-action 'self' "+src, 1)
+}
+
+func (s *Server) renderCSP(w http.ResponseWriter, status int, name string, data any, csp string) {
 	var buf bytes.Buffer
 	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
 		s.o.Logger.Error().Err(err).Str("template", name).Msg("oauthserver: rendering page")
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", "internal error")
 		return
 	}
-	s.setPageHeaders(w)
+	s.setPageHeaders(w, csp)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
