@@ -43,7 +43,7 @@ func (s *Server) authorizeErrorPage(w http.ResponseWriter, r *http.Request, stat
 	}
 	msg := "The authorization request could not be accepted: " + desc + "."
 	if client != "" {
-		msg = "The application " + client + " sent an authorization request this server cannot accept: " + desc + "."
+		msg = "The application “" + client + "” sent an authorization request this server cannot accept: " + desc + "."
 	}
 	s.render(w, status, "error", errorPageData{
 		Title:   "This request could not be completed",

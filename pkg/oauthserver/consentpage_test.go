@@ -61,7 +61,7 @@ func TestConsentPageShowsWholeRedirect(t *testing.T) {
 			b := newBrowser(t)
 			page := h.authorize(b, q)
 			require.Equal(t, http.StatusOK, page.status, page.body)
-			require.Contains(t, page.body, `<strong id="redirect-host"><code>`+html.EscapeString(tc.host)+`</code></strong>`)
+			require.Contains(t, page.body, `<strong id="redirect-host">`+html.EscapeString(tc.host)+`</strong>`)
 			if tc.host != tc.uri {
 				require.Contains(t, page.body, `<code id="redirect-uri">`+html.EscapeString(tc.uri)+`</code>`)
 			} else {
@@ -78,7 +78,7 @@ func TestConsentPageShowsWholeRedirect(t *testing.T) {
 			require.Equal(t, http.StatusFound, cb.status, cb.body)
 			require.True(t, strings.HasPrefix(cb.header.Get("Location"), tc.uri), cb.header.Get("Location"))
 			list := h.consentsPage(b)
-			require.Contains(t, list.body, "<code>"+html.EscapeString(tc.host)+"</code>")
+			require.Contains(t, list.body, `<strong class="host">`+html.EscapeString(tc.host)+"</strong>")
 			require.Contains(t, list.body, html.EscapeString(tc.uri))
 		})
 	}

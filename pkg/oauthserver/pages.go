@@ -20,13 +20,16 @@ button{cursor:pointer;padding:.5rem 1.2rem;border-radius:4px;border:1px solid #8
 button.primary{background:#4a154b;color:#fff;border-color:#4a154b}
 .ok{background:#e8f5e9;border-left:4px solid #2e7d32;padding:.5rem .75rem}
 .app{border:1px solid #ddd;border-radius:6px;padding:.25rem 1rem 1rem;margin:1rem 0}
+.dest{border:1px solid #ddd;border-radius:6px;padding:.5rem .75rem}.dest strong{font-size:1.15rem}
+.dest strong,.host{word-break:break-all}
 .app h2{font-size:1.1rem}.app ul{margin:.25rem 0}.muted{color:#616061}
 </style></head><body>{{end}}
 
 {{define "consent"}}{{template "head" "Authorize"}}
 <h1>Allow <strong>{{.ClientName}}</strong> to use Slack as you?</h1>
 <p>The application <strong>{{.ClientName}}</strong>{{if .ClientIDShown}} (<code>{{.ClientID}}</code>){{end}} asks for access to your Slack account through this server.
-After you approve, it will be sent back to <strong id="redirect-host"><code>{{.RedirectHost}}</code></strong>{{if ne .RedirectHost .RedirectURI}}, at <code id="redirect-uri">{{.RedirectURI}}</code>{{end}}.</p>
+After you approve, it will be sent back to:</p>
+<p class="dest"><strong id="redirect-host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}}<br><code id="redirect-uri">{{.RedirectURI}}</code>{{end}}</p>
 {{if .OtherProgram}}<p class="warn" id="other-program">This address is not a web page: this computer hands it, with the authorization, to the program registered for <code>{{.Scheme}}:</code> links. Approve only if that is the application you are connecting.</p>{{end}}
 {{if .LocalhostOnly}}<p class="warn">This application only redirects to <strong>localhost</strong>. Any program on this computer could claim to be it: approve only if you just started connecting <strong>{{.ClientName}}</strong> yourself.</p>{{end}}
 <p>It will be able to ({{.Access}}):</p>
@@ -52,7 +55,7 @@ After you approve, it will be sent back to <strong id="redirect-host"><code>{{.R
 <h2>{{.ClientName}}</h2>
 {{if .ClientIDShown}}<p class="muted"><code>{{.ClientID}}</code></p>{{end}}
 {{if .Unregistered}}<p class="muted">This application is no longer registered with this server.</p>{{end}}
-<p>Sent back to <strong><code>{{.RedirectHost}}</code></strong>{{if ne .RedirectHost .RedirectURI}} (<code>{{.RedirectURI}}</code>){{end}}; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
+<p>Sent back to <strong class="host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}} (<code>{{.RedirectURI}}</code>){{end}}; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
 <ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
 <form method="post" action="/authorize/consents/revoke">
 <input type="hidden" name="client_id" value="{{.ClientID}}">
