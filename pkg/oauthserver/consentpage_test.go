@@ -1,12 +1,17 @@
 package oauthserver
 
 import (
+	"encoding/base64"
 	"html"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 )
 
 func TestFormActionSource(t *testing.T) {
@@ -82,4 +87,27 @@ func TestConsentPageShowsWholeRedirect(t *testing.T) {
 			require.Contains(t, list.body, html.EscapeString(tc.uri))
 		})
 	}
+}
+
+// TestConsentCSPSlackSubdomains: with the real Slack, the consent form's
+// chain may pass through a workspace host (undocumented), so *.slack.com
+// is allowed besides slack.com; never with another Slack URL.
+func TestConsentCSPSlackSubdomains(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	key := make([]byte, 32)
+	keys, err := seal.ParseKeyring(base64.StdEncoding.EncodeToString(key))
+	require.NoError(t, err)
+	svc, err := slackoauth.New(slackoauth.Options{
+		ClientID: slackClientID, ClientSecret: slackClientSecret, RedirectURI: "https://mcp.example.com/oauth/callback",
+		UserScopes: readScopes, PublicURL: "https://mcp.example.com", Store: openStore(t, "mem", c), Keys: keys,
+		Logger: zerolog.Nop(), Now: c.Now,
+	})
+	require.NoError(t, err)
+	as, err := New(Options{PublicURL: "https://mcp.example.com", Store: openStore(t, "mem", c), Slack: svc,
+		ReadSlackScopes: readScopes, TokenKey: []byte("0123456789abcdef0123456789abcdef"), Logger: zerolog.Nop(), Now: c.Now})
+	require.NoError(t, err)
+	require.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https://claude.ai https://*.slack.com https://slack.com; frame-ancestors 'none'; base-uri 'none'",
+		as.consentCSP("https://claude.ai/api/mcp/auth_callback"))
+	require.NotContains(t, as.csp, "*.slack.com", "other pages keep the page policy")
 }

@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 )
 
 var pages = template.Must(template.New("pages").Parse(`{{define "head"}}<!doctype html>
@@ -119,11 +121,21 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 // why), so Deny and a Slack that approves without a page of its own reach
 // the client. The form itself still posts only to us.
 func (s *Server) consentCSP(redirectURI string) string {
-	src, ok := formActionSource(redirectURI)
-	if !ok {
+	var extra []string
+	if src, ok := formActionSource(redirectURI); ok {
+		extra = append(extra, src)
+	}
+	// Slack does not document whether slack.com/oauth/v2/authorize
+	// redirects to a workspace host (acme.slack.com, app.slack.com)
+	// before its page; if it does, that hop is in the form's chain too.
+	// Allowing Slack's subdomains works whether it does or not.
+	if s.o.Slack.SlackURL() == slackoauth.DefaultSlackURL {
+		extra = append(extra, "https://*.slack.com")
+	}
+	if len(extra) == 0 {
 		return s.csp
 	}
-	return strings.Replace(s.csp, "form-action 'self'", "form-action 'self' "+src, 1)
+	return strings.Replace(s.csp, "form-action 'self'", "form-action 'self' "+strings.Join(extra, " "), 1)
 }
 
 func (s *Server) renderCSP(w http.ResponseWriter, status int, name string, data any, csp string) {
