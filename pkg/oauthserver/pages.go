@@ -100,7 +100,8 @@ type consentPage struct {
 }
 
 // setPageHeaders hardens our HTML pages: not frameable, no scripts, forms
-// only to us and Slack, nothing cached or leaked in Referer.
+// only to us (and their redirects only on to Slack, or to the client from
+// the consent page), nothing cached or leaked in Referer.
 func (s *Server) setPageHeaders(w http.ResponseWriter, csp string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
