@@ -617,29 +617,6 @@ func TestMCPAuthRefusals(t *testing.T) {
 		}
 	})
 
-	t.Run("authorization for another resource", func(t *testing.T) {
-		t.Parallel()
-		e := newAuthEnv(t, nil)
-		rc := newRedirectCatcher(t)
-		clientID := registerClient(t, e, rc.url)
-		browser := newCookieBrowser(t)
-
-		// At /authorize: invalid_target back to the client, no consent page.
-		a := newRawAuthz(clientID, rc.url, "slack:read", "http://other.example/mcp")
-		out := walkAuthorization(t, e, browser, rc, a.url(e.base), "approve")
-		require.False(t, out.consentShown)
-		require.Equal(t, "invalid_target", out.query.Get("error"))
-		require.Equal(t, a.state, out.query.Get("state"))
-		require.Empty(t, out.query.Get("code"))
-
-		// At /token: a code for us exchanged for another resource.
-		a = newRawAuthz(clientID, rc.url, "slack:read", e.base+"/mcp")
-		code := a.code(t, e, browser, rc)
-		r := a.exchange(t, e, code, "http://other.example/mcp")
-		require.Equal(t, http.StatusBadRequest, r.status, r.body)
-		require.Equal(t, "invalid_target", r.json(t)["error"])
-	})
-
 	t.Run("token bound to /sse refused at /mcp", func(t *testing.T) {
 		t.Parallel()
 		// The server serves /mcp only; /sse is another resource (RFC 8707):

@@ -34,7 +34,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	for _, k := range []string{"client_id", "redirect_uri", "state", "response_type", "code_challenge", "code_challenge_method", "scope", "resource"} {
 		if len(q[k]) > 1 && k != "resource" {
-			s.errorPage(w, http.StatusBadRequest, "Invalid request", "The parameter "+k+" was sent more than once.")
+			s.pageOrJSON(w, r, http.StatusBadRequest, "invalid_request", "Invalid request", "The parameter "+k+" was sent more than once.")
 			return
 		}
 	}
@@ -42,7 +42,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	client, err := s.lookupClient(r.Context(), clientID)
 	switch {
 	case errors.Is(err, errUnknownClient):
-		s.errorPage(w, http.StatusBadRequest, "Unknown application",
+		s.pageOrJSON(w, r, http.StatusBadRequest, "invalid_client", "Unknown application",
 			"The application that sent you here is not registered with this server (or its client metadata document could not be used).")
 		return
 	case err != nil:
@@ -55,14 +55,18 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if redirectURI == "" || !allowedRedirect(client.RedirectURIs, redirectURI) {
 		s.audit(r, store.AuditEvent{Event: "authorize_started", Outcome: "invalid_redirect_uri", Detail: clientDetail(client.ID)})
-		s.errorPage(w, http.StatusBadRequest, "Invalid redirect address",
+		s.pageOrJSON(w, r, http.StatusBadRequest, "invalid_request", "Invalid redirect address",
 			"The application asked to be sent back to an address it did not register, so this request was stopped.")
 		return
 	}
-	// From here on errors go back to the client.
+	// From here on errors go back to the client, if that is safe.
 	req := authzRequest{client: client, redirectURI: redirectURI, state: q.Get("state"), prompt: q.Get("prompt")}
 	fail := func(code, desc string) {
 		s.audit(r, store.AuditEvent{Event: "authorize_started", Outcome: code, Detail: clientDetail(client.ID)})
+		if !s.mayRedirectErrors(r, req) {
+			s.authorizeErrorPage(w, r, http.StatusBadRequest, client.Name, code, desc)
+			return
+		}
 		s.redirectError(w, r, req.redirectURI, req.state, code, desc)
 	}
 	if len(req.state) > maxStateLen {
@@ -248,14 +252,18 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, req authzRe
 		ClientID:      req.client.ID,
 		ClientIDShown: name != req.client.ID,
 		RedirectHost:  redirectHost(req.redirectURI),
+		RedirectURI:   req.redirectURI,
 		LocalhostOnly: onlyLoopback(req.client.RedirectURIs),
 		Access:        access,
 		Permissions:   describeSlackScopes(s.slackScopes(req.scopes)),
 		Txn:           id,
 		CSRF:          csrf,
 	}
+	if u, err := url.Parse(req.redirectURI); err == nil && !isWebScheme(u.Scheme) {
+		page.OtherProgram, page.Scheme = true, u.Scheme
+	}
 	http.SetCookie(w, s.txnCookieFor(txn.IDHash, nonce, int(s.o.TxnTTL/time.Second)))
-	s.render(w, http.StatusOK, "consent", page)
+	s.renderCSP(w, http.StatusOK, "consent", page, s.consentCSP(req.redirectURI))
 }
 
 // txnCookieFor binds one transaction to this browser. The name carries a

@@ -30,6 +30,7 @@ type consentsPage struct {
 
 type consentItem struct {
 	ClientID, ClientName, RedirectHost string
+	RedirectURI                        string
 	ClientIDShown, Unregistered        bool
 	Access                             string
 	Permissions                        []string
@@ -97,6 +98,7 @@ func (s *Server) handleConsents(w http.ResponseWriter, r *http.Request) {
 			ClientID:     c.ClientID,
 			ClientName:   c.ClientID,
 			RedirectHost: redirectHost(c.RedirectURI),
+			RedirectURI:  c.RedirectURI,
 			GrantedAt:    c.GrantedAt.UTC().Format("2 January 2006, 15:04 UTC"),
 		}
 		// The stored registration only: listing never fetches a CIMD.

@@ -143,8 +143,9 @@ func TestRegister(t *testing.T) {
 }
 
 // TestAuthorizeRefusals: unknown clients and redirect URIs get our error
-// page, never a redirect; other errors go back to the client with state
-// and iss.
+// page, never a redirect; so do other errors of a registered client this
+// browser has not approved (TestAuthorizeErrorsNoOpenRedirect covers when
+// they go back to the client).
 func TestAuthorizeRefusals(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, "mem")
@@ -185,13 +186,9 @@ func TestAuthorizeRefusals(t *testing.T) {
 				require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
 				return
 			}
-			require.Equal(t, http.StatusFound, r.status, r.body)
-			loc := r.location(t)
-			require.Equal(t, "127.0.0.1:9999", loc.Host)
-			require.Equal(t, tc.error, loc.Query().Get("error"))
-			require.Equal(t, "client-state-1", loc.Query().Get("state"))
-			require.Equal(t, h.srv.URL, loc.Query().Get("iss"))
-			require.Empty(t, loc.Query().Get("code"))
+			require.Equal(t, http.StatusBadRequest, r.status, r.body)
+			require.Empty(t, r.header.Get("Location"), "no open redirect for an unapproved DCR client")
+			require.Contains(t, r.body, `<code id="error-code">`+tc.error+`</code>`)
 		})
 	}
 	t.Run("accepted resources", func(t *testing.T) {

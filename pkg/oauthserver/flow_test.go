@@ -34,7 +34,7 @@ func TestFullFlow(t *testing.T) {
 		require.Contains(t, page.body, `id="approve"`)
 		require.Contains(t, page.body, `id="deny"`)
 		require.Equal(t, "DENY", page.header.Get("X-Frame-Options"))
-		require.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' "+h.emu.URL+"; frame-ancestors 'none'; base-uri 'none'",
+		require.Equal(t, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:9999 "+h.emu.URL+"; frame-ancestors 'none'; base-uri 'none'",
 			page.header.Get("Content-Security-Policy"))
 		require.Equal(t, "no-referrer", page.header.Get("Referrer-Policy"))
 		require.Equal(t, "no-store", page.header.Get("Cache-Control"))

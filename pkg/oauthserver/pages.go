@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 )
 
 var pages = template.Must(template.New("pages").Parse(`{{define "head"}}<!doctype html>
@@ -19,13 +22,17 @@ button{cursor:pointer;padding:.5rem 1.2rem;border-radius:4px;border:1px solid #8
 button.primary{background:#4a154b;color:#fff;border-color:#4a154b}
 .ok{background:#e8f5e9;border-left:4px solid #2e7d32;padding:.5rem .75rem}
 .app{border:1px solid #ddd;border-radius:6px;padding:.25rem 1rem 1rem;margin:1rem 0}
+.dest{border:1px solid #ddd;border-radius:6px;padding:.5rem .75rem}.dest strong{font-size:1.15rem}
+.dest strong,.host{word-break:break-all}
 .app h2{font-size:1.1rem}.app ul{margin:.25rem 0}.muted{color:#616061}
 </style></head><body>{{end}}
 
 {{define "consent"}}{{template "head" "Authorize"}}
 <h1>Allow <strong>{{.ClientName}}</strong> to use Slack as you?</h1>
 <p>The application <strong>{{.ClientName}}</strong>{{if .ClientIDShown}} (<code>{{.ClientID}}</code>){{end}} asks for access to your Slack account through this server.
-After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</p>
+After you approve, it will be sent back to:</p>
+<p class="dest"><strong id="redirect-host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}}<br><code id="redirect-uri">{{.RedirectURI}}</code>{{end}}</p>
+{{if .OtherProgram}}<p class="warn" id="other-program">This address is not a web page: this computer hands it, with the authorization, to the program registered for <code>{{.Scheme}}:</code> links. Approve only if that is the application you are connecting.</p>{{end}}
 {{if .LocalhostOnly}}<p class="warn">This application only redirects to <strong>localhost</strong>. Any program on this computer could claim to be it: approve only if you just started connecting <strong>{{.ClientName}}</strong> yourself.</p>{{end}}
 <p>It will be able to ({{.Access}}):</p>
 <ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
@@ -50,7 +57,7 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 <h2>{{.ClientName}}</h2>
 {{if .ClientIDShown}}<p class="muted"><code>{{.ClientID}}</code></p>{{end}}
 {{if .Unregistered}}<p class="muted">This application is no longer registered with this server.</p>{{end}}
-<p>Sent back to <strong>{{.RedirectHost}}</strong>; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
+<p>Sent back to <strong class="host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}} (<code>{{.RedirectURI}}</code>){{end}}; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
 <ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
 <form method="post" action="/authorize/consents/revoke">
 <input type="hidden" name="client_id" value="{{.ClientID}}">
@@ -75,6 +82,8 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 {{define "error"}}{{template "head" "Error"}}
 <h1>{{.Title}}</h1>
 <p class="err">{{.Message}}</p>
+{{if .Code}}<p>Error code: <code id="error-code">{{.Code}}</code></p>{{end}}
+{{if .Detail}}<p>{{.Detail}}</p>{{end}}
 <p>You can close this window and start again from your application.</p>
 </body></html>{{end}}
 `))
@@ -82,18 +91,21 @@ After you approve, it will be sent back to <strong>{{.RedirectHost}}</strong>.</
 // consentPage is what the consent template shows.
 type consentPage struct {
 	ClientName, ClientID, RedirectHost string
+	RedirectURI, Scheme                string
 	ClientIDShown, LocalhostOnly       bool
+	OtherProgram                       bool // not http(s): another program receives the code
 	Access                             string
 	Permissions                        []string
 	Txn, CSRF                          string
 }
 
 // setPageHeaders hardens our HTML pages: not frameable, no scripts, forms
-// only to us and Slack, nothing cached or leaked in Referer.
-func (s *Server) setPageHeaders(w http.ResponseWriter) {
+// only to us (and their redirects only on to Slack, or to the client from
+// the consent page), nothing cached or leaked in Referer.
+func (s *Server) setPageHeaders(w http.ResponseWriter, csp string) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", s.csp)
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
@@ -102,13 +114,39 @@ func (s *Server) setPageHeaders(w http.ResponseWriter) {
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+	s.renderCSP(w, status, name, data, s.csp)
+}
+
+// consentCSP is the consent page's policy: the page policy with the
+// client's redirect target added to form-action (formActionSource says
+// why), so Deny and a Slack that approves without a page of its own reach
+// the client. The form itself still posts only to us.
+func (s *Server) consentCSP(redirectURI string) string {
+	var extra []string
+	if src, ok := formActionSource(redirectURI); ok {
+		extra = append(extra, src)
+	}
+	// Slack does not document whether slack.com/oauth/v2/authorize
+	// redirects to a workspace host (acme.slack.com, app.slack.com)
+	// before its page; if it does, that hop is in the form's chain too.
+	// Allowing Slack's subdomains works whether it does or not.
+	if s.o.Slack.SlackURL() == slackoauth.DefaultSlackURL {
+		extra = append(extra, "https://*.slack.com")
+	}
+	if len(extra) == 0 {
+		return s.csp
+	}
+	return strings.Replace(s.csp, "form-action 'self'", "form-action 'self' "+strings.Join(extra, " "), 1)
+}
+
+func (s *Server) renderCSP(w http.ResponseWriter, status int, name string, data any, csp string) {
 	var buf bytes.Buffer
 	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
 		s.o.Logger.Error().Err(err).Str("template", name).Msg("oauthserver: rendering page")
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", "internal error")
 		return
 	}
-	s.setPageHeaders(w)
+	s.setPageHeaders(w, csp)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -117,7 +155,13 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 // unsafe (unknown client, unregistered redirect URI, a browser that did
 // not start the flow).
 func (s *Server) errorPage(w http.ResponseWriter, status int, title, message string) {
-	s.render(w, status, "error", struct{ Title, Message string }{title, message})
+	s.render(w, status, "error", errorPageData{Title: title, Message: message})
+}
+
+// errorPageData is what the error template shows; Code (an OAuth error
+// code) and Detail are optional.
+type errorPageData struct {
+	Title, Message, Code, Detail string
 }
 
 // slackScopeText is what each Slack user scope lets the application do,

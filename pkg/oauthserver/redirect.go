@@ -126,22 +126,72 @@ func onlyLoopback(registered []string) bool {
 	return true
 }
 
-// redirectHost is what the consent page shows as the destination: the
-// host of an http(s) redirect, or scheme://authority of a private-use one.
+// redirectHost is what the consent pages show most prominently as the
+// destination: the host of an http(s) redirect, or the whole URI of any
+// other scheme. For microsoft-edge:https://evil.example/cb the scheme
+// alone would hide where the code really goes (the program registered
+// for the scheme gets the rest).
 func redirectHost(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
+	if err != nil || !isWebScheme(u.Scheme) || u.Host == "" {
 		return raw
 	}
-	switch u.Scheme {
-	case "http", "https":
-		return u.Host
-	default:
-		if u.Host != "" {
-			return u.Scheme + "://" + u.Host
-		}
-		return u.Scheme + ":"
+	return u.Host
+}
+
+func isWebScheme(scheme string) bool { return scheme == "http" || scheme == "https" }
+
+// formActionSource is the CSP source expression that lets the consent
+// form's redirect chain end at redirectURI: Chromium checks form-action
+// on every redirect after a form POST, so 'self' alone blocks the 303 of
+// Deny and, when Slack approves without a page, the redirect from our
+// callback to the client. Paths are not matched after redirects (CSP3),
+// so the expression is the origin, or "scheme:" for a private-use
+// scheme. ok is false when no expression can be written safely (a host
+// with characters CSP's grammar lacks): the page then keeps the stricter
+// policy.
+func formActionSource(redirectURI string) (string, bool) {
+	u, err := url.Parse(redirectURI)
+	if err != nil || !cspToken(u.Scheme, "+.-") {
+		return "", false
 	}
+	if !isWebScheme(u.Scheme) {
+		return u.Scheme + ":", true
+	}
+	host, port := u.Hostname(), u.Port()
+	if strings.Contains(host, ":") {
+		// An IPv6 literal: CSP's host-source grammar has none, so the
+		// scheme is the narrowest expression that matches ([::1] only,
+		// since http is loopback-only for clients).
+		if u.Scheme != "http" || !isLoopbackHost(host) {
+			return "", false
+		}
+		return "http:", true
+	}
+	if host == "" || !cspToken(host, ".-") || (port != "" && !cspToken(port, "")) {
+		return "", false
+	}
+	src := u.Scheme + "://" + host
+	if port != "" {
+		src += ":" + port
+	}
+	return src, true
+}
+
+// cspToken reports whether s is non-empty and made only of ASCII letters,
+// digits and the extra characters: nothing that could end a directive
+// or a source list in a header.
+func cspToken(s, extra string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(extra, c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // withParams appends query parameters to a redirect URI that already

@@ -2,7 +2,10 @@ package oauthserver
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 
@@ -97,4 +100,30 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 	clientip.SetRetryAfter(w, wait)
 	writeOAuthError(w, http.StatusTooManyRequests, "rate_limited", "too many requests; retry later")
 	return false
+}
+
+// prefersJSON reports whether r's Accept header ranks application/json
+// above text/html: API clients and scripts get an OAuth error body,
+// browsers (and anyone who does not say) get the HTML page.
+func prefersJSON(r *http.Request) bool {
+	qHTML, qJSON := -1.0, -1.0
+	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		switch mt {
+		case "text/html", "application/xhtml+xml":
+			qHTML = max(qHTML, q)
+		case "application/json":
+			qJSON = max(qJSON, q)
+		}
+	}
+	return qJSON > 0 && qJSON > qHTML
 }
