@@ -144,9 +144,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
-		Health: func() any {
-			return map[string]any{"status": "ok", "version": version.Version, "mode": mode, "caches": single.CacheStatus()}
-		},
+		Health: cfg.health(mode, "caches", func() any { return single.CacheStatus() }),
 	})
 }
 
@@ -288,9 +286,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
-		Health: func() any {
-			return map[string]any{"status": "ok", "version": version.Version, "mode": "oauth", "tenants": multi.Stats()}
-		},
+		Health: cfg.health("oauth", "tenants", func() any { return multi.Stats() }),
 	})
 }
 
