@@ -1,6 +1,12 @@
 package main
 
-import "github.com/slack-mcp-server/slack-mcp-server/pkg/version"
+import (
+	"fmt"
+	"time"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
+)
 
 // netConfig is how the HTTP front door treats the network: who the client
 // is behind proxies, how long a request may take to arrive, and what the
@@ -10,12 +16,23 @@ type netConfig struct {
 	// (SLACK_MCP_HEALTH_DETAILS); off, /health says only status, version
 	// and mode, since it answers anyone.
 	HealthDetails bool
+	// ReadTimeout bounds how long a request (headers and body) may take to
+	// arrive (SLACK_MCP_READ_TIMEOUT); the MCP streams are not cut.
+	ReadTimeout time.Duration
 }
 
 func (c *config) parseNet(getenv func(string) string) []error {
 	n := &c.Net
+	var errs []error
 	n.HealthDetails = envBool(getenv("SLACK_MCP_HEALTH_DETAILS"))
-	return nil
+	n.ReadTimeout = transport.DefaultReadTimeout
+	if v := getenv("SLACK_MCP_READ_TIMEOUT"); v != "" {
+		var err error
+		if n.ReadTimeout, err = parseDuration(v); err != nil || n.ReadTimeout <= 0 {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_READ_TIMEOUT %q: use a duration such as 30s", v))
+		}
+	}
+	return errs
 }
 
 // health is the body of GET /health; the details (name and value) only

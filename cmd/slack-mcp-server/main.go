@@ -139,7 +139,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	}
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
-		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log, ReadTimeout: cfg.Net.ReadTimeout,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
@@ -274,6 +274,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		ReadTimeout:    cfg.Net.ReadTimeout,
 		AllowedHosts:   append(cfg.AllowedHosts, publicHost(o.PublicURL)),
 		AllowedOrigins: cfg.AllowedOrigins,
 		Routes:         routes,

@@ -49,6 +49,12 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
+	// ReadTimeout bounds how long a request's headers and body may take to
+	// arrive, so slow senders cannot hold connections; default 30s. The
+	// long-lived streams (GET /sse, GET /mcp) are not cut: net/http lifts
+	// the read deadline once a body has been read to its end, and a GET
+	// has none. Responses are not bounded (tool calls may take long).
+	ReadTimeout time.Duration
 	Logger       zerolog.Logger
 	// OnListen is called with the bound address once serving (tests, logs).
 	OnListen func(addr string)
@@ -67,6 +73,10 @@ type Options struct {
 	// "*") accepted on the MCP endpoints besides loopback ones.
 	AllowedOrigins []string
 }
+
+// DefaultReadTimeout is Options.ReadTimeout's default: a 4 MiB body at
+// about 1 Mbit/s.
+const DefaultReadTimeout = 30 * time.Second
 
 // Serve runs until ctx is done, then shuts down gracefully.
 func Serve(ctx context.Context, s *server.Server, o Options) error {
@@ -113,6 +123,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 4 << 20
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = DefaultReadTimeout
 	}
 	return o
 }
@@ -192,7 +205,8 @@ func serveHTTP(ctx context.Context, s *server.Server, o Options) error {
 	h, closeSessions := Handler(s, o)
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, o.ReadTimeout),
+		ReadTimeout:       o.ReadTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+)
+
+// Finding 13d: the unauthenticated /health told anyone how many tenants,
+// tokens and sessions the server holds; the counts now need
+// SLACK_MCP_HEALTH_DETAILS.
+func TestHealthShowsTenantCountsOnlyWhenConfigured(t *testing.T) {
+	t.Parallel()
+	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
+	t.Cleanup(emu.Close)
+	tests := []struct {
+		name    string
+		env     map[string]string
+		tenants bool
+	}{
+		{"default", nil, false},
+		{"details on", map[string]string{"SLACK_MCP_HEALTH_DETAILS": "true"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startOAuthServer(t, emu.URL, freePort(t), filepath.Join(t.TempDir(), "store.db"), "http", tc.env)
+			defer srv.stop()
+			resp, err := http.Get(srv.base + "/health")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			var body map[string]any
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			require.Equal(t, "ok", body["status"])
+			require.NotEmpty(t, body["version"])
+			_, has := body["tenants"]
+			require.Equal(t, tc.tenants, has, "%v", body)
+		})
+	}
+}
+
+// Finding 7 through the binary: a /register body trickling in one byte at
+// a time is cut off after SLACK_MCP_READ_TIMEOUT.
+func TestSlowRegistrationIsCutOff(t *testing.T) {
+	t.Parallel()
+	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
+	t.Cleanup(emu.Close)
+	srv := startOAuthServer(t, emu.URL, freePort(t), filepath.Join(t.TempDir(), "store.db"), "http",
+		map[string]string{"SLACK_MCP_READ_TIMEOUT": "300ms"})
+	defer srv.stop()
+	addr := strings.TrimPrefix(srv.base, "http://")
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "POST /register HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+	require.NoError(t, err)
+	cut := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, conn); close(cut) }()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for range 999 {
+		select {
+		case <-cut:
+			return
+		case <-tick.C:
+		}
+		if _, err := conn.Write([]byte{' '}); err != nil {
+			return
+		}
+	}
+	t.Fatal("the slow registration was never cut off")
+}
+
+func TestNetSettings(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"SLACK_MCP_XOXP_TOKEN": "xoxp-1"}
+	c, err := parseConfig(nil, envOf(base), io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, 30*time.Second, c.Net.ReadTimeout)
+	require.False(t, c.Net.HealthDetails)
+
+	bad := map[string]string{"SLACK_MCP_XOXP_TOKEN": "xoxp-1", "SLACK_MCP_READ_TIMEOUT": "slowly"}
+	_, err = parseConfig(nil, envOf(bad), io.Discard)
+	require.ErrorContains(t, err, "SLACK_MCP_READ_TIMEOUT")
+}
