@@ -55,7 +55,7 @@ type Options struct {
 	// the read deadline once a body has been read to its end, and a GET
 	// has none. Responses are not bounded (tool calls may take long).
 	ReadTimeout time.Duration
-	Logger       zerolog.Logger
+	Logger      zerolog.Logger
 	// OnListen is called with the bound address once serving (tests, logs).
 	OnListen func(addr string)
 	// Routes are extra handlers by mux pattern, e.g. "/oauth/"; they are
