@@ -31,6 +31,8 @@ var (
 	// document could not be used.
 	errUnknownClient = errors.New("oauthserver: unknown client")
 	errBlockedAddr   = errors.New("oauthserver: address not allowed for client metadata fetches")
+	// errTooManyNewClients: the global budget of new clients is spent.
+	errTooManyNewClients = errors.New("too many new clients right now; retry in a few minutes")
 )
 
 // cimdFetcher fetches Client ID Metadata Documents through an
@@ -235,6 +237,12 @@ func (s *Server) lookupClient(ctx context.Context, id string) (store.Client, err
 		return store.Client{}, errUnknownClient
 	}
 	v, err, _ := s.fetches.Do(id, func() (any, error) {
+		// A document not cached is a new client: it spends the global
+		// budget, so many made-up URLs cannot make us fetch (and store)
+		// without bound.
+		if ok, _ := s.allowNewClient(); !ok {
+			return nil, errTooManyNewClients
+		}
 		// Detached from one caller's cancellation: others may share it.
 		m, ttl, err := s.cimd.fetch(context.WithoutCancel(ctx), id)
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 	"github.com/rs/zerolog"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
@@ -69,6 +70,10 @@ type Options struct {
 	// same machine that keeps the public Host header. Origins on these
 	// hosts are accepted too.
 	AllowedHosts []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client for rate limits and audit logs (clientip.Of); from anyone
+	// else the header is ignored.
+	TrustedProxies clientip.Proxies
 	// AllowedOrigins are browser origins ("https://app.example.com", or
 	// "*") accepted on the MCP endpoints besides loopback ones.
 	AllowedOrigins []string
@@ -181,6 +186,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	h = requireAPIKey(o.APIKey, h)
 	h = rejectRebinding(o.AllowedHosts, h)
 	h = limitBody(o.MaxBodyBytes, h)
+	h = clientip.Middleware(o.TrustedProxies, h)
 	return h, closeSessions
 }
 
