@@ -42,7 +42,9 @@ func TestRegistrationLimitsCountAddressBlocks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, "mem", func(o *hopts) {
-				o.mod = func(o *Options) { o.RateLimit, o.Burst, o.RegistrationsPerHour = DefaultRateLimit, DefaultBurst, 100000 }
+				o.mod = func(o *Options) {
+					o.RateLimit, o.Burst, o.RegistrationsPerHour = DefaultRateLimit, DefaultBurst, 100000
+				}
 			})
 			accepted := 0
 			for i := range 35 {
