@@ -88,7 +88,51 @@ func TestNetSettings(t *testing.T) {
 	require.Equal(t, 30*time.Second, c.Net.ReadTimeout)
 	require.False(t, c.Net.HealthDetails)
 
-	bad := map[string]string{"SLACK_MCP_XOXP_TOKEN": "xoxp-1", "SLACK_MCP_READ_TIMEOUT": "slowly"}
+	bad := map[string]string{"SLACK_MCP_XOXP_TOKEN": "xoxp-1", "SLACK_MCP_READ_TIMEOUT": "slowly",
+		"SLACK_MCP_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal", "SLACK_MCP_OAUTH_REGISTRATIONS_PER_HOUR": "-1"}
 	_, err = parseConfig(nil, envOf(bad), io.Discard)
 	require.ErrorContains(t, err, "SLACK_MCP_READ_TIMEOUT")
+	require.ErrorContains(t, err, "SLACK_MCP_TRUSTED_PROXIES")
+	require.ErrorContains(t, err, "SLACK_MCP_OAUTH_REGISTRATIONS_PER_HOUR")
+}
+
+// Finding 6 through the binary: behind a trusted proxy each client has its
+// own /register bucket; X-Forwarded-For from anyone else changes nothing.
+func TestTrustedProxiesThroughTheBinary(t *testing.T) {
+	t.Parallel()
+	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
+	t.Cleanup(emu.Close)
+	tests := []struct {
+		name, proxies string
+		wantB         int
+	}{
+		{"proxy trusted", "127.0.0.1", http.StatusCreated},
+		{"no proxy configured", "", http.StatusTooManyRequests},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startOAuthServer(t, emu.URL, freePort(t), filepath.Join(t.TempDir(), "store.db"), "http",
+				map[string]string{"SLACK_MCP_TRUSTED_PROXIES": tc.proxies})
+			defer srv.stop()
+			register := func(client string) int {
+				req, err := http.NewRequest("POST", srv.base+"/register", strings.NewReader(`{"redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"none"}`))
+				require.NoError(t, err)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Forwarded-For", client)
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			status := 0
+			for range 100 {
+				if status = register("203.0.113.1"); status != http.StatusCreated {
+					break
+				}
+			}
+			require.Equal(t, http.StatusTooManyRequests, status, "client A spends its bucket")
+			require.Equal(t, tc.wantB, register("198.51.100.2"), "client B")
+		})
+	}
 }

@@ -140,7 +140,8 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log, ReadTimeout: cfg.Net.ReadTimeout,
-		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
+		TrustedProxies: cfg.Net.TrustedProxies,
+		Routes:         map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
@@ -220,6 +221,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
 		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes,
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
+		RegistrationsPerHour: cfg.Net.RegistrationsPerHour,
 	})
 	if err != nil {
 		return err
@@ -275,6 +277,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		ReadTimeout:    cfg.Net.ReadTimeout,
+		TrustedProxies: cfg.Net.TrustedProxies,
 		AllowedHosts:   append(cfg.AllowedHosts, publicHost(o.PublicURL)),
 		AllowedOrigins: cfg.AllowedOrigins,
 		Routes:         routes,
@@ -325,7 +328,9 @@ func tokenHashKey(o oauthConfig) []byte {
 	return sum[:]
 }
 
-// sweepClients drops dynamically registered clients unused for 30 days.
+// sweepClients drops dynamically registered clients unused for 30 days,
+// and hourly those registered over a day ago that never authorized anyone
+// (registration is open: what nobody uses must not pile up).
 func sweepClients(ctx context.Context, st *store.SQLite, log zerolog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -334,6 +339,11 @@ func sweepClients(ctx context.Context, st *store.SQLite, log zerolog.Logger) {
 			log.Warn().Err(err).Msg("sweeping unused OAuth clients")
 		} else if n > 0 {
 			log.Info().Int("clients", n).Msg("unused OAuth clients removed")
+		}
+		if n, err := st.DeleteNeverUsedClients(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn().Err(err).Msg("sweeping never-used OAuth clients")
+		} else if n > 0 {
+			log.Info().Int("clients", n).Msg("OAuth clients never used within a day removed")
 		}
 		select {
 		case <-ctx.Done():
