@@ -284,6 +284,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		Authenticate: func(next http.Handler) http.Handler {
 			return authn.Middleware(multi, authn.Options{
 				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,
+				ValidationRate: authn.DefaultValidationRate, ValidationBurst: authn.DefaultValidationBurst,
 				Tool: func(name string) (bool, bool) { ro, ok := readOnly[name]; return ro, ok },
 			}, next)
 		},
