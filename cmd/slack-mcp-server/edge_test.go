@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +136,32 @@ func TestTrustedProxiesThroughTheBinary(t *testing.T) {
 			require.Equal(t, tc.wantB, register("198.51.100.2"), "client B")
 		})
 	}
+}
+
+// Finding 13b through the binary: made-up xoxp- tokens each cost an
+// auth.test; from one address only the burst reaches Slack, then 429.
+func TestMadeUpTokensAreLimitedThroughTheBinary(t *testing.T) {
+	t.Parallel()
+	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
+	t.Cleanup(emu.Close)
+	srv := startOAuthServer(t, emu.URL, freePort(t), filepath.Join(t.TempDir(), "store.db"), "http")
+	defer srv.stop()
+	statuses := map[int]int{}
+	var last *http.Response
+	for i := range 40 {
+		req, err := http.NewRequest("POST", srv.base+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer xoxp-made-up-"+strconv.Itoa(i))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		statuses[resp.StatusCode]++
+		last = resp
+	}
+	require.Equal(t, http.StatusTooManyRequests, last.StatusCode)
+	require.NotEmpty(t, last.Header.Get("Retry-After"))
+	require.Positive(t, statuses[http.StatusUnauthorized])
+	require.LessOrEqual(t, emu.Calls("auth.test"), statuses[http.StatusUnauthorized], "refused requests cost no Slack call")
+	require.Less(t, emu.Calls("auth.test"), 40)
 }
