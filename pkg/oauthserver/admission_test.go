@@ -123,3 +123,26 @@ func TestAuthorizationRecordsUse(t *testing.T) {
 		require.Equal(t, h.clock.Now().UnixMilli(), c.LastUsedAt.UnixMilli())
 	})
 }
+
+// A metadata document may be large (64 KB), but what it leaves in the
+// store is capped like a registration; it starts unused too.
+func TestCIMDStoredSizeCapAndUnusedStart(t *testing.T) {
+	t.Parallel()
+	var uris []string
+	for i := range 20 {
+		uris = append(uris, fmt.Sprintf("https://app.example/%d/%s", i, strings.Repeat("p", 500)))
+	}
+	big, _ := docServer(t, "", func(self string) map[string]any {
+		return map[string]any{"client_id": self, "redirect_uris": uris, "token_endpoint_auth_method": "none"}
+	})
+	h := newHarness(t, "mem", withCIMD(big.Client(), true))
+	_, err := h.as.lookupClient(context.Background(), big.URL+"/client.json")
+	require.ErrorIs(t, err, errUnknownClient)
+	require.Contains(t, err.Error(), "8 KB")
+
+	good, _ := docServer(t, "", goodDoc)
+	h = newHarness(t, "mem", withCIMD(good.Client(), true))
+	c, err := h.as.lookupClient(context.Background(), good.URL+"/client.json")
+	require.NoError(t, err)
+	require.True(t, c.LastUsedAt.IsZero())
+}

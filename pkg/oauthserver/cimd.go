@@ -24,6 +24,9 @@ const (
 	cimdMaxBytes = 64 << 10
 	cimdMinCache = 5 * time.Minute
 	cimdMaxCache = 24 * time.Hour
+	// maxStoredCIMD caps what a document leaves in the store (the fields
+	// we keep, not the document), as maxRegistrationBytes does for DCR.
+	maxStoredCIMD = 8 << 10
 )
 
 var (
@@ -249,10 +252,15 @@ func (s *Server) lookupClient(ctx context.Context, id string) (store.Client, err
 			return nil, err
 		}
 		meta, _ := json.Marshal(m)
+		if len(meta) > maxStoredCIMD {
+			return nil, errors.New("client metadata document has more redirect URIs and names than we store (8 KB)")
+		}
+		// No LastUsedAt: use is recorded when the client gets a code or a
+		// token; documents never used are swept after a day.
 		c := store.Client{
 			ID: id, Kind: store.ClientMetadata, Name: m.ClientName,
 			RedirectURIs: m.RedirectURIs, AuthMethod: authNone, Metadata: meta,
-			CreatedAt: now, ExpiresAt: now.Add(ttl), LastUsedAt: now,
+			CreatedAt: now, ExpiresAt: now.Add(ttl),
 		}
 		if err := s.o.Store.PutClient(ctx, c); err != nil {
 			return nil, outage{fmt.Errorf("oauthserver: put client: %w", err)}

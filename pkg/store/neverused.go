@@ -6,17 +6,19 @@ import (
 	"time"
 )
 
-// neverUsedClient selects DCR clients registered before ? that were never
-// used: no code or token was ever issued to them (either touches the
-// client). One placeholder: createdBefore.
+// neverUsedClient selects DCR and CIMD clients first stored before ? that
+// were never used: no code or token was ever issued to them (either
+// touches the client). One placeholder: createdBefore.
 const neverUsedClient = `SELECT c.id FROM oauth_clients c
-WHERE c.kind = 'dcr' AND c.last_used_at IS NULL AND c.created_at < ?`
+WHERE c.kind IN ('dcr', 'cimd') AND c.last_used_at IS NULL AND c.created_at < ?`
 
-// DeleteNeverUsedClients removes dynamically registered clients created
-// before createdBefore that never authorized anyone, with their pending
-// transactions and consents: registration is open, so what nobody uses
-// must not pile up. Clients registered before "used" was recorded this way
-// had a last use at registration and are left to DeleteUnusedClients. It
+// DeleteNeverUsedClients removes dynamically registered clients, and
+// cached client metadata documents, first stored before createdBefore
+// that never authorized anyone, with their pending transactions and
+// consents: registration is open (and any URL can be a client ID), so
+// what nobody uses must not pile up. A document removed is fetched again
+// when next named. Clients stored before "used" was recorded this way had
+// a last use at registration and are left to DeleteUnusedClients. It
 // returns the number of clients removed.
 func (s *sqlStore) DeleteNeverUsedClients(ctx context.Context, createdBefore time.Time) (n int, err error) {
 	b := createdBefore.UnixMilli()

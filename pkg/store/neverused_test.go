@@ -24,7 +24,9 @@ func TestDeleteNeverUsedClients(t *testing.T) {
 		{"mcpc_old_unused", store.ClientDynamic, old, time.Time{}, false},
 		{"mcpc_recent_unused", store.ClientDynamic, recent, time.Time{}, true},
 		{"mcpc_old_used", store.ClientDynamic, old, old.Add(time.Minute), true},
-		{"https://app.example/cimd.json", store.ClientMetadata, old, time.Time{}, true},
+		{"https://app.example/cimd.json", store.ClientMetadata, old, time.Time{}, false},
+		{"https://app.example/used.json", store.ClientMetadata, old, old, true},
+		{"mcpc_static", store.ClientStatic, old, time.Time{}, true},
 	}
 	for _, c := range clients {
 		require.NoError(t, s.PutClient(ctx, store.Client{ID: c.id, Kind: c.kind, RedirectURIs: []string{"https://app.example/cb"},
@@ -35,7 +37,7 @@ func TestDeleteNeverUsedClients(t *testing.T) {
 
 	n, err := s.DeleteNeverUsedClients(ctx, clock.Add(-24*time.Hour))
 	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	require.Equal(t, 2, n)
 	for _, c := range clients {
 		_, err := s.GetClient(ctx, c.id)
 		if c.wantAlive {
