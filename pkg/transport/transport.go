@@ -1,6 +1,3 @@
-// Package transport serves the MCP server over stdio, SSE or Streamable
-// HTTP, with /health, the API-key check, request limits and graceful
-// shutdown. It owns no tool logic.
 package transport
 
 import (
