@@ -139,9 +139,9 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	}
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
-		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log, ReadTimeout: cfg.Net.ReadTimeout,
-		TrustedProxies: cfg.Net.TrustedProxies,
-		Routes:         map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
+		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		ReadTimeout: cfg.Net.ReadTimeout, TrustedProxies: cfg.Net.TrustedProxies,
+		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
