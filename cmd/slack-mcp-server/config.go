@@ -51,6 +51,7 @@ type config struct {
 	LogLevel, LogFormat string
 
 	OAuth oauthConfig
+	Net   netConfig
 }
 
 // oauthConfig is multi-tenant OAuth mode (SLACK_MCP_OAUTH_ENABLED).
@@ -207,6 +208,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 
 	errs = append(errs, c.parseOAuth(getenv)...)
+	errs = append(errs, c.parseNet(getenv)...)
 
 	// With no token at all the server runs the sandbox, so a first run
 	// works without a Slack account; it says so loudly at start.

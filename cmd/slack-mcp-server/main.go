@@ -140,13 +140,12 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		ReadTimeout: cfg.Net.ReadTimeout, TrustedProxies: cfg.Net.TrustedProxies,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
-		Health: func() any {
-			return map[string]any{"status": "ok", "version": version.Version, "mode": mode, "caches": single.CacheStatus()}
-		},
+		Health: cfg.health(mode, "caches", func() any { return single.CacheStatus() }),
 	})
 }
 
@@ -222,6 +221,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
 		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes,
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
+		RegistrationsPerHour: cfg.Net.RegistrationsPerHour,
 	})
 	if err != nil {
 		return err
@@ -276,21 +276,22 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		ReadTimeout:    cfg.Net.ReadTimeout,
+		TrustedProxies: cfg.Net.TrustedProxies,
 		AllowedHosts:   append(cfg.AllowedHosts, publicHost(o.PublicURL)),
 		AllowedOrigins: cfg.AllowedOrigins,
 		Routes:         routes,
 		Authenticate: func(next http.Handler) http.Handler {
 			return authn.Middleware(multi, authn.Options{
 				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,
+				ValidationRate: authn.DefaultValidationRate, ValidationBurst: authn.DefaultValidationBurst,
 				Tool: func(name string) (bool, bool) { ro, ok := readOnly[name]; return ro, ok },
 			}, next)
 		},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
-		Health: func() any {
-			return map[string]any{"status": "ok", "version": version.Version, "mode": "oauth", "tenants": multi.Stats()}
-		},
+		Health: cfg.health("oauth", "tenants", func() any { return multi.Stats() }),
 	})
 }
 
@@ -328,7 +329,9 @@ func tokenHashKey(o oauthConfig) []byte {
 	return sum[:]
 }
 
-// sweepClients drops dynamically registered clients unused for 30 days.
+// sweepClients drops dynamically registered clients unused for 30 days,
+// and hourly those registered over a day ago that never authorized anyone
+// (registration is open: what nobody uses must not pile up).
 func sweepClients(ctx context.Context, st *store.SQLite, log zerolog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -337,6 +340,11 @@ func sweepClients(ctx context.Context, st *store.SQLite, log zerolog.Logger) {
 			log.Warn().Err(err).Msg("sweeping unused OAuth clients")
 		} else if n > 0 {
 			log.Info().Int("clients", n).Msg("unused OAuth clients removed")
+		}
+		if n, err := st.DeleteNeverUsedClients(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn().Err(err).Msg("sweeping never-used OAuth clients")
+		} else if n > 0 {
+			log.Info().Int("clients", n).Msg("OAuth clients never used within a day removed")
 		}
 		select {
 		case <-ctx.Done():

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
@@ -80,6 +82,15 @@ type Options struct {
 	// Skip lets requests through unauthenticated when it returns true
 	// (for example /health and /oauth/*).
 	Skip func(r *http.Request) bool
+	// ValidationRate and ValidationBurst limit, per client address
+	// (clientip.Of, counted by clientip.Bucket), the requests whose token
+	// the Authenticator does not know yet (see Validated): each costs a
+	// Slack call. Over the limit: 429, code RATE_LIMITED, Retry-After.
+	// Zero turns the limit off.
+	ValidationRate  rate.Limit
+	ValidationBurst int
+	// Now is the clock of the limit (default time.Now).
+	Now func() time.Time
 }
 
 // The codes of the JSON error bodies.
@@ -213,6 +224,7 @@ func Middleware(a Authenticator, o Options, next http.Handler) http.Handler {
 	if o.Realm == "" {
 		o.Realm = DefaultRealm
 	}
+	gate := newValidationGate(a, o)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.Skip != nil && o.Skip(r) {
 			next.ServeHTTP(w, r)
@@ -221,6 +233,9 @@ func Middleware(a Authenticator, o Options, next http.Handler) http.Handler {
 		tok, err := BearerToken(r)
 		if err != nil {
 			o.refuse(w, r, "", err, err.Error())
+			return
+		}
+		if !gate.allow(w, r, tok, &o) {
 			return
 		}
 		c, err := a.Authenticate(r.Context(), tok)

@@ -39,6 +39,13 @@
 // Rejections are logged at info with the reason and the token fingerprint
 // (12 hex digits of its SHA-256), never the token.
 //
-// Import direction: authn imports only pkg/tenant of ours; the provider
-// (which implements Authenticator) and cmd/ import authn.
+// Fresh validations are limited per client address: a token the
+// Authenticator does not know yet (Validated) costs a Slack call, so with
+// Options.ValidationRate set each address (clientip) may present only so
+// many; beyond that: 429, code RATE_LIMITED, with Retry-After. Known tokens
+// and cached refusals are never limited.
+//
+// Import direction: authn imports only the leaf packages pkg/tenant and
+// pkg/clientip of ours; the provider (which implements Authenticator) and
+// cmd/ import authn.
 package authn

@@ -1,12 +1,10 @@
-// Package clientip is what the public OAuth endpoints know about the
-// client's address: the peer IP, a truncated form for audit logs, and a
-// token bucket per IP in a bounded map for rate limiting.
 package clientip
 
 import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -14,9 +12,13 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Of is the peer address. X-Forwarded-For is not trusted: a deployment
-// behind a proxy sets RemoteAddr in a trusted-proxy middleware.
+// Of is the client's address: the one Middleware resolved (through
+// trusted proxies), else the peer address. X-Forwarded-For is never read
+// here.
 func Of(r *http.Request) string {
+	if a, ok := r.Context().Value(ctxKey{}).(netip.Addr); ok {
+		return a.String()
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -41,9 +43,9 @@ func Truncated(s string) string {
 // DefaultMaxEntries bounds the bucket map of a Limiter.
 const DefaultMaxEntries = 10000
 
-// Limiter is a token bucket per key (client IP) in a bounded map. Buckets
-// that refilled completely carry no state worth keeping and go first when
-// the map is full.
+// Limiter is a token bucket per key (a client IP, counted by Bucket) in a
+// bounded map. Buckets that refilled completely carry no state worth
+// keeping and go first when the map is full.
 type Limiter struct {
 	limit rate.Limit
 	burst int
@@ -67,6 +69,7 @@ func (l *Limiter) Take(key string, now time.Time) (bool, time.Duration) {
 	if l.limit == rate.Inf {
 		return true, 0
 	}
+	key = Bucket(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]

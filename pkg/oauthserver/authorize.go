@@ -366,6 +366,11 @@ func (s *Server) issueCode(ctx context.Context, clientID, installationID, redire
 	if err != nil {
 		return "", fmt.Errorf("create code: %w", err)
 	}
+	// A successful authorization is use: the sweep of never-used
+	// registrations must not take this client.
+	if err := s.o.Store.TouchClient(ctx, clientID, now); err != nil {
+		s.o.Logger.Warn().Err(err).Msg("oauthserver: touching client")
+	}
 	return code, nil
 }
 

@@ -24,6 +24,9 @@ const (
 	cimdMaxBytes = 64 << 10
 	cimdMinCache = 5 * time.Minute
 	cimdMaxCache = 24 * time.Hour
+	// maxStoredCIMD caps what a document leaves in the store (the fields
+	// we keep, not the document), as maxRegistrationBytes does for DCR.
+	maxStoredCIMD = 8 << 10
 )
 
 var (
@@ -31,6 +34,8 @@ var (
 	// document could not be used.
 	errUnknownClient = errors.New("oauthserver: unknown client")
 	errBlockedAddr   = errors.New("oauthserver: address not allowed for client metadata fetches")
+	// errTooManyNewClients: the global budget of new clients is spent.
+	errTooManyNewClients = errors.New("too many new clients right now; retry in a few minutes")
 )
 
 // cimdFetcher fetches Client ID Metadata Documents through an
@@ -235,16 +240,27 @@ func (s *Server) lookupClient(ctx context.Context, id string) (store.Client, err
 		return store.Client{}, errUnknownClient
 	}
 	v, err, _ := s.fetches.Do(id, func() (any, error) {
+		// A document not cached is a new client: it spends the global
+		// budget, so many made-up URLs cannot make us fetch (and store)
+		// without bound.
+		if ok, _ := s.allowNewClient(); !ok {
+			return nil, errTooManyNewClients
+		}
 		// Detached from one caller's cancellation: others may share it.
 		m, ttl, err := s.cimd.fetch(context.WithoutCancel(ctx), id)
 		if err != nil {
 			return nil, err
 		}
 		meta, _ := json.Marshal(m)
+		if len(meta) > maxStoredCIMD {
+			return nil, errors.New("client metadata document has more redirect URIs and names than we store (8 KB)")
+		}
+		// No LastUsedAt: use is recorded when the client gets a code or a
+		// token; documents never used are swept after a day.
 		c := store.Client{
 			ID: id, Kind: store.ClientMetadata, Name: m.ClientName,
 			RedirectURIs: m.RedirectURIs, AuthMethod: authNone, Metadata: meta,
-			CreatedAt: now, ExpiresAt: now.Add(ttl), LastUsedAt: now,
+			CreatedAt: now, ExpiresAt: now.Add(ttl),
 		}
 		if err := s.o.Store.PutClient(ctx, c); err != nil {
 			return nil, outage{fmt.Errorf("oauthserver: put client: %w", err)}

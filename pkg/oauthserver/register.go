@@ -163,10 +163,10 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(r.Body); err != nil {
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxRegistrationBytes)); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_client_metadata", "client metadata is larger than 16 KB")
+			writeOAuthError(w, http.StatusRequestEntityTooLarge, "invalid_client_metadata", "client metadata is larger than 4 KB")
 			return
 		}
 		writeOAuthError(w, http.StatusBadRequest, "invalid_client_metadata", "could not read the request body")
@@ -184,6 +184,11 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, merr.code, merr.desc)
 		return
 	}
+	if ok, wait := s.allowNewClient(); !ok {
+		s.audit(r, store.AuditEvent{Event: "client_registered", Outcome: "rate_limited"})
+		refuseNewClient(w, wait)
+		return
+	}
 	now := s.o.Now()
 	id := ClientIDPrefix + newRandom()[:22] // 128+ bits
 	resp := registrationResponse{clientMetadata: m, ClientIDIssuedAt: now.Unix()}
@@ -194,8 +199,9 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		Name:         m.ClientName,
 		RedirectURIs: m.RedirectURIs,
 		AuthMethod:   m.TokenEndpointAuthMethod,
-		CreatedAt:    now,
-		LastUsedAt:   now,
+		// No LastUsedAt: "used" is recorded when the client gets a code or
+		// a token, and clients never used are swept after a day.
+		CreatedAt: now,
 	}
 	if m.TokenEndpointAuthMethod != authNone {
 		resp.ClientSecret = "mcps_" + newRandom()

@@ -88,6 +88,10 @@ type Options struct {
 	// defaults 2/s and 30. rate.Inf disables the limit.
 	RateLimit rate.Limit
 	Burst     int
+	// RegistrationsPerHour caps new clients across all addresses
+	// (registrations and first metadata document fetches); default
+	// DefaultRegistrationsPerHour. RateLimit rate.Inf turns it off too.
+	RegistrationsPerHour int
 }
 
 // Grant is what an access token stands for.
@@ -109,6 +113,7 @@ type Server struct {
 	sessCookie string
 	csp        string
 	limiter    *clientip.Limiter
+	newClients *clientip.Limiter
 	cimd       *cimdFetcher
 	fetches    singleflight.Group
 }
@@ -175,6 +180,7 @@ func New(o Options) (*Server, error) {
 		limiter:   clientip.NewLimiter(o.RateLimit, o.Burst, clientip.DefaultMaxEntries),
 		cimd:      newCIMDFetcher(o.HTTPClient, o.AllowPrivateCIMD),
 	}
+	s.newClients = newClientGate(o.RegistrationsPerHour, o.RateLimit)
 	if strings.HasPrefix(issuer, "https://") {
 		s.secure, s.txnCookie, s.sessCookie = true, "__Host-mcp_txn", "__Host-mcp_session"
 	} else {

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,9 +14,12 @@ import (
 // MCP Inspector can read WWW-Authenticate and Mcp-Session-Id. It runs in
 // front of authentication: preflights carry no credentials.
 //
-// Accepted: requests without Origin (native clients), loopback origins,
-// origins whose host is an allowed host (the public URL), and the listed
-// origins ("*" accepts any).
+// Accepted: requests without Origin (native clients), the server's own
+// origin (a loopback origin on the port the request arrived at), origins
+// whose host is an allowed host (the public URL), and the listed origins
+// ("*" accepts any). Other loopback origins are refused unless listed: any
+// local program or page on another port (a dev server, a compromised
+// local app) would otherwise get CORS access.
 func originPolicy(origins, hosts []string, next http.Handler) http.Handler {
 	allowOrigin := map[string]bool{}
 	any := false
@@ -33,13 +37,14 @@ func originPolicy(origins, hosts []string, next http.Handler) http.Handler {
 			allowHost[h] = true
 		}
 	}
-	accepted := func(origin string) bool {
+	accepted := func(origin string, r *http.Request) bool {
 		u, err := url.Parse(origin)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			return any
 		}
 		host := strings.ToLower(u.Host)
-		return any || allowOrigin[strings.ToLower(origin)] || isLoopback(host) || allowHost[host] || allowHost[strings.ToLower(u.Hostname())]
+		return any || allowOrigin[strings.ToLower(origin)] || allowHost[host] || allowHost[strings.ToLower(u.Hostname())] ||
+			(isLoopback(host) && sameListener(u, r))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
@@ -47,7 +52,7 @@ func originPolicy(origins, hosts []string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if !accepted(origin) {
+		if !accepted(origin, r) {
 			writeJSON(w, http.StatusForbidden, map[string]string{
 				"error": "requests from origin " + origin + " are not allowed; add it to SLACK_MCP_ALLOWED_ORIGINS",
 				"code":  "INVALID_ORIGIN",
@@ -67,4 +72,23 @@ func originPolicy(origins, hosts []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sameListener reports whether a loopback origin names the port the
+// request arrived at: the server's own origin (a page it served, or a
+// proxy on the same machine forwarding its own address).
+func sameListener(u *url.URL, r *http.Request) bool {
+	local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if local == nil {
+		return false
+	}
+	_, lport, err := net.SplitHostPort(local.String())
+	if err != nil {
+		return false
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return port == lport
 }

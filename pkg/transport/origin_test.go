@@ -18,21 +18,30 @@ func TestOriginPolicyAndCORS(t *testing.T) {
 		})
 	}
 	h, _ := Handler(newServer(t), Options{Transport: HTTP, Authenticate: refuse,
-		AllowedHosts: []string{"mcp.example.com"}, AllowedOrigins: []string{"https://portal.example.org"}})
+		AllowedHosts: []string{"mcp.example.com"}, AllowedOrigins: []string{"https://portal.example.org", "http://localhost:6274"}})
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
+	own := ts.URL // http://127.0.0.1:<port>
+	ownLocalhost := strings.Replace(own, "127.0.0.1", "localhost", 1)
 	tests := []struct {
 		name, method, origin string
 		want                 int
 		cors                 bool
 	}{
 		{"native client, no origin", "POST", "", 401, false},
-		{"inspector on localhost", "POST", "http://localhost:6274", 401, true},
+		{"listed inspector on localhost", "POST", "http://localhost:6274", 401, true},
+		{"own origin", "POST", own, 401, true},
+		{"own origin named localhost", "POST", ownLocalhost, 401, true},
+		// Finding 13c: other loopback ports used to get CORS.
+		{"unlisted loopback port", "POST", "http://127.0.0.1:6274", 403, false},
+		{"unlisted localhost port", "POST", "http://localhost:3000", 403, false},
+		{"loopback without port", "POST", "http://localhost", 403, false},
 		{"public origin", "POST", "https://mcp.example.com", 401, true},
 		{"listed origin", "POST", "https://portal.example.org", 401, true},
 		{"foreign origin", "POST", "https://evil.example", 403, false},
 		{"null origin", "POST", "null", 403, false},
-		{"preflight", "OPTIONS", "http://127.0.0.1:6274", 204, true},
+		{"preflight", "OPTIONS", "http://localhost:6274", 204, true},
+		{"unlisted loopback preflight", "OPTIONS", "http://[::1]:6274", 403, false},
 		{"foreign preflight", "OPTIONS", "https://evil.example", 403, false},
 	}
 	for _, tc := range tests {

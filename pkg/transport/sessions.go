@@ -116,3 +116,22 @@ func (b *sessionBinder) requireSessionOwner(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// requireStreamableOwner refuses every Streamable HTTP request whose
+// Mcp-Session-Id belongs to another caller, whatever its method: mcp-go
+// validates the ID on POST and DELETE but opens a GET stream for any ID.
+// The answer is the one mcp-go gives a POST with a foreign ID, so the two
+// cannot be told apart.
+func (b *sessionBinder) requireStreamableOwner(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := r.Header.Get(mcpserver.HeaderKeySessionID); id != "" && !b.owns(id, ownerOf(r)) {
+			h := w.Header()
+			h.Set("Content-Type", "text/plain; charset=utf-8")
+			h.Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte("Invalid session ID\n"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -3,6 +3,7 @@ package transport
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -101,4 +102,55 @@ func TestSessionsSurviveTokenRefresh(t *testing.T) {
 	sid := resp.Header.Get("Mcp-Session-Id")
 	require.Equal(t, 200, post(t, ts.URL+"/mcp", "T1|U1/token-b", sid, listBody).StatusCode, "same person, refreshed token")
 	require.NotEqual(t, 200, post(t, ts.URL+"/mcp", "T1|U2/token-a", sid, listBody).StatusCode, "another person")
+}
+
+// Finding 9: a GET stream on another caller's session ID used to open;
+// it now gets exactly what a POST with that ID gets.
+func TestStreamableGETIsBoundToTheSessionOwner(t *testing.T) {
+	t.Parallel()
+	h, _ := Handler(newServer(t), Options{Transport: HTTP, Authenticate: fakeAuth})
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	resp := post(t, ts.URL+"/mcp", "alice", "", initBody)
+	require.Equal(t, 200, resp.StatusCode)
+	sid := resp.Header.Get("Mcp-Session-Id")
+
+	get := func(who, session string) (int, string, string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, "GET", ts.URL+"/mcp", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+who)
+		req.Header.Set("Accept", "text/event-stream")
+		req.Header.Set("Mcp-Session-Id", session)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		if resp.StatusCode != 404 {
+			return resp.StatusCode, resp.Header.Get("Content-Type"), "" // an open stream: don't read it
+		}
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type"), string(body)
+	}
+	refused := post(t, ts.URL+"/mcp", "mallory", sid, listBody)
+	wantBody, _ := io.ReadAll(refused.Body)
+	tests := []struct {
+		name, who, session string
+		want               int
+	}{
+		{"owner opens the stream", "alice", sid, 200},
+		{"another caller is refused", "mallory", sid, refused.StatusCode},
+		{"a forged ID is refused", "alice", sid + "0", refused.StatusCode},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			status, ctype, body := get(tc.who, tc.session)
+			require.Equal(t, tc.want, status)
+			if tc.want != 200 {
+				require.Equal(t, string(wantBody), body)
+				require.Equal(t, refused.Header.Get("Content-Type"), ctype)
+			}
+		})
+	}
 }

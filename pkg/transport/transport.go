@@ -1,6 +1,3 @@
-// Package transport serves the MCP server over stdio, SSE or Streamable
-// HTTP, with /health, the API-key check, request limits and graceful
-// shutdown. It owns no tool logic.
 package transport
 
 import (
@@ -19,6 +16,7 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 	"github.com/rs/zerolog"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
@@ -49,7 +47,13 @@ type Options struct {
 	ShutdownTimeout time.Duration
 	// MaxBodyBytes caps request bodies; default 4 MiB.
 	MaxBodyBytes int64
-	Logger       zerolog.Logger
+	// ReadTimeout bounds how long a request's headers and body may take to
+	// arrive, so slow senders cannot hold connections; default 30s. The
+	// long-lived streams (GET /sse, GET /mcp) are not cut: net/http lifts
+	// the read deadline once a body has been read to its end, and a GET
+	// has none. Responses are not bounded (tool calls may take long).
+	ReadTimeout time.Duration
+	Logger      zerolog.Logger
 	// OnListen is called with the bound address once serving (tests, logs).
 	OnListen func(addr string)
 	// Routes are extra handlers by mux pattern, e.g. "/oauth/"; they are
@@ -63,10 +67,18 @@ type Options struct {
 	// same machine that keeps the public Host header. Origins on these
 	// hosts are accepted too.
 	AllowedHosts []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client for rate limits and audit logs (clientip.Of); from anyone
+	// else the header is ignored.
+	TrustedProxies clientip.Proxies
 	// AllowedOrigins are browser origins ("https://app.example.com", or
 	// "*") accepted on the MCP endpoints besides loopback ones.
 	AllowedOrigins []string
 }
+
+// DefaultReadTimeout is Options.ReadTimeout's default: a 4 MiB body at
+// about 1 Mbit/s.
+const DefaultReadTimeout = 30 * time.Second
 
 // Serve runs until ctx is done, then shuts down gracefully.
 func Serve(ctx context.Context, s *server.Server, o Options) error {
@@ -114,6 +126,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 4 << 20
 	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = DefaultReadTimeout
+	}
 	return o
 }
 
@@ -155,7 +170,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 			mcpserver.WithSessionIdManagerResolver(binder),
 			mcpserver.WithDisableLocalhostProtection(true), // rejectRebinding below, with AllowedHosts
 			mcpserver.WithHTTPContextFunc(callerFromRequest))
-		mux.Handle("/mcp", guard(streamable))
+		mux.Handle("/mcp", guard(binder.requireStreamableOwner(streamable)))
 		closeSessions = streamable.CloseSessions
 	}
 	for pattern, h := range o.Routes {
@@ -168,6 +183,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	h = requireAPIKey(o.APIKey, h)
 	h = rejectRebinding(o.AllowedHosts, h)
 	h = limitBody(o.MaxBodyBytes, h)
+	h = clientip.Middleware(o.TrustedProxies, h)
 	return h, closeSessions
 }
 
@@ -192,7 +208,8 @@ func serveHTTP(ctx context.Context, s *server.Server, o Options) error {
 	h, closeSessions := Handler(s, o)
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, o.ReadTimeout),
+		ReadTimeout:       o.ReadTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
