@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -67,4 +69,51 @@ func TestSQLiteSweeperRevokedFamilies(t *testing.T) {
 	require.Eventually(t, func() bool { return families() == 2 }, 5*time.Second, 2*time.Millisecond)
 	require.ErrorIs(t, s.CreateToken(ctx, store.Token{Hash: "x", Kind: store.TokenAccess, FamilyID: "kept-by-code",
 		InstallationID: in.ID, ExpiresAt: clock.Add(time.Hour)}), store.ErrNotFound, "a family whose code lives stays revoked")
+}
+
+// TestSQLiteTwoProcessesRefreshReuse: two Store values on one file (two
+// replicas) refreshing one token at once: exactly one rotates, and the
+// reuse the other detects revokes what the winner issued. BEGIN IMMEDIATE
+// serialises the two processes' transactions as the one write connection
+// serialises a process's own.
+func TestSQLiteTwoProcessesRefreshReuse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	a, b := openSQLite(t, path), openSQLite(t, path)
+	defer func() { _ = a.Close(); _ = b.Close() }()
+	in, err := a.UpsertInstallation(ctx, store.Installation{TeamID: "T1", UserID: "U1"})
+	require.NoError(t, err)
+	for round := range 20 {
+		rt := fmt.Sprint("rt", round)
+		require.NoError(t, a.CreateToken(ctx, store.Token{Hash: rt, Kind: store.TokenRefresh, FamilyID: rt,
+			InstallationID: in.ID, ExpiresAt: clock.Add(time.Hour)}))
+		var (
+			wg     sync.WaitGroup
+			wins   atomic.Int32
+			issued sync.Map
+		)
+		for i, s := range []*store.SQLite{a, b, a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				next := fmt.Sprintf("%s-%d", rt, i)
+				_, err := s.RotateRefresh(ctx, rt, clock, func(old store.Token) ([]store.Token, error) {
+					return []store.Token{{Hash: next, Kind: store.TokenRefresh, FamilyID: old.FamilyID,
+						InstallationID: old.InstallationID, ExpiresAt: clock.Add(time.Hour)}}, nil
+				})
+				if err == nil {
+					wins.Add(1)
+					issued.Store(next, true)
+				}
+			}()
+		}
+		wg.Wait()
+		require.EqualValues(t, 1, wins.Load(), "round %d", round)
+		issued.Range(func(k, _ any) bool {
+			_, err := b.GetToken(ctx, k.(string), clock)
+			require.ErrorIs(t, err, store.ErrNotFound, "round %d: the winner's token survived the reuse", round)
+			return true
+		})
+	}
 }
