@@ -51,9 +51,11 @@ func prepareFile(path string, log zerolog.Logger) (*dbFile, error) {
 		return nil, fmt.Errorf("store: database directory: %w", err)
 	} else if !di.IsDir() {
 		return nil, fmt.Errorf("store: the database's parent %s is not a directory", dir)
-	} else if di.Mode().Perm()&0o022 != 0 && di.Mode()&fs.ModeSticky == 0 {
-		log.Warn().Str("dir", dir).Str("mode", di.Mode().Perm().String()).
-			Msg("store: other users can write to the database directory and could replace the database files; use a directory only this user can write to")
+	} else if owner, _, mine := ownedByMe(di); (!mine && owner != 0) || (di.Mode().Perm()&0o022 != 0 && di.Mode()&fs.ModeSticky == 0) {
+		// Not refused (shared volumes are common), but whoever can write
+		// here can swap the files between our checks and SQLite's opens.
+		log.Warn().Str("dir", dir).Str("mode", di.Mode().Perm().String()).Int("owner", owner).
+			Msg("store: another user can write to the database directory and could replace the database files; use a directory only this user can write to")
 	}
 	d, err := openChecked(abs, true, log)
 	if err != nil {

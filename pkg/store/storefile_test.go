@@ -3,6 +3,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -155,4 +157,19 @@ func TestSQLiteCompanionModesTightened(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), c)
 	}
+}
+
+// TestSQLiteWarnsAboutSharedDirectory: a directory others can write to is
+// accepted (shared volumes are common) with a warning, since whoever can
+// write there can swap the files between our checks and SQLite's opens.
+func TestSQLiteWarnsAboutSharedDirectory(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "shared")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	require.NoError(t, os.Chmod(dir, 0o770))
+	var logs bytes.Buffer
+	s, err := store.OpenSQLite(context.Background(), filepath.Join(dir, "store.db"), store.Options{Logger: zerolog.New(&logs)})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	assert.Contains(t, logs.String(), "another user can write to the database directory")
 }
