@@ -28,6 +28,7 @@ type memStore struct {
 	tokens   map[string]store.Token
 	sessions map[string]memSession
 	consents map[[2]string]store.Consent
+	families map[string]time.Time // revoked token families
 }
 
 type memSession struct {
@@ -47,6 +48,7 @@ func newMemStore(t testing.TB, now func() time.Time) *memStore {
 		clients: map[string]store.Client{}, txns: map[string]store.AuthTxn{},
 		codes: map[string]store.AuthCode{}, tokens: map[string]store.Token{},
 		sessions: map[string]memSession{}, consents: map[[2]string]store.Consent{},
+		families: map[string]time.Time{},
 	}
 }
 
@@ -267,81 +269,6 @@ func (m *memStore) CreateCode(ctx context.Context, c store.AuthCode) error {
 	return nil
 }
 
-func (m *memStore) RedeemCode(ctx context.Context, hash string, now time.Time) (store.AuthCode, error) {
-	if err := ctx.Err(); err != nil {
-		return store.AuthCode{}, err
-	}
-	now = ms(now)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c, ok := m.codes[hash]
-	if !ok || !now.Before(c.ExpiresAt) || !m.activeInstallation(ctx, c.InstallationID) {
-		return store.AuthCode{}, store.ErrNotFound
-	}
-	if !c.UsedAt.IsZero() {
-		return c, store.ErrAlreadyExists
-	}
-	c.UsedAt = now
-	m.codes[hash] = c
-	return c, nil
-}
-
-func (m *memStore) CreateToken(ctx context.Context, t store.Token) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if t.Hash == "" || t.FamilyID == "" || t.ExpiresAt.IsZero() || (t.Kind != store.TokenAccess && t.Kind != store.TokenRefresh) {
-		return errBadInput
-	}
-	if !m.activeInstallation(ctx, t.InstallationID) {
-		return store.ErrNotFound
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.tokens[t.Hash]; ok {
-		return store.ErrAlreadyExists
-	}
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = m.now()
-	}
-	t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt = ms(t.CreatedAt), ms(t.ExpiresAt), ms(t.RevokedAt), ms(t.RotatedAt)
-	m.tokens[t.Hash] = t
-	return nil
-}
-
-func (m *memStore) GetToken(ctx context.Context, hash string, now time.Time) (store.Token, error) {
-	if err := ctx.Err(); err != nil {
-		return store.Token{}, err
-	}
-	now = ms(now)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tokens[hash]
-	if !ok || !t.RevokedAt.IsZero() || !t.RotatedAt.IsZero() || !now.Before(t.ExpiresAt) || !m.activeInstallation(ctx, t.InstallationID) {
-		return store.Token{}, store.ErrNotFound
-	}
-	return t, nil
-}
-
-func (m *memStore) RotateRefresh(ctx context.Context, hash string, now time.Time) (store.Token, error) {
-	if err := ctx.Err(); err != nil {
-		return store.Token{}, err
-	}
-	now = ms(now)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tokens[hash]
-	if !ok || t.Kind != store.TokenRefresh || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) || !m.activeInstallation(ctx, t.InstallationID) {
-		return store.Token{}, store.ErrNotFound
-	}
-	if !t.RotatedAt.IsZero() {
-		return t, store.ErrAlreadyExists
-	}
-	t.RotatedAt = now
-	m.tokens[hash] = t
-	return t, nil
-}
-
 func (m *memStore) RevokeToken(ctx context.Context, hash string, at time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -356,29 +283,6 @@ func (m *memStore) RevokeToken(ctx context.Context, hash string, at time.Time) e
 	if t.RevokedAt.IsZero() {
 		t.RevokedAt = at
 		m.tokens[hash] = t
-	}
-	return nil
-}
-
-func (m *memStore) RevokeFamily(ctx context.Context, familyID string, at time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	at = ms(at)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	found := false
-	for h, t := range m.tokens {
-		if t.FamilyID == familyID {
-			found = true
-			if t.RevokedAt.IsZero() {
-				t.RevokedAt = at
-				m.tokens[h] = t
-			}
-		}
-	}
-	if !found {
-		return store.ErrNotFound
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -209,7 +208,10 @@ func (s *Server) writeTokenError(w http.ResponseWriter, r *http.Request, req tok
 
 // grantCode redeems an authorization code: single use (a replay revokes
 // what the code issued), bound to the client, redirect URI, resource and
-// PKCE challenge.
+// PKCE challenge. The checks run inside the store's redemption, which
+// stores the new tokens in the same transaction, so a replay racing the
+// first redemption still finds (and revokes) them. A refused attempt uses
+// the code up.
 func (s *Server) grantCode(r *http.Request, c store.Client, req tokenRequest) (tokenResponse, *tokenError) {
 	ctx := r.Context()
 	code, verifier := req.get("code"), req.get("code_verifier")
@@ -223,12 +225,25 @@ func (s *Server) grantCode(r *http.Request, c store.Client, req tokenRequest) (t
 	}
 	now := s.o.Now()
 	codeHash := sha256Hex(code)
-	ac, err := s.o.Store.RedeemCode(ctx, codeHash, now)
+	var resp tokenResponse
+	ac, err := s.o.Store.RedeemCode(ctx, codeHash, now, func(ac store.AuthCode) ([]store.Token, error) {
+		if terr := s.checkCode(ac, c, req, verifier); terr != nil {
+			return nil, terr
+		}
+		var toks []store.Token
+		resp, toks = s.newTokens(familyOf(codeHash), c.ID, ac.InstallationID, ac.Scope, ac.Scope, ac.Resource, now)
+		return toks, nil
+	})
+	var terr *tokenError
 	switch {
+	case errors.As(err, &terr):
+		return tokenResponse{}, terr
 	case errors.Is(err, store.ErrAlreadyExists):
+		// The store revoked the family in the replay's transaction; asking
+		// again (idempotent) tells whether the code had bought anything.
 		outcome := "family_revoked"
 		if rerr := s.o.Store.RevokeFamily(ctx, familyOf(codeHash), now); errors.Is(rerr, store.ErrNotFound) {
-			outcome = "no_tokens" // its redemption had failed
+			outcome = "no_tokens" // its redemption had been refused
 		} else if rerr != nil {
 			return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "revoke family: "+rerr.Error())
 		}
@@ -240,27 +255,30 @@ func (s *Server) grantCode(r *http.Request, c store.Client, req tokenRequest) (t
 	case err != nil:
 		return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "redeem code: "+err.Error())
 	}
-	if ac.ClientID != c.ID {
-		return tokenResponse{}, invalidGrant("the code was issued to another client")
-	}
-	if ru := req.get("redirect_uri"); ru != "" && ru != ac.RedirectURI {
-		return tokenResponse{}, invalidGrant("redirect_uri differs from the authorization request's")
-	}
-	if _, ok := req.form["resource"]; ok {
-		if res, ok := s.canonicalResource(req.get("resource")); !ok || res != ac.Resource {
-			return tokenResponse{}, tokErr(http.StatusBadRequest, "invalid_target", "resource differs from the authorization request's")
-		}
-	}
-	if !verifyPKCE(verifier, ac.CodeChallenge) {
-		return tokenResponse{}, invalidGrant("code_verifier does not match the code_challenge")
-	}
-	resp, terr := s.issueTokens(ctx, familyOf(codeHash), c.ID, ac.InstallationID, ac.Scope, ac.Scope, ac.Resource)
-	if terr != nil {
-		return tokenResponse{}, terr
-	}
 	s.auditInstallation(r, store.AuditEvent{Event: "code_redeemed", Outcome: "ok",
 		Detail: clientDetail(c.ID) + " family=" + fp(familyOf(codeHash))}, ac.InstallationID)
 	return resp, nil
+}
+
+// checkCode binds a code to the client, redirect URI, resource and PKCE
+// verifier of the request redeeming it. It runs inside the store's
+// transaction: no store calls.
+func (s *Server) checkCode(ac store.AuthCode, c store.Client, req tokenRequest, verifier string) *tokenError {
+	if ac.ClientID != c.ID {
+		return invalidGrant("the code was issued to another client")
+	}
+	if ru := req.get("redirect_uri"); ru != "" && ru != ac.RedirectURI {
+		return invalidGrant("redirect_uri differs from the authorization request's")
+	}
+	if _, ok := req.form["resource"]; ok {
+		if res, ok := s.canonicalResource(req.get("resource")); !ok || res != ac.Resource {
+			return tokErr(http.StatusBadRequest, "invalid_target", "resource differs from the authorization request's")
+		}
+	}
+	if !verifyPKCE(verifier, ac.CodeChallenge) {
+		return invalidGrant("code_verifier does not match the code_challenge")
+	}
+	return nil
 }
 
 // familyOf names the token family a code starts.
@@ -283,7 +301,10 @@ func verifyPKCE(verifier, challenge string) bool {
 }
 
 // grantRefresh rotates a refresh token; reuse of a rotated one revokes
-// its whole family.
+// its whole family. The checks run inside the store's rotation, which
+// stores the new tokens in the same transaction: of parallel refreshes of
+// one token exactly one wins, and a loser's reuse revokes the winner's new
+// tokens too.
 func (s *Server) grantRefresh(r *http.Request, c store.Client, req tokenRequest) (tokenResponse, *tokenError) {
 	ctx := r.Context()
 	raw := req.get("refresh_token")
@@ -295,65 +316,71 @@ func (s *Server) grantRefresh(r *http.Request, c store.Client, req tokenRequest)
 		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
 	}
 	now := s.o.Now()
-	t, err := s.o.Store.GetToken(ctx, hash, now)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		// Not valid: a rotated token presented again is reuse.
-		return tokenResponse{}, s.refreshReuse(r, c, hash, now)
-	case err != nil:
-		return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "get token: "+err.Error())
-	case t.Kind != store.TokenRefresh:
-		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
-	case t.ClientID != c.ID:
-		// Not this client's: leave it untouched.
-		return tokenResponse{}, invalidGrant("the refresh token was issued to another client")
-	}
-	if _, ok := req.form["resource"]; ok {
-		if res, ok := s.canonicalResource(req.get("resource")); !ok || res != t.Resource {
-			return tokenResponse{}, tokErr(http.StatusBadRequest, "invalid_target", "resource differs from the original grant's")
+	var resp tokenResponse
+	t, err := s.o.Store.RotateRefresh(ctx, hash, now, func(t store.Token) ([]store.Token, error) {
+		scope, terr := s.checkRefresh(t, c, req)
+		if terr != nil {
+			return nil, terr // the token stays as it was
 		}
-	}
-	scope := t.Scope
-	if sc, ok := req.form["scope"]; ok {
-		want, ok := parseScope(sc)
-		if !ok || !covers(splitScope(t.Scope), want) {
-			return tokenResponse{}, tokErr(http.StatusBadRequest, "invalid_scope", "scope may only narrow the original grant")
-		}
-		scope = joinScope(want)
-	}
-	t, err = s.o.Store.RotateRefresh(ctx, hash, now)
+		// The new refresh token keeps the original grant (RFC 6749 §6);
+		// the access token gets the possibly narrowed scope.
+		var toks []store.Token
+		resp, toks = s.newTokens(t.FamilyID, c.ID, t.InstallationID, scope, t.Scope, t.Resource, now)
+		return toks, nil
+	})
+	var terr *tokenError
 	switch {
+	case errors.As(err, &terr):
+		return tokenResponse{}, terr
 	case errors.Is(err, store.ErrAlreadyExists):
-		// Lost a race with a parallel refresh of the same token.
-		return tokenResponse{}, s.revokeReused(r, c, hash, t, now)
+		// Reuse (whichever client presents it): the store has revoked the
+		// family in the same transaction.
+		s.auditInstallation(r, store.AuditEvent{Event: "refresh_reuse", Outcome: "family_revoked",
+			Detail: clientDetail(c.ID) + " token=" + fp(hash) + " family=" + fp(t.FamilyID)}, t.InstallationID)
+		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
 	case errors.Is(err, store.ErrNotFound):
 		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
 	case err != nil:
 		return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", "rotate refresh token: "+err.Error())
-	}
-	// The new refresh token keeps the original grant (RFC 6749 §6); the
-	// access token gets the possibly narrowed scope.
-	resp, terr := s.issueTokens(ctx, t.FamilyID, c.ID, t.InstallationID, scope, t.Scope, t.Resource)
-	if terr != nil {
-		return tokenResponse{}, terr
 	}
 	s.auditInstallation(r, store.AuditEvent{Event: "token_refreshed", Outcome: "ok",
 		Detail: clientDetail(c.ID) + " family=" + fp(t.FamilyID)}, t.InstallationID)
 	return resp, nil
 }
 
-// issueTokens stores a new access and refresh token pair of one family.
-func (s *Server) issueTokens(ctx context.Context, family, clientID, installationID, accessScope, refreshScope, resource string) (tokenResponse, *tokenError) {
-	now := s.o.Now()
+// checkRefresh checks a refresh request against the valid refresh token
+// t and returns the access token's scope. It runs inside the store's
+// transaction: no store calls.
+func (s *Server) checkRefresh(t store.Token, c store.Client, req tokenRequest) (string, *tokenError) {
+	if t.ClientID != c.ID {
+		return "", invalidGrant("the refresh token was issued to another client")
+	}
+	if _, ok := req.form["resource"]; ok {
+		if res, ok := s.canonicalResource(req.get("resource")); !ok || res != t.Resource {
+			return "", tokErr(http.StatusBadRequest, "invalid_target", "resource differs from the original grant's")
+		}
+	}
+	scope := t.Scope
+	if sc, ok := req.form["scope"]; ok {
+		want, ok := parseScope(sc)
+		if !ok || !covers(splitScope(t.Scope), want) {
+			return "", tokErr(http.StatusBadRequest, "invalid_scope", "scope may only narrow the original grant")
+		}
+		scope = joinScope(want)
+	}
+	return scope, nil
+}
+
+// newTokens makes a new access and refresh token pair of one family: the
+// answer for the client and the rows for the store (hashes only).
+func (s *Server) newTokens(family, clientID, installationID, accessScope, refreshScope, resource string, now time.Time) (tokenResponse, []store.Token) {
 	at, rt := AccessTokenPrefix+newRandom(), RefreshTokenPrefix+newRandom()
-	for _, t := range []store.Token{
+	toks := []store.Token{
 		{Hash: s.tokenHash(at), Kind: store.TokenAccess, Scope: accessScope, ExpiresAt: now.Add(s.o.AccessTTL)},
 		{Hash: s.tokenHash(rt), Kind: store.TokenRefresh, Scope: refreshScope, ExpiresAt: now.Add(s.o.RefreshTTL)},
-	} {
-		t.FamilyID, t.ClientID, t.InstallationID, t.Resource, t.CreatedAt = family, clientID, installationID, resource, now
-		if err := s.o.Store.CreateToken(ctx, t); err != nil {
-			return tokenResponse{}, tokErr(http.StatusInternalServerError, "server_error", fmt.Sprintf("create %s token: %v", t.Kind, err))
-		}
+	}
+	for i := range toks {
+		toks[i].FamilyID, toks[i].ClientID, toks[i].InstallationID, toks[i].Resource, toks[i].CreatedAt = family, clientID, installationID, resource, now
 	}
 	return tokenResponse{
 		AccessToken:  at,
@@ -361,7 +388,7 @@ func (s *Server) issueTokens(ctx context.Context, family, clientID, installation
 		ExpiresIn:    int64(s.o.AccessTTL.Seconds()),
 		RefreshToken: rt,
 		Scope:        accessScope,
-	}, nil
+	}, toks
 }
 
 // handleRevoke serves POST /revoke (RFC 7009): an access token alone, or
@@ -433,35 +460,4 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-}
-
-// refreshReuse tells a rotated refresh token (reuse: the family is
-// revoked) from one that is unknown, expired or revoked.
-func (s *Server) refreshReuse(r *http.Request, c store.Client, hash string, now time.Time) *tokenError {
-	t, err := s.o.Store.RotateRefresh(r.Context(), hash, now)
-	switch {
-	case errors.Is(err, store.ErrAlreadyExists):
-		return s.revokeReused(r, c, hash, t, now)
-	case err == nil:
-		// Valid after all (it became valid between the two reads?):
-		// refuse, and it stays rotated; a retry is reuse.
-		return invalidGrant("the refresh token is invalid, expired or revoked")
-	case errors.Is(err, store.ErrNotFound):
-		return invalidGrant("the refresh token is invalid, expired or revoked")
-	default:
-		return tokErr(http.StatusInternalServerError, "server_error", "rotate refresh token: "+err.Error())
-	}
-}
-
-// revokeReused revokes the family of a reused refresh token t.
-func (s *Server) revokeReused(r *http.Request, c store.Client, hash string, t store.Token, now time.Time) *tokenError {
-	if t.FamilyID == "" {
-		return invalidGrant("the refresh token is invalid, expired or revoked")
-	}
-	if err := s.o.Store.RevokeFamily(r.Context(), t.FamilyID, now); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return tokErr(http.StatusInternalServerError, "server_error", "revoke family: "+err.Error())
-	}
-	s.auditInstallation(r, store.AuditEvent{Event: "refresh_reuse", Outcome: "family_revoked",
-		Detail: clientDetail(c.ID) + " token=" + fp(hash) + " family=" + fp(t.FamilyID)}, t.InstallationID)
-	return invalidGrant("the refresh token is invalid, expired or revoked")
 }

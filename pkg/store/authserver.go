@@ -122,20 +122,39 @@ type AuthServer interface {
 	ConsumeTxnBySlackState(ctx context.Context, slackStateHash string, now time.Time) (AuthTxn, error)
 
 	CreateCode(ctx context.Context, c AuthCode) error
-	// RedeemCode atomically marks the code used and returns it. A code
-	// already used returns it with ErrAlreadyExists (so the caller can
-	// revoke what it issued); unknown or expired: ErrNotFound.
-	RedeemCode(ctx context.Context, hash string, now time.Time) (AuthCode, error)
+	// RedeemCode marks an unused code used and stores the tokens issue
+	// returns for it, in one transaction, and returns the code. Tokens
+	// issued from a code belong to the family named by the code's hash. A
+	// code already used is a replay: its family is revoked in the same
+	// transaction (see RevokeFamily) and the code comes back with
+	// ErrAlreadyExists. Unknown, expired, or installation revoked:
+	// ErrNotFound. When issue fails the code stays used (single use,
+	// whatever happens) and its error is returned. issue runs inside the
+	// transaction, at most once: it must not call the store. A nil issue
+	// issues nothing.
+	RedeemCode(ctx context.Context, hash string, now time.Time, issue func(AuthCode) ([]Token, error)) (AuthCode, error)
 
+	// CreateToken stores a token; ErrNotFound when its installation is
+	// unknown or revoked or its family is revoked.
 	CreateToken(ctx context.Context, t Token) error
-	// GetToken returns a token that is not revoked, not expired at now, and
-	// whose installation is active; ErrNotFound otherwise.
+	// GetToken returns a token that is not revoked, not rotated, not
+	// expired at now, not of a revoked family, and whose installation is
+	// active; ErrNotFound otherwise.
 	GetToken(ctx context.Context, hash string, now time.Time) (Token, error)
-	// RotateRefresh atomically marks a valid refresh token rotated and
-	// returns it; a token already rotated returns it with ErrAlreadyExists
-	// (reuse: the caller revokes the family).
-	RotateRefresh(ctx context.Context, hash string, now time.Time) (Token, error)
+	// RotateRefresh marks a valid refresh token rotated and stores the
+	// tokens issue returns for it (same family, installation and client),
+	// in one transaction, and returns the old token. A token already
+	// rotated is reuse: its family is revoked in the same transaction and
+	// the token comes back with ErrAlreadyExists. When issue fails nothing
+	// changes and its error is returned. issue runs inside the
+	// transaction, at most once: it must not call the store. A nil issue
+	// issues nothing.
+	RotateRefresh(ctx context.Context, hash string, now time.Time, issue func(Token) ([]Token, error)) (Token, error)
 	RevokeToken(ctx context.Context, hash string, at time.Time) error
+	// RevokeFamily revokes every token of the family and records the
+	// family as revoked, so no token of it is ever returned or created
+	// again, even one issued after this call. ErrNotFound when no token
+	// had that family (it is recorded all the same).
 	RevokeFamily(ctx context.Context, familyID string, at time.Time) error
 
 	// Browser sessions let a person who connected before skip the Slack

@@ -18,9 +18,9 @@ type authQueries struct {
 
 	createTxn, getTxn, slackStateTaken, setTxnSlackState, txnState, consumeTxn string
 
-	createCode, redeemCode, codeState string
+	createCode string
 
-	createToken, getToken, rotateRefresh, refreshState, revokeToken, revokeFamily string
+	revokeToken string
 
 	createSession, getSession, deleteSession string
 
@@ -43,10 +43,6 @@ const (
 	tokenCols   = `hash, kind, family_id, client_id, installation_id, scope, resource, created_at, expires_at, revoked_at, rotated_at`
 	consentCols = `installation_id, client_id, scope, redirect_uri, granted_at, revoked_at`
 
-	// activeInst is true when the row's installation is active; table is
-	// the alias or name of the row's table.
-	activeInst = `EXISTS (SELECT 1 FROM installations i WHERE i.id = %s.installation_id AND i.status = 'active')`
-
 	// unusedClient selects DCR clients not used since before: neither
 	// touched (nor created) since, nor holding a token that was still valid
 	// after it. Two placeholders: before, before.
@@ -66,7 +62,6 @@ func prefixCols(alias, cols string) string {
 
 func newAuthQueries(d dialect) authQueries {
 	r := d.rebind
-	active := func(table string) string { return fmt.Sprintf(activeInst, table) }
 	return authQueries{
 		putClient: r(`INSERT INTO oauth_clients (` + clientCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
 			d.upsert([]string{"id"}, "kind", "name", "redirect_uris", "auth_method", "secret_hash", "metadata", "expires_at") +
@@ -87,22 +82,8 @@ func newAuthQueries(d dialect) authQueries {
 		consumeTxn:       r(`DELETE FROM oauth_txns WHERE slack_state_hash = ? RETURNING ` + txnCols),
 
 		createCode: r(`INSERT INTO oauth_codes (` + codeCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
-		redeemCode: r(`UPDATE oauth_codes SET used_at = ?
-WHERE hash = ? AND used_at IS NULL AND expires_at > ? AND ` + active("oauth_codes") + `
-RETURNING ` + codeCols),
-		codeState: r(`SELECT ` + codeCols + ` FROM oauth_codes WHERE hash = ? AND expires_at > ? AND ` + active("oauth_codes")),
 
-		createToken: r(`INSERT INTO oauth_tokens (` + tokenCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
-		getToken: r(`SELECT ` + prefixCols("t", tokenCols) + `
-FROM oauth_tokens t JOIN installations i ON i.id = t.installation_id
-WHERE t.hash = ? AND t.revoked_at IS NULL AND t.rotated_at IS NULL AND t.expires_at > ? AND i.status = 'active'`),
-		rotateRefresh: r(`UPDATE oauth_tokens SET rotated_at = ?
-WHERE hash = ? AND kind = 'refresh' AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ? AND ` + active("oauth_tokens") + `
-RETURNING ` + tokenCols),
-		refreshState: r(`SELECT ` + tokenCols + ` FROM oauth_tokens
-WHERE hash = ? AND kind = 'refresh' AND revoked_at IS NULL AND expires_at > ? AND ` + active("oauth_tokens")),
-		revokeToken:  r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`),
-		revokeFamily: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE family_id = ?`),
+		revokeToken: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`),
 
 		createSession: r(`INSERT INTO browser_sessions (hash, installation_id, created_at, expires_at) VALUES (?, ?, ?, ?)` + d.upsert([]string{"hash"})),
 		getSession: r(`SELECT b.installation_id FROM browser_sessions b JOIN installations i ON i.id = b.installation_id
@@ -358,109 +339,12 @@ func (s *sqlStore) CreateCode(ctx context.Context, c AuthCode) error {
 		millis(c.CreatedAt), millis(c.ExpiresAt), nil)
 }
 
-// RedeemCode implements AuthServer. The first redeem is one UPDATE ...
-// RETURNING that sets UsedAt to now, so exactly one of any number of
-// concurrent callers wins; it returns the code with UsedAt set. Later
-// redeems return the code (with the first UsedAt) and ErrAlreadyExists:
-// the caller revokes the token family issued from it. ErrNotFound when
-// unknown, expired at now (used or not), or when the installation is
-// revoked.
-func (s *sqlStore) RedeemCode(ctx context.Context, hash string, now time.Time) (AuthCode, error) {
-	nowMS := now.UnixMilli()
-	c, err := scanCode(s.w.QueryRowContext(ctx, s.q.redeemCode, nowMS, hash, nowMS))
-	if err == nil {
-		return c, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return AuthCode{}, fmt.Errorf("store: redeem code: %w", err)
-	}
-	// Not redeemed by us: tell a replay from an unknown code. used_at only
-	// ever goes from NULL to set, so this read cannot misjudge.
-	c, err = scanCode(s.w.QueryRowContext(ctx, s.q.codeState, hash, nowMS))
-	if err != nil {
-		return AuthCode{}, wrapGet("redeem code", err)
-	}
-	if c.UsedAt.IsZero() {
-		return AuthCode{}, ErrNotFound // created after our UPDATE looked
-	}
-	return c, ErrAlreadyExists
-}
-
-// CreateToken implements AuthServer: ErrNotFound when the installation is
-// unknown or revoked, ErrAlreadyExists when the hash is taken. Hash,
-// FamilyID, ExpiresAt and a Kind of TokenAccess or TokenRefresh are
-// required; a zero CreatedAt becomes now. RevokedAt and RotatedAt are
-// stored as given.
-func (s *sqlStore) CreateToken(ctx context.Context, t Token) error {
-	if t.Hash == "" || t.FamilyID == "" {
-		return errors.New("store: token needs a hash and a family ID")
-	}
-	if t.Kind != TokenAccess && t.Kind != TokenRefresh {
-		return fmt.Errorf("store: unknown token kind %q", t.Kind)
-	}
-	if t.ExpiresAt.IsZero() {
-		return errors.New("store: token needs an expiry")
-	}
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = s.now()
-	}
-	return s.insertGranting(ctx, "create token", t.InstallationID, s.q.createToken,
-		t.Hash, t.Kind, t.FamilyID, t.ClientID, t.InstallationID, t.Scope, t.Resource,
-		millis(t.CreatedAt), millis(t.ExpiresAt), nullMillis(t.RevokedAt), nullMillis(t.RotatedAt))
-}
-
-// GetToken implements AuthServer: an access or refresh token that is not
-// revoked, not rotated (a rotated refresh token is only seen by
-// RotateRefresh), not expired at now, and whose installation is active;
-// ErrNotFound otherwise. The installation's status is read in the same
-// query, so revoking the installation ends every token built on it at once.
-func (s *sqlStore) GetToken(ctx context.Context, hash string, now time.Time) (Token, error) {
-	t, err := scanToken(s.r.QueryRowContext(ctx, s.q.getToken, hash, now.UnixMilli()))
-	return t, wrapGet("get token", err)
-}
-
-// RotateRefresh implements AuthServer. One UPDATE ... RETURNING sets
-// RotatedAt to now on a refresh token that is unrotated, unrevoked,
-// unexpired at now and whose installation is active, so of any number of
-// concurrent callers exactly one wins and gets the token. The others, and
-// any later caller, get the token (with the first RotatedAt) and
-// ErrAlreadyExists: reuse, the caller revokes the family. ErrNotFound when
-// unknown, an access token, revoked, expired, or the installation is
-// revoked.
-func (s *sqlStore) RotateRefresh(ctx context.Context, hash string, now time.Time) (Token, error) {
-	nowMS := now.UnixMilli()
-	t, err := scanToken(s.w.QueryRowContext(ctx, s.q.rotateRefresh, nowMS, hash, nowMS))
-	if err == nil {
-		return t, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return Token{}, fmt.Errorf("store: rotate refresh token: %w", err)
-	}
-	t, err = scanToken(s.w.QueryRowContext(ctx, s.q.refreshState, hash, nowMS))
-	if err != nil {
-		return Token{}, wrapGet("rotate refresh token", err)
-	}
-	if t.RotatedAt.IsZero() {
-		return Token{}, ErrNotFound // created after our UPDATE looked
-	}
-	return t, ErrAlreadyExists
-}
-
 // RevokeToken implements AuthServer: ErrNotFound when unknown. Revoking a
 // revoked token succeeds and keeps the first revocation time. It revokes
 // that one token only; RevokeFamily revokes a whole grant.
 func (s *sqlStore) RevokeToken(ctx context.Context, hash string, at time.Time) error {
 	res, err := s.w.ExecContext(ctx, s.q.revokeToken, at.UnixMilli(), hash)
 	return affected("revoke token", res, err)
-}
-
-// RevokeFamily implements AuthServer: every access and refresh token of
-// the family, rotated or not, in one statement. ErrNotFound when no token
-// has that family ID; revoking a revoked family succeeds and keeps each
-// token's first revocation time.
-func (s *sqlStore) RevokeFamily(ctx context.Context, familyID string, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, s.q.revokeFamily, at.UnixMilli(), familyID)
-	return affected("revoke token family", res, err)
 }
 
 // CreateBrowserSession implements AuthServer: ErrNotFound when the
@@ -628,11 +512,12 @@ func (s *sqlStore) revokeAuthServerRows(ctx context.Context, tx *sql.Tx, id stri
 
 // sweepAuthServer deletes transactions, codes, tokens and browser sessions
 // expired at now: none of them can be used any more (an expired code or
-// refresh token is ErrNotFound, replayed or not).
+// refresh token is ErrNotFound, replayed or not); then the revoked-family
+// records that no token or code refers to any more.
 func (s *sqlStore) sweepAuthServer(ctx context.Context, now time.Time) (int, error) {
 	ms := now.UnixMilli()
 	total := 0
-	for _, q := range []string{s.q.sweepTxns, s.q.sweepCodes, s.q.sweepTokens, s.q.sweepSessions} {
+	for _, q := range []string{s.q.sweepTxns, s.q.sweepCodes, s.q.sweepTokens, s.q.sweepSessions, s.q.sweepFamilies} {
 		res, err := s.w.ExecContext(ctx, q, ms)
 		if err != nil {
 			return total, fmt.Errorf("store: sweep authorization server: %w", err)

@@ -148,7 +148,7 @@ func BenchmarkRotateRefresh(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		if _, err := s.RotateRefresh(ctx, fmt.Sprintf("%064x", i), clock); err != nil {
+		if _, err := s.RotateRefresh(ctx, fmt.Sprintf("%064x", i), clock, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

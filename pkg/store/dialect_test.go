@@ -83,8 +83,9 @@ func TestQueriesTranslate(t *testing.T) {
 		{lite.putClient, pg.putClient}, {lite.touchClient, pg.touchClient}, {lite.unusedTokens, pg.unusedTokens},
 		{lite.unusedClients, pg.unusedClients}, {lite.createTxn, pg.createTxn}, {lite.setTxnSlackState, pg.setTxnSlackState},
 		{lite.slackStateTaken, pg.slackStateTaken}, {lite.consumeTxn, pg.consumeTxn}, {lite.createCode, pg.createCode},
-		{lite.redeemCode, pg.redeemCode}, {lite.codeState, pg.codeState}, {lite.createToken, pg.createToken},
-		{lite.getToken, pg.getToken}, {lite.rotateRefresh, pg.rotateRefresh}, {lite.refreshState, pg.refreshState},
+		{lite.codeForRedeem, pg.codeForRedeem}, {lite.markCodeUsed, pg.markCodeUsed}, {lite.createToken, pg.createToken},
+		{lite.getToken, pg.getToken}, {lite.refreshForRotate, pg.refreshForRotate}, {lite.markRotated, pg.markRotated},
+		{lite.familyRevoked, pg.familyRevoked}, {lite.recordFamily, pg.recordFamily},
 		{lite.revokeFamily, pg.revokeFamily}, {lite.createSession, pg.createSession}, {lite.getSession, pg.getSession},
 		{lite.putConsent, pg.putConsent}, {lite.getConsent, pg.getConsent}, {lite.listConsents, pg.listConsents},
 		{lite.revokeInstTokens, pg.revokeInstTokens}, {lite.sweepTokens, pg.sweepTokens},
@@ -99,6 +100,8 @@ func TestQueriesTranslate(t *testing.T) {
 	assert.Contains(t, pg.touchInstallation, "GREATEST(")
 	assert.Contains(t, pg.activeInstallation, "FOR UPDATE")
 	assert.Contains(t, pg.slackStateTaken, "FOR UPDATE")
+	assert.Contains(t, pg.codeForRedeem, "FOR UPDATE")
+	assert.Contains(t, pg.refreshForRotate, "FOR UPDATE")
 	assert.Contains(t, pg.touchClient, "GREATEST(")
 	assert.Contains(t, pg.createTxn, "ON CONFLICT DO NOTHING")
 }

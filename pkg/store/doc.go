@@ -25,11 +25,14 @@
 // connection (transactions BEGIN IMMEDIATE), reads through a small pool of
 // read-only connections. Several processes may share the file.
 // ConsumePending and ConsumeTxnBySlackState are single DELETE ...
-// RETURNING statements, and RedeemCode and RotateRefresh single UPDATE ...
-// RETURNING statements guarded on "not used yet", so a state, code or
-// refresh token is consumed at most once however many callers race;
-// RevokeInstallation, CreatePAT and the creation of every row that grants
-// access are transactions that check the installation is active.
+// RETURNING statements, so a state is consumed at most once however many
+// callers race. RedeemCode and RotateRefresh are write transactions that
+// mark the code used (the refresh token rotated) and insert the tokens it
+// buys together, or, on a replay, revoke the whole family; revoked
+// families are recorded (oauth_revoked_families), so GetToken refuses
+// their tokens and none can be created in them later. RevokeInstallation,
+// CreatePAT and the creation of every row that grants access are
+// transactions that check the installation is active.
 //
 // # Authorization server rows
 //
@@ -39,7 +42,8 @@
 // RevokeInstallation also revokes the tokens and consents and deletes the
 // codes and sessions, so a reinstall does not bring them back. The
 // sweeper (StartSweeper) deletes expired transactions, codes, tokens and
-// browser sessions along with expired pending authorizations.
+// browser sessions along with expired pending authorizations, then the
+// revoked-family records no token or code refers to any more.
 //
 // # Migrations
 //

@@ -36,6 +36,7 @@ type queries struct {
 	appendAudit, listAudit                                          string
 
 	authQueries
+	tokenQueries
 }
 
 const (
@@ -81,7 +82,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		// listAudit is completed per call (optional filters), see ListAudit.
 		listAudit: `SELECT ` + auditCols + ` FROM audit_events`,
 
-		authQueries: newAuthQueries(d),
+		authQueries:  newAuthQueries(d),
+		tokenQueries: newTokenQueries(d),
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -62,8 +61,11 @@ var (
 
 // OpenSQLite opens (creating if needed) the database at path and applies
 // migrations. The parent directory is created with mode 0700 and the file
-// with 0600 (a looser existing file is tightened to 0600). path
-// ":memory:" opens a private in-memory database.
+// with 0600 (a looser existing file is tightened to 0600). A path that is
+// a symbolic link, not a regular file, owned by another user, or an
+// existing file that is not an SQLite database is refused, as are such
+// -wal and -shm files (see storefile.go). path ":memory:" opens a private
+// in-memory database.
 func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -76,6 +78,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 		return nil, err
 	}
 	d := sqliteDialect()
+	var checked *dbFile // the database file, checked and held open until SQLite has it
 	s := &SQLite{path: path, done: make(chan struct{})}
 	s.sqlStore = &sqlStore{d: d, q: newQueries(d), now: o.Now, log: o.Logger}
 	defer func() {
@@ -102,12 +105,12 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 		db.SetConnMaxIdleTime(0)
 		s.w, s.r = db, db
 	} else {
-		abs, err := prepareFile(path, o.Logger)
-		if err != nil {
+		if checked, err = prepareFile(path, o.Logger); err != nil {
 			return nil, err
 		}
-		s.path = abs
-		base := "file:" + (&url.URL{Path: filepath.ToSlash(abs)}).EscapedPath()
+		defer func() { _ = checked.Close() }()
+		s.path = checked.path
+		base := "file:" + (&url.URL{Path: filepath.ToSlash(checked.path)}).EscapedPath()
 
 		wq := cloneValues(common)
 		wq.Add("_pragma", "journal_mode(WAL)")
@@ -136,6 +139,11 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 	if err := s.w.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("store: opening SQLite %s: %w", s.path, err)
 	}
+	if checked != nil {
+		if err := checked.stillSame(o.Logger); err != nil {
+			return nil, err
+		}
+	}
 	if path != MemoryPath {
 		var mode string
 		if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -149,38 +157,6 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 		return nil, err
 	}
 	return s, nil
-}
-
-// prepareFile creates the parent directory (0700) and the database file
-// (0600) so SQLite never creates them with the process umask, and tightens
-// an existing file that others can read.
-func prepareFile(path string, log zerolog.Logger) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", fmt.Errorf("store: database path: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return "", fmt.Errorf("store: creating database directory: %w", err)
-	}
-	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return "", fmt.Errorf("store: opening database file: %w", err)
-	}
-	defer func() { _ = f.Close() }()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("store: database file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("store: database path %s is not a regular file", abs)
-	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil {
-			return "", fmt.Errorf("store: tightening database file mode: %w", err)
-		}
-		log.Warn().Str("path", abs).Str("was", perm.String()).Msg("store: database file was readable by others; changed to 0600")
-	}
-	return abs, nil
 }
 
 func cloneValues(v url.Values) url.Values {

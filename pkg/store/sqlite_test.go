@@ -325,9 +325,9 @@ func TestSQLiteAuthServerReadsJoinStatus(t *testing.T) {
 
 	_, err = s.GetToken(ctx, "at", clock)
 	require.ErrorIs(t, err, store.ErrNotFound)
-	_, err = s.RotateRefresh(ctx, "rt", clock)
+	_, err = s.RotateRefresh(ctx, "rt", clock, nil)
 	require.ErrorIs(t, err, store.ErrNotFound)
-	_, err = s.RedeemCode(ctx, "code", clock)
+	_, err = s.RedeemCode(ctx, "code", clock, nil)
 	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = s.GetBrowserSession(ctx, "bs", clock)
 	require.ErrorIs(t, err, store.ErrNotFound)
@@ -377,7 +377,7 @@ func TestSQLiteSweeperAuthServer(t *testing.T) {
 
 	_, err = s.GetTxn(ctx, "tx1", clock)
 	require.NoError(t, err)
-	_, err = s.RedeemCode(ctx, "code1", clock)
+	_, err = s.RedeemCode(ctx, "code1", clock, nil)
 	require.NoError(t, err)
 	_, err = s.GetToken(ctx, "at1", clock)
 	require.NoError(t, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -47,6 +46,14 @@ func RunAuthServer(t *testing.T, open func(t *testing.T) store.AuthServerStore) 
 		{"RotateRefreshConcurrent", testRotateRefreshConcurrent},
 		{"RevokeToken", testRevokeToken},
 		{"RevokeFamily", testRevokeFamily},
+		{"RedeemCodeIssues", testRedeemCodeIssues},
+		{"RedeemCodeIssueFails", testRedeemCodeIssueFails},
+		{"RedeemCodeIssueChecked", testRedeemCodeIssueChecked},
+		{"RotateRefreshIssues", testRotateRefreshIssues},
+		{"RotateRefreshIssueFails", testRotateRefreshIssueFails},
+		{"RevokedFamilyRecorded", testRevokedFamilyRecorded},
+		{"RefreshReuseRace", testRefreshReuseRace},
+		{"CodeReplayRace", testCodeReplayRace},
 		{"BrowserSessions", testBrowserSessions},
 		{"Consents", testConsents},
 		{"RevokeClientGrants", testRevokeClientGrants},
@@ -63,92 +70,6 @@ func RunAuthServer(t *testing.T, open func(t *testing.T) store.AuthServerStore) 
 			tt.fn(t, s)
 		})
 	}
-}
-
-func client(id, kind string) store.Client {
-	return store.Client{
-		ID:           id,
-		Kind:         kind,
-		Name:         "Client " + id,
-		RedirectURIs: []string{"http://127.0.0.1/callback", "cursor://anysphere.cursor-retrieval/oauth/callback"},
-		AuthMethod:   "none",
-		Metadata:     []byte(`{"client_name":"x"}`),
-		CreatedAt:    t0,
-	}
-}
-
-func normClient(c store.Client) store.Client {
-	c.CreatedAt, c.ExpiresAt, c.LastUsedAt = ms(c.CreatedAt), ms(c.ExpiresAt), ms(c.LastUsedAt)
-	return c
-}
-
-func txn(id string) store.AuthTxn {
-	return store.AuthTxn{
-		IDHash:        id,
-		ClientID:      "mcpc_1",
-		RedirectURI:   "http://127.0.0.1:33418/callback",
-		CodeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-		Scope:         "slack:read slack:write",
-		Resource:      "https://mcp.example.com/mcp",
-		ClientState:   "client-state-" + id,
-		CSRFHash:      "csrf-" + id,
-		NonceHash:     "nonce-" + id,
-		CreatedAt:     t0,
-		ExpiresAt:     t0.Add(10 * time.Minute),
-	}
-}
-
-func normTxn(x store.AuthTxn) store.AuthTxn {
-	x.CreatedAt, x.ExpiresAt = ms(x.CreatedAt), ms(x.ExpiresAt)
-	return x
-}
-
-func code(hash, installationID string) store.AuthCode {
-	return store.AuthCode{
-		Hash:           hash,
-		ClientID:       "mcpc_1",
-		InstallationID: installationID,
-		RedirectURI:    "http://127.0.0.1:33418/callback",
-		CodeChallenge:  "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-		Scope:          "slack:read",
-		Resource:       "https://mcp.example.com/mcp",
-		CreatedAt:      t0,
-		ExpiresAt:      t0.Add(5 * time.Minute),
-	}
-}
-
-func normCode(c store.AuthCode) store.AuthCode {
-	c.CreatedAt, c.ExpiresAt, c.UsedAt = ms(c.CreatedAt), ms(c.ExpiresAt), ms(c.UsedAt)
-	return c
-}
-
-func token(hash, kind, family, installationID string) store.Token {
-	ttl := time.Hour
-	if kind == store.TokenRefresh {
-		ttl = 30 * 24 * time.Hour
-	}
-	return store.Token{
-		Hash:           hash,
-		Kind:           kind,
-		FamilyID:       family,
-		ClientID:       "mcpc_1",
-		InstallationID: installationID,
-		Scope:          "slack:read",
-		Resource:       "https://mcp.example.com/mcp",
-		CreatedAt:      t0,
-		ExpiresAt:      t0.Add(ttl),
-	}
-}
-
-func normToken(x store.Token) store.Token {
-	x.CreatedAt, x.ExpiresAt = ms(x.CreatedAt), ms(x.ExpiresAt)
-	x.RevokedAt, x.RotatedAt = ms(x.RevokedAt), ms(x.RotatedAt)
-	return x
-}
-
-func mustToken(t *testing.T, s store.AuthServerStore, tok store.Token) {
-	t.Helper()
-	require.NoError(t, s.CreateToken(context.Background(), tok))
 }
 
 func testClientRoundTrip(t *testing.T, s store.AuthServerStore) {
@@ -438,7 +359,7 @@ func testCodeRoundTrip(t *testing.T, s store.AuthServerStore) {
 	c.UsedAt = t0 // ignored: a new code is unused
 	require.NoError(t, s.CreateCode(ctx, c))
 	now := t0.Add(time.Minute)
-	got, err := s.RedeemCode(ctx, "c1", now)
+	got, err := s.RedeemCode(ctx, "c1", now, nil)
 	require.NoError(t, err)
 	expect := normCode(code("c1", in.ID))
 	expect.UsedAt = ms(now)
@@ -446,7 +367,7 @@ func testCodeRoundTrip(t *testing.T, s store.AuthServerStore) {
 
 	// A zero CreatedAt is filled in by the backend clock.
 	require.NoError(t, s.CreateCode(ctx, store.AuthCode{Hash: "c2", InstallationID: in.ID, ExpiresAt: t0.Add(time.Minute)}))
-	got, err = s.RedeemCode(ctx, "c2", t0)
+	got, err = s.RedeemCode(ctx, "c2", t0, nil)
 	require.NoError(t, err)
 	assert.False(t, got.CreatedAt.IsZero())
 }
@@ -455,13 +376,13 @@ func testCodeRedeemOnce(t *testing.T, s store.AuthServerStore) {
 	ctx := context.Background()
 	in := mustUpsert(t, s, installation("", "T1", "U1"))
 	require.NoError(t, s.CreateCode(ctx, code("c", in.ID)))
-	first, err := s.RedeemCode(ctx, "c", t0.Add(time.Second))
+	first, err := s.RedeemCode(ctx, "c", t0.Add(time.Second), nil)
 	require.NoError(t, err)
 	// A replay returns the code, so the caller can revoke what it issued.
-	again, err := s.RedeemCode(ctx, "c", t0.Add(2*time.Second))
+	again, err := s.RedeemCode(ctx, "c", t0.Add(2*time.Second), nil)
 	require.ErrorIs(t, err, store.ErrAlreadyExists)
 	assert.Equal(t, first, again, "the replay sees the first redemption's UsedAt")
-	_, err = s.RedeemCode(ctx, "c", t0.Add(3*time.Second))
+	_, err = s.RedeemCode(ctx, "c", t0.Add(3*time.Second), nil)
 	require.ErrorIs(t, err, store.ErrAlreadyExists, "and every later one")
 }
 
@@ -472,13 +393,13 @@ func testCodeExpiry(t *testing.T, s store.AuthServerStore) {
 	require.NoError(t, s.CreateCode(ctx, c))
 	require.NoError(t, s.CreateCode(ctx, code("used", in.ID)))
 	exp := ms(c.ExpiresAt)
-	_, err := s.RedeemCode(ctx, "c", exp)
+	_, err := s.RedeemCode(ctx, "c", exp, nil)
 	require.ErrorIs(t, err, store.ErrNotFound, "expired at the expiry instant")
-	_, err = s.RedeemCode(ctx, "used", exp.Add(-time.Millisecond))
+	_, err = s.RedeemCode(ctx, "used", exp.Add(-time.Millisecond), nil)
 	require.NoError(t, err, "valid one millisecond before")
-	_, err = s.RedeemCode(ctx, "used", exp)
+	_, err = s.RedeemCode(ctx, "used", exp, nil)
 	require.ErrorIs(t, err, store.ErrNotFound, "an expired used code is not found either")
-	_, err = s.RedeemCode(ctx, "c", t0)
+	_, err = s.RedeemCode(ctx, "c", t0, nil)
 	require.NoError(t, err, "a failed redeem does not use the code")
 }
 
@@ -488,7 +409,7 @@ func testCodeConcurrentRedeem(t *testing.T, s store.AuthServerStore) {
 	require.NoError(t, s.CreateCode(ctx, code("c", in.ID)))
 	var wins atomic.Int32
 	race(t, 32, func() error {
-		got, err := s.RedeemCode(ctx, "c", t0)
+		got, err := s.RedeemCode(ctx, "c", t0, nil)
 		if got.Hash != "c" {
 			return fmt.Errorf("got code %q", got.Hash)
 		}
@@ -507,7 +428,7 @@ func testCodeErrors(t *testing.T, s store.AuthServerStore) {
 	other := mustUpsert(t, s, installation("", "T2", "U1"))
 	require.NoError(t, s.CreateCode(ctx, code("c", in.ID)))
 	require.ErrorIs(t, s.CreateCode(ctx, code("c", other.ID)), store.ErrAlreadyExists)
-	got, err := s.RedeemCode(ctx, "c", t0)
+	got, err := s.RedeemCode(ctx, "c", t0, nil)
 	require.NoError(t, err)
 	assert.Equal(t, in.ID, got.InstallationID, "a duplicate must not re-point a code to another tenant")
 	require.ErrorIs(t, s.CreateCode(ctx, code("x", "inst_missing")), store.ErrNotFound)
@@ -516,7 +437,7 @@ func testCodeErrors(t *testing.T, s store.AuthServerStore) {
 	noExp.ExpiresAt = time.Time{}
 	require.Error(t, s.CreateCode(ctx, noExp), "no expiry")
 	for _, h := range []string{"x", "y", "unknown", ""} {
-		_, err := s.RedeemCode(ctx, h, t0)
+		_, err := s.RedeemCode(ctx, h, t0, nil)
 		require.ErrorIs(t, err, store.ErrNotFound, h)
 	}
 }
@@ -595,7 +516,7 @@ func testRotateRefresh(t *testing.T, s store.AuthServerStore) {
 	rt := token("rt", store.TokenRefresh, "fam", in.ID)
 	mustToken(t, s, rt)
 	now := t0.Add(time.Hour)
-	got, err := s.RotateRefresh(ctx, "rt", now)
+	got, err := s.RotateRefresh(ctx, "rt", now, nil)
 	require.NoError(t, err)
 	expect := normToken(rt)
 	expect.RotatedAt = ms(now)
@@ -606,7 +527,7 @@ func testRotateRefresh(t *testing.T, s store.AuthServerStore) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 	// ... and presenting it again is reuse: the token comes back (for its
 	// family) with ErrAlreadyExists.
-	again, err := s.RotateRefresh(ctx, "rt", now.Add(time.Minute))
+	again, err := s.RotateRefresh(ctx, "rt", now.Add(time.Minute), nil)
 	require.ErrorIs(t, err, store.ErrAlreadyExists)
 	assert.Equal(t, expect, again)
 	assert.Equal(t, "fam", again.FamilyID)
@@ -614,7 +535,7 @@ func testRotateRefresh(t *testing.T, s store.AuthServerStore) {
 	// The caller's response: revoke the family. Then the rotated token is
 	// simply not found.
 	require.NoError(t, s.RevokeFamily(ctx, again.FamilyID, now.Add(time.Minute)))
-	_, err = s.RotateRefresh(ctx, "rt", now.Add(2*time.Minute))
+	_, err = s.RotateRefresh(ctx, "rt", now.Add(2*time.Minute), nil)
 	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
@@ -637,12 +558,12 @@ func testRotateRefreshRefusals(t *testing.T, s store.AuthServerStore) {
 		"unknown":      {"unknown", t0},
 		"empty":        {"", t0},
 	} {
-		_, err := s.RotateRefresh(ctx, tc.hash, tc.now)
+		_, err := s.RotateRefresh(ctx, tc.hash, tc.now, nil)
 		require.ErrorIs(t, err, store.ErrNotFound, name)
 	}
 	_, err := s.GetToken(ctx, "access", t0)
 	require.NoError(t, err, "a refused rotation changes nothing")
-	_, err = s.RotateRefresh(ctx, "expired", t0)
+	_, err = s.RotateRefresh(ctx, "expired", t0, nil)
 	require.NoError(t, err, "a refused rotation changes nothing")
 }
 
@@ -650,9 +571,12 @@ func testRotateRefreshConcurrent(t *testing.T, s store.AuthServerStore) {
 	ctx := context.Background()
 	in := mustUpsert(t, s, installation("", "T1", "U1"))
 	mustToken(t, s, token("rt", store.TokenRefresh, "fam", in.ID))
-	var wins atomic.Int32
+	var wins, reuses atomic.Int32
 	race(t, 48, func() error {
-		got, err := s.RotateRefresh(ctx, "rt", t0.Add(time.Minute))
+		got, err := s.RotateRefresh(ctx, "rt", t0.Add(time.Minute), nil)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // after the reuse that revoked the family
+		}
 		if got.Hash != "rt" || got.FamilyID != "fam" {
 			return fmt.Errorf("got token %q of family %q", got.Hash, got.FamilyID)
 		}
@@ -660,9 +584,11 @@ func testRotateRefreshConcurrent(t *testing.T, s store.AuthServerStore) {
 			wins.Add(1)
 			return nil
 		}
+		reuses.Add(1)
 		return expectErr(err, store.ErrAlreadyExists)
 	})
 	assert.EqualValues(t, 1, wins.Load(), "exactly one caller rotates")
+	assert.EqualValues(t, 1, reuses.Load(), "the first reuse revokes the family; later callers find nothing")
 }
 
 func testRevokeToken(t *testing.T, s store.AuthServerStore) {
@@ -679,7 +605,7 @@ func testRevokeToken(t *testing.T, s store.AuthServerStore) {
 		require.NoError(t, err, "RevokeToken revokes one token: %s", h)
 	}
 	require.NoError(t, s.RevokeToken(ctx, "r1", t0.Add(time.Minute)))
-	_, err = s.RotateRefresh(ctx, "r1", t0)
+	_, err = s.RotateRefresh(ctx, "r1", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound, "a revoked refresh token cannot be rotated")
 	require.NoError(t, s.RevokeToken(ctx, "a1", t0.Add(time.Hour)), "idempotent")
 	require.ErrorIs(t, s.RevokeToken(ctx, "unknown", t0), store.ErrNotFound)
@@ -690,7 +616,7 @@ func testRevokeFamily(t *testing.T, s store.AuthServerStore) {
 	in := mustUpsert(t, s, installation("", "T1", "U1"))
 	mustToken(t, s, token("a1", store.TokenAccess, "fam", in.ID))
 	mustToken(t, s, token("r1", store.TokenRefresh, "fam", in.ID))
-	_, err := s.RotateRefresh(ctx, "r1", t0)
+	_, err := s.RotateRefresh(ctx, "r1", t0, nil)
 	require.NoError(t, err)
 	mustToken(t, s, token("a2", store.TokenAccess, "fam", in.ID))
 	mustToken(t, s, token("r2", store.TokenRefresh, "fam", in.ID))
@@ -701,7 +627,7 @@ func testRevokeFamily(t *testing.T, s store.AuthServerStore) {
 	for _, h := range []string{"a1", "a2", "r1", "r2"} {
 		_, err := s.GetToken(ctx, h, t0)
 		require.ErrorIs(t, err, store.ErrNotFound, h)
-		_, err = s.RotateRefresh(ctx, h, t0)
+		_, err = s.RotateRefresh(ctx, h, t0, nil)
 		require.ErrorIs(t, err, store.ErrNotFound, h)
 	}
 	for _, h := range []string{"other-a", "other-r"} {
@@ -825,7 +751,7 @@ func clientGrants(t *testing.T, s store.AuthServerStore, prefix, installationID,
 		tok.ClientID = clientID
 		mustToken(t, s, tok)
 	}
-	_, err := s.RotateRefresh(ctx, prefix+"-rt1", t0)
+	_, err := s.RotateRefresh(ctx, prefix+"-rt1", t0, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: installationID, ClientID: clientID, Scope: "slack:read", GrantedAt: t0}))
 }
@@ -843,13 +769,9 @@ func clientGrantsAlive(t *testing.T, s store.AuthServerStore, prefix, installati
 		}
 		alive[h] = err == nil
 	}
-	// The rotated refresh token: still "reuse" while its family lives.
-	_, err := s.RotateRefresh(ctx, prefix+"-rt1", t0)
-	if !errors.Is(err, store.ErrAlreadyExists) {
-		require.ErrorIs(t, err, store.ErrNotFound, "rotated refresh token")
-	}
-	alive["-rt1 (rotated)"] = errors.Is(err, store.ErrAlreadyExists)
-	_, err = s.GetConsent(ctx, installationID, clientID)
+	// The rotated refresh token is not probed here: presenting it is reuse,
+	// which revokes its family (see rotatedAlive).
+	_, err := s.GetConsent(ctx, installationID, clientID)
 	if err != nil {
 		require.ErrorIs(t, err, store.ErrNotFound, "consent")
 	}
@@ -865,7 +787,19 @@ func clientGrantsAlive(t *testing.T, s store.AuthServerStore, prefix, installati
 }
 
 func allClientGrants(alive bool) map[string]bool {
-	return map[string]bool{"-at1": alive, "-at2": alive, "-rt2": alive, "-rt1 (rotated)": alive, "consent": alive, "consent listed": alive}
+	return map[string]bool{"-at1": alive, "-at2": alive, "-rt2": alive, "consent": alive, "consent listed": alive}
+}
+
+// rotatedAlive presents clientGrants' rotated refresh token once: true
+// when that is detected as reuse (its family was alive, and is revoked
+// now), false when the token is simply not found.
+func rotatedAlive(t *testing.T, s store.AuthServerStore, prefix string) bool {
+	t.Helper()
+	_, err := s.RotateRefresh(context.Background(), prefix+"-rt1", t0, nil)
+	if !errors.Is(err, store.ErrAlreadyExists) {
+		require.ErrorIs(t, err, store.ErrNotFound, "rotated refresh token")
+	}
+	return err == nil || errors.Is(err, store.ErrAlreadyExists)
 }
 
 func testRevokeClientGrants(t *testing.T, s store.AuthServerStore) {
@@ -879,17 +813,19 @@ func testRevokeClientGrants(t *testing.T, s store.AuthServerStore) {
 
 	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_1", t0.Add(time.Minute)))
 	assert.Equal(t, allClientGrants(false), clientGrantsAlive(t, s, "v", in.ID, "mcpc_1"))
-	_, err := s.RedeemCode(ctx, "v-code", t0)
+	_, err := s.RedeemCode(ctx, "v-code", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound, "an unredeemed code of the client is gone")
 
 	assert.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "bc", in.ID, "mcpc_2"), "another client of the installation is untouched")
 	assert.Equal(t, allClientGrants(true), clientGrantsAlive(t, s, "bi", other.ID, "mcpc_1"), "the client on another installation is untouched")
 	for _, h := range []string{"bc-code", "bi-code"} {
-		_, err := s.RedeemCode(ctx, h, t0)
+		_, err := s.RedeemCode(ctx, h, t0, nil)
 		require.NoError(t, err, h)
 	}
-	_, err = s.RotateRefresh(ctx, "bc-rt2", t0)
+	_, err = s.RotateRefresh(ctx, "bc-rt2", t0, nil)
 	require.NoError(t, err)
+	assert.False(t, rotatedAlive(t, s, "v"), "a rotated token of the revoked client is not even reuse")
+	assert.True(t, rotatedAlive(t, s, "bc"), "a rotated token of another client is still detected as reuse")
 
 	// Idempotent; the installation stays active.
 	require.NoError(t, s.RevokeClientGrants(ctx, in.ID, "mcpc_1", t0.Add(time.Hour)))
@@ -947,7 +883,7 @@ func grants(t *testing.T, s store.AuthServerStore, prefix, installationID string
 	ctx := context.Background()
 	require.NoError(t, s.CreateCode(ctx, code(prefix+"-code", installationID)))
 	require.NoError(t, s.CreateCode(ctx, code(prefix+"-used-code", installationID)))
-	_, err := s.RedeemCode(ctx, prefix+"-used-code", t0)
+	_, err := s.RedeemCode(ctx, prefix+"-used-code", t0, nil)
 	require.NoError(t, err)
 	mustToken(t, s, token(prefix+"-at", store.TokenAccess, prefix+"-fam", installationID))
 	mustToken(t, s, token(prefix+"-rt", store.TokenRefresh, prefix+"-fam", installationID))
@@ -997,11 +933,11 @@ func testRevokeInstallationCascade(t *testing.T, s store.AuthServerStore) {
 
 	require.NoError(t, s.RevokeInstallation(ctx, victim.ID, t0.Add(time.Minute)))
 	assert.Equal(t, allAlive(false), grantsAlive(t, s, "v", victim.ID))
-	_, err := s.RedeemCode(ctx, "v-code", t0)
+	_, err := s.RedeemCode(ctx, "v-code", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound, "an unredeemed code of a revoked installation")
-	_, err = s.RedeemCode(ctx, "v-used-code", t0)
+	_, err = s.RedeemCode(ctx, "v-used-code", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound, "a replayed code of a revoked installation")
-	_, err = s.RotateRefresh(ctx, "v-rt", t0)
+	_, err = s.RotateRefresh(ctx, "v-rt", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	// Nothing new can be built on a revoked installation.
@@ -1011,9 +947,9 @@ func testRevokeInstallationCascade(t *testing.T, s store.AuthServerStore) {
 	require.ErrorIs(t, s.PutConsent(ctx, store.Consent{InstallationID: victim.ID, ClientID: "mcpc_9"}), store.ErrNotFound)
 
 	assert.Equal(t, allAlive(true), grantsAlive(t, s, "b", bystander.ID), "another installation is untouched")
-	_, err = s.RedeemCode(ctx, "b-code", t0)
+	_, err = s.RedeemCode(ctx, "b-code", t0, nil)
 	require.NoError(t, err)
-	_, err = s.RotateRefresh(ctx, "b-rt", t0)
+	_, err = s.RotateRefresh(ctx, "b-rt", t0, nil)
 	require.NoError(t, err)
 }
 
@@ -1027,9 +963,9 @@ func testReinstallDoesNotResurrect(t *testing.T, s store.AuthServerStore) {
 	require.Equal(t, first.ID, again.ID, "a reinstall keeps the installation ID")
 	assert.Equal(t, allAlive(false), grantsAlive(t, s, "old", first.ID),
 		"what was revoked with the grant stays dead after reinstall")
-	_, err := s.RedeemCode(ctx, "old-code", t0)
+	_, err := s.RedeemCode(ctx, "old-code", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound)
-	_, err = s.RotateRefresh(ctx, "old-rt", t0)
+	_, err = s.RotateRefresh(ctx, "old-rt", t0, nil)
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	// New grants on the reinstalled installation work.
@@ -1045,48 +981,13 @@ func testAuthCanceledContext(t *testing.T, s store.AuthServerStore) {
 	require.ErrorIs(t, s.CreateTxn(ctx, txn("c")), context.Canceled)
 	_, err = s.ConsumeTxnBySlackState(ctx, "c", t0)
 	require.ErrorIs(t, err, context.Canceled)
-	_, err = s.RedeemCode(ctx, "c", t0)
+	_, err = s.RedeemCode(ctx, "c", t0, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	_, err = s.GetToken(ctx, "c", t0)
 	require.ErrorIs(t, err, context.Canceled)
-	_, err = s.RotateRefresh(ctx, "c", t0)
+	_, err = s.RotateRefresh(ctx, "c", t0, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	require.ErrorIs(t, s.CreateToken(ctx, token("c", store.TokenAccess, "f", "inst_x")), context.Canceled)
 	_, err = s.ListConsents(ctx, "inst_x")
 	require.ErrorIs(t, err, context.Canceled)
-}
-
-// race runs fn in n goroutines released at once and reports every error
-// it returns.
-func race(t *testing.T, n int, fn func() error) {
-	t.Helper()
-	var (
-		wg    sync.WaitGroup
-		start = make(chan struct{})
-		errs  = make(chan error, n)
-	)
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			if err := fn(); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Errorf("concurrent call: %v", err)
-	}
-}
-
-// expectErr is nil when err is want, and err otherwise.
-func expectErr(err, want error) error {
-	if errors.Is(err, want) {
-		return nil
-	}
-	return fmt.Errorf("want %v, got %w", want, err)
 }

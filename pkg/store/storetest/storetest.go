@@ -692,11 +692,11 @@ func testRestart(t *testing.T, db Durable) {
 		c, err := as.GetClient(ctx, "mcpc_1")
 		require.NoError(t, err)
 		assert.Equal(t, normClient(client("mcpc_1", store.ClientDynamic)), c)
-		_, err = as.RedeemCode(ctx, "r-used-code", t0)
+		_, err = as.RedeemCode(ctx, "r-used-code", t0, nil)
 		require.ErrorIs(t, err, store.ErrAlreadyExists, "a code used before the restart stays used")
-		_, err = as.RedeemCode(ctx, "r-code", t0)
+		_, err = as.RedeemCode(ctx, "r-code", t0, nil)
 		require.NoError(t, err)
-		_, err = as.RotateRefresh(ctx, "r-rt", t0)
+		_, err = as.RotateRefresh(ctx, "r-rt", t0, nil)
 		require.NoError(t, err)
 		x, err := as.ConsumeTxnBySlackState(ctx, "slack", t0)
 		require.NoError(t, err)
@@ -729,7 +729,7 @@ func testRestart(t *testing.T, db Durable) {
 	assert.Equal(t, store.StatusRevoked, got.Status)
 	if as, ok := s.(store.AuthServerStore); ok {
 		assert.Equal(t, allAlive(false), grantsAlive(t, as, "r", in.ID))
-		_, err = as.RotateRefresh(ctx, "r-rt", t0)
+		_, err = as.RotateRefresh(ctx, "r-rt", t0, nil)
 		require.ErrorIs(t, err, store.ErrNotFound, "the rotation persisted, then the revoke")
 	}
 }
