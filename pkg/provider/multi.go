@@ -281,6 +281,11 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 	m.mu.Unlock()
 
 	ch := m.sf.DoChan(key, func() (any, error) {
+		// A caller delayed between the cache check above and this flight
+		// may arrive after an earlier flight stored the answer: use it.
+		if m.issuedKind(bearer) == notIssued && m.validNow(key, epoch) {
+			return nil, nil
+		}
 		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
 		defer cancel()
 		return m.validate(vctx, key, bearer, epoch)
@@ -295,6 +300,15 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// validNow reports whether key holds a validation that is still fresh
+// and no invalidation happened since epoch.
+func (m *Multi) validNow(key string, epoch uint64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.entries[key]
+	return e != nil && m.epoch == epoch && m.o.Now().Before(e.validUntil)
 }
 
 // caller builds the request's Caller; its Subject (the Slack identity)
