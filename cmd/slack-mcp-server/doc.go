@@ -1,0 +1,3 @@
+// Command slack-mcp-server serves Slack to MCP clients over stdio, SSE or
+// Streamable HTTP. It is the only place that reads flags and environment.
+package main
