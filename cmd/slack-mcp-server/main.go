@@ -240,6 +240,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		AccessTokenPrefix: oauthserver.AccessTokenPrefix,
 		Resources:         resource.Identifiers(o.PublicURL, []string{ep}),
 		AcceptSlackTokens: o.AcceptSlackTokens, ValidationTTL: o.ValidationTTL, Logger: log,
+		Revoked: revokeRefused(oauth, as, log),
 	})
 	go multi.Run(ctx)
 	go sweepClients(ctx, st, log)

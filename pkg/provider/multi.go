@@ -144,8 +144,11 @@ type MultiOptions struct {
 	// DirectoryTTL is the refresh interval of the directories (default
 	// workspace.DefaultTTL).
 	DirectoryTTL time.Duration
-	Logger       zerolog.Logger
-	Now          func() time.Time
+	// Revoked, when set, is told when Slack definitively refuses the
+	// credentials behind a token we issued (revoked.go).
+	Revoked RevokedFunc
+	Logger  zerolog.Logger
+	Now     func() time.Time
 }
 
 // Multi serves each caller with a session of its own Slack token: the
@@ -346,6 +349,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		case "token_revoked", "account_inactive":
 			kind = authn.ErrRevokedToken
 		}
+		m.slackRefused(ctx, bearer, creds, err)
 		err = fmt.Errorf("%w: %w", kind, err)
 		m.refuse(key, err)
 		return nil, err
@@ -649,13 +653,15 @@ func (m *Multi) expireLocked(now time.Time) {
 
 // Invalidate forgets the validation and session of the caller of ctx, so
 // its next request asks Slack again. The server calls it when Slack
-// answers invalid_auth, token_revoked or account_inactive.
+// answers invalid_auth, token_revoked or account_inactive; for a token we
+// issued, auth.test then confirms at once (confirmRevoked).
 func (m *Multi) Invalidate(ctx context.Context) {
 	c := tenant.From(ctx)
 	if c == nil {
 		return
 	}
 	m.InvalidateKey(keyOf(c))
+	m.confirmRevoked(ctx, c)
 }
 
 // InvalidateKey is Invalidate by caller key (CallerKey of the token), for
