@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
@@ -29,14 +31,21 @@ func revokedAtSlack(code string) bool {
 	return false
 }
 
-// slackRefused calls MultiOptions.Revoked when Slack's refusal err of the
-// credentials behind an issued bearer token is definitive.
-func (m *Multi) slackRefused(ctx context.Context, bearer string, creds slackapi.Credentials, err error) {
+// slackRefused classifies Slack's refusal err of the credentials behind
+// bearer (token_revoked and account_inactive wrap authn.ErrRevokedToken,
+// the rest authn.ErrInvalidToken) and, when it is definitive and bearer
+// is a token we issued, calls MultiOptions.Revoked.
+func (m *Multi) slackRefused(ctx context.Context, bearer string, creds slackapi.Credentials, err error) error {
 	code := slackapi.SlackErrorCode(err)
-	if m.o.Revoked == nil || m.issuedKind(bearer) == notIssued || !revokedAtSlack(code) {
-		return
+	kind := authn.ErrInvalidToken
+	switch code {
+	case "token_revoked", "account_inactive":
+		kind = authn.ErrRevokedToken
 	}
-	m.o.Revoked(ctx, bearer, creds, code)
+	if m.o.Revoked != nil && m.issuedKind(bearer) != notIssued && revokedAtSlack(code) {
+		m.o.Revoked(ctx, bearer, creds, code)
+	}
+	return fmt.Errorf("%w: %w", kind, err)
 }
 
 // confirmRevoked runs after a tool call of the caller of ctx failed with
