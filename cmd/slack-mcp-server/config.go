@@ -71,6 +71,9 @@ type oauthConfig struct {
 	// CIMDAllowPrivate lets client metadata documents live on private
 	// addresses: for tests and closed networks only.
 	CIMDAllowPrivate bool
+	// SlackPKCE sends PKCE to Slack on the Slack leg; the Slack app must
+	// have PKCE enabled.
+	SlackPKCE bool
 }
 
 // parseConfig reads flags and env, reporting every problem at once.
@@ -331,6 +334,7 @@ func (c *config) parseOAuth(getenv func(string) string) []error {
 	}
 	o.TokenHashKey = getenv("SLACK_MCP_TOKEN_HASH_KEY")
 	o.CIMDAllowPrivate = envBool(getenv("SLACK_MCP_OAUTH_CIMD_ALLOW_PRIVATE"))
+	o.SlackPKCE = envBool(getenv("SLACK_MCP_OAUTH_SLACK_PKCE"))
 	o.ValidationTTL = 10 * time.Minute
 	if v := getenv("SLACK_MCP_TOKEN_CACHE_TTL"); v != "" {
 		var err error

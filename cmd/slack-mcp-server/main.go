@@ -210,7 +210,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	oauth, err := slackoauth.New(slackoauth.Options{
 		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
 		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
-		Store: st, Keys: keys, Logger: log, Handoff: oauthserver.Deferred(&as),
+		Store: st, Keys: keys, Logger: log, Handoff: oauthserver.Deferred(&as), PKCE: o.SlackPKCE,
 	})
 	if err != nil {
 		return err
@@ -238,6 +238,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		AccessTokenPrefix: oauthserver.AccessTokenPrefix,
 		Resources:         resource.Identifiers(o.PublicURL, []string{ep}),
 		AcceptSlackTokens: o.AcceptSlackTokens, ValidationTTL: o.ValidationTTL, Logger: log,
+		Revoked: revokeRefused(oauth, as, log),
 	})
 	go multi.Run(ctx)
 	go sweepClients(ctx, st, log)

@@ -47,3 +47,22 @@ func (s *Server) ResolveAccessToken(ctx context.Context, token string) (Grant, e
 		InstallationID: t.InstallationID,
 	}, nil
 }
+
+// AccessTokenInstallation returns the installation a valid access token
+// of ours stands for, without touching Slack (for revoking it when Slack
+// refuses its token). Anything but a valid access token wraps
+// authn.ErrInvalidToken.
+func (s *Server) AccessTokenInstallation(ctx context.Context, token string) (string, error) {
+	hash, err := s.parseToken(token, AccessTokenPrefix)
+	if err != nil {
+		return "", fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
+	}
+	t, err := s.o.Store.GetToken(ctx, hash, s.o.Now())
+	switch {
+	case errors.Is(err, store.ErrNotFound), err == nil && (!t.RevokedAt.IsZero() || t.Kind != store.TokenAccess):
+		return "", fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrInvalidToken)
+	case err != nil:
+		return "", fmt.Errorf("oauthserver: look up access token %s: %w", fp(hash), err)
+	}
+	return t.InstallationID, nil
+}

@@ -144,6 +144,7 @@ type MultiOptions struct {
 	// DirectoryTTL is the refresh interval of the directories (default
 	// workspace.DefaultTTL).
 	DirectoryTTL time.Duration
+	Revoked      RevokedFunc // told when Slack ends the grant behind a token we issued (revoked.go)
 	Logger       zerolog.Logger
 	Now          func() time.Time
 }
@@ -341,12 +342,7 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 		if !slackapi.IsAuthFailure(err) {
 			return nil, fmt.Errorf("provider: validating token %s: %w", fp, err)
 		}
-		kind := authn.ErrInvalidToken
-		switch slackapi.SlackErrorCode(err) {
-		case "token_revoked", "account_inactive":
-			kind = authn.ErrRevokedToken
-		}
-		err = fmt.Errorf("%w: %w", kind, err)
+		err = m.slackRefused(ctx, bearer, creds, err)
 		m.refuse(key, err)
 		return nil, err
 	}
@@ -649,13 +645,14 @@ func (m *Multi) expireLocked(now time.Time) {
 
 // Invalidate forgets the validation and session of the caller of ctx, so
 // its next request asks Slack again. The server calls it when Slack
-// answers invalid_auth, token_revoked or account_inactive.
+// answers invalid_auth, token_revoked or account_inactive (confirmRevoked).
 func (m *Multi) Invalidate(ctx context.Context) {
 	c := tenant.From(ctx)
 	if c == nil {
 		return
 	}
 	m.InvalidateKey(keyOf(c))
+	m.confirmRevoked(ctx, c)
 }
 
 // InvalidateKey is Invalidate by caller key (CallerKey of the token), for

@@ -51,6 +51,8 @@ type OAuthApp struct {
 	AppID string
 	// Name is shown on the consent page; default "App <AppID>".
 	Name string
+	// PKCE is the app setting that enables PKCE (pkce.go).
+	PKCE bool
 }
 
 // Consent says who approves on the emulator's authorize page, and how.
@@ -128,6 +130,7 @@ type authRequest struct {
 	enterprise   bool
 	auto, deny   bool
 	expires      time.Time // of the consent page
+	challenge    string    // PKCE S256 code_challenge, if any
 }
 
 // authCode is an issued authorization code.
@@ -141,6 +144,7 @@ type authCode struct {
 	botScopes    []string
 	enterprise   bool
 	expires      time.Time
+	challenge    string
 }
 
 // refreshGrant is what a refresh token (or an issued access token)
@@ -209,6 +213,10 @@ func (s *Server) newAuthRequest(flow oauthFlow, q url.Values) (*authRequest, str
 		return nil, "bad_redirect_uri: no redirect_uri was passed and the app has no Redirect URLs."
 	case !req.redirectSent:
 		req.redirect = app.RedirectURLs[0]
+	}
+	var msg string
+	if req.challenge, msg = pkceChallenge(app, q); msg != "" {
+		return nil, msg
 	}
 	if team := q.Get("team"); team != "" && team != w.team.ID && team != w.team.EnterpriseID {
 		return nil, "team " + team + " is not served here; this is " + w.team.ID + "."
@@ -292,6 +300,7 @@ func (s *Server) issueCode(req *authRequest) string {
 		botScopes:    slices.Clone(req.botScopes),
 		enterprise:   req.enterprise,
 		expires:      now.Add(oauthCodeTTL),
+		challenge:    req.challenge,
 	}
 	return code
 }
@@ -385,6 +394,9 @@ func (c *call) exchangeCode(app OAuthApp, flow oauthFlow) (obj, error) {
 	}
 	if redirect := c.p.Get("redirect_uri"); (ac.redirectSent || redirect != "") && redirect != ac.redirect {
 		return nil, fail("bad_redirect_uri")
+	}
+	if err := ac.checkVerifier(c.p.Get("code_verifier")); err != nil {
+		return nil, err
 	}
 	if len(ac.userScopes) == 0 && len(ac.botScopes) == 0 {
 		return nil, fail("no_scopes")

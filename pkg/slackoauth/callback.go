@@ -48,7 +48,7 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	res, ferr := s.complete(r.Context(), pending, q.Get("code"), q.Get("error"))
+	res, ferr := s.complete(r.Context(), pending, q.Get("code"), q.Get("state"), q.Get("error"))
 	if ferr != nil {
 		s.failed(r, ferr, store.AuditEvent{EnterpriseID: res.EnterpriseID, TeamID: res.TeamID, UserID: res.UserID})
 		if pending.ReturnURL != "" {
@@ -128,12 +128,12 @@ func (c completed) workspaceName() string {
 // complete exchanges the code, checks scopes, seals and stores the grant
 // and issues a personal access token. On failure the returned value still
 // names whoever Slack said it was, for the audit log.
-func (s *Service) complete(ctx context.Context, p store.Pending, code, slackErr string) (completed, *flowError) {
+func (s *Service) complete(ctx context.Context, p store.Pending, code, state, slackErr string) (completed, *flowError) {
 	required := p.Scopes
 	if len(required) == 0 {
 		required = s.o.UserScopes
 	}
-	done, ferr := s.install(ctx, code, slackErr, required)
+	done, ferr := s.install(ctx, code, state, slackErr, required)
 	if ferr != nil {
 		return done, ferr
 	}
@@ -145,10 +145,11 @@ func (s *Service) complete(ctx context.Context, p store.Pending, code, slackErr 
 	return done, nil
 }
 
-// install exchanges the code, checks that Slack granted every scope in
+// install exchanges the code (with the PKCE verifier of state's flow when
+// Options.PKCE is set), checks that Slack granted every scope in
 // required, seals the tokens and upserts the installation. On failure the
 // returned value still names whoever Slack said it was, for the audit log.
-func (s *Service) install(ctx context.Context, code, slackErr string, required []string) (completed, *flowError) {
+func (s *Service) install(ctx context.Context, code, state, slackErr string, required []string) (completed, *flowError) {
 	switch {
 	case slackErr == "access_denied":
 		return completed{}, fail(CodeAccessDenied, errors.New("user denied consent"))
@@ -162,7 +163,7 @@ func (s *Service) install(ctx context.Context, code, slackErr string, required [
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 
-	g, err := s.exchange(ctx, code)
+	g, err := s.exchange(ctx, code, state)
 	if err != nil {
 		if c := slackCode(err); c != "" {
 			err = fmt.Errorf("oauth.v2.access: %s", c)

@@ -17,7 +17,13 @@
 // allow-listed origins; Slack tokens are sealed with the installation
 // identity as AAD and never appear in a page, URL, log or response;
 // personal access tokens are stored as SHA-256 hashes; every /oauth/*
-// route is rate-limited per client IP and body-limited.
+// route is rate-limited per client IP and body-limited. With
+// Options.PKCE the Slack code is bound to its flow by PKCE (pkce.go).
+//
+// A grant Slack ended (refresh refused, or RevokeRefused when the provider
+// saw token_revoked, invalid_auth or account_inactive) revokes the
+// installation and everything built on it, so the next authorization goes
+// through Slack.
 //
 // Import direction: slackoauth uses pkg/store, pkg/seal, pkg/authn (error
 // sentinels) and pkg/slackapi (credential type); cmd wires it, and

@@ -48,7 +48,7 @@ func ErrorCode(err error) string {
 func (s *Service) exchangeFunc(r *http.Request) ExchangeFunc {
 	return func(ctx context.Context, required []string) (store.Installation, error) {
 		q := r.URL.Query()
-		res, ferr := s.install(ctx, q.Get("code"), q.Get("error"), required)
+		res, ferr := s.install(ctx, q.Get("code"), q.Get("state"), q.Get("error"), required)
 		who := store.AuditEvent{EnterpriseID: res.EnterpriseID, TeamID: res.TeamID, UserID: res.UserID}
 		if ferr != nil {
 			s.failed(r, ferr, who)
@@ -77,7 +77,11 @@ func (s *Service) AuthorizeURL(state string, scopes []string) string {
 		RedirectURL: s.o.RedirectURI,
 		Endpoint:    oauth2.Endpoint{AuthURL: s.slackBase + "/oauth/v2/authorize"},
 	}
-	return conf.AuthCodeURL(state, oauth2.SetAuthURLParam("user_scope", strings.Join(dedupe(scopes), ",")))
+	opts := []oauth2.AuthCodeOption{oauth2.SetAuthURLParam("user_scope", strings.Join(dedupe(scopes), ","))}
+	if s.o.PKCE {
+		opts = append(opts, oauth2.S256ChallengeOption(s.pkceVerifier(state)))
+	}
+	return conf.AuthCodeURL(state, opts...)
 }
 
 // CredentialsFor returns the Slack credentials of an active installation,

@@ -67,6 +67,7 @@ type setup struct {
 	allowed    []string
 	clock      *clock
 	logs       io.Writer
+	pkce       bool // Options.PKCE, and PKCE enabled on the app
 }
 
 // harness is our server and the Slack emulator on loopback, driven by a
@@ -117,6 +118,7 @@ func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 	ws := slackemu.NewWorkspace(slackemu.Team{ID: testTeam, Name: "Acme <Corp>", Domain: "acme", EnterpriseID: s.enterprise})
 	ws.AddUser(slackemu.User{ID: testUser, Name: "alice", RealName: "Alice Ames"})
 	app := s.app
+	app.PKCE = app.PKCE || s.pkce
 	app.ClientID, app.ClientSecret, app.RedirectURLs = testClientID, testClientSecret, []string{redirect}
 	ws.AddOAuthApp(app)
 	emu := slackemu.NewServer(ws, slackemu.Options{Now: s.clock.Now})
@@ -142,6 +144,7 @@ func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 		Now:                  s.clock.Now,
 		RateLimit:            s.rateLimit,
 		Burst:                s.burst,
+		PKCE:                 s.pkce,
 	}
 	svc, err := New(opts)
 	require.NoError(t, err)
@@ -251,6 +254,7 @@ func withConsent(c slackemu.Consent) func(*setup) {
 	return func(o *setup) { o.consent = c }
 }
 func withApp(a slackemu.OAuthApp) func(*setup) { return func(o *setup) { o.app = a } }
+func withPKCE() func(*setup)                   { return func(o *setup) { o.pkce = true } }
 
 func httptestServe(h http.Handler, method, target string, body io.Reader) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()

@@ -67,6 +67,11 @@ type Options struct {
 	// defaults 1/s and 20. rate.Inf disables the limit.
 	RateLimit rate.Limit
 	Burst     int
+	// PKCE sends a PKCE challenge (S256) to Slack's authorize page and
+	// the verifier with the code exchange, binding each Slack code to the
+	// flow that asked for it (pkce.go). The Slack app must have PKCE
+	// enabled in its settings.
+	PKCE bool
 	// Handoff, when set, is offered Slack callbacks whose state is
 	// well-formed but not one of this service's pending authorizations
 	// (the MCP authorization server's Slack leg shares /oauth/callback).

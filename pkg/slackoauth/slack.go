@@ -36,9 +36,14 @@ func slackCode(err error) string {
 	return ""
 }
 
-// exchange trades the authorization code for the user token.
-func (s *Service) exchange(ctx context.Context, code string) (grant, error) {
-	resp, err := slack.GetOAuthV2ResponseContext(ctx, s.o.HTTPClient, s.o.ClientID, s.o.ClientSecret, code, s.o.RedirectURI, slack.OAuthOptionAPIURL(s.apiURL))
+// exchange trades the authorization code of the flow with this state
+// for the user token.
+func (s *Service) exchange(ctx context.Context, code, state string) (grant, error) {
+	opts := []slack.OAuthOption{slack.OAuthOptionAPIURL(s.apiURL)}
+	if s.o.PKCE {
+		opts = append(opts, slack.OAuthOptionCodeVerifier(s.pkceVerifier(state)))
+	}
+	resp, err := slack.GetOAuthV2ResponseContext(ctx, s.o.HTTPClient, s.o.ClientID, s.o.ClientSecret, code, s.o.RedirectURI, opts...)
 	if err != nil {
 		return grant{}, err
 	}
