@@ -24,6 +24,7 @@ type config struct {
 	Demo         bool
 	NoToken      bool
 	ShowVersion  bool
+	Reseal       bool // --reseal: re-seal stored tokens under the primary key and exit
 	EnabledTools []string
 
 	XOXP, XOXB, XOXC, XOXD string
@@ -86,6 +87,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	enabled := fs.String("enabled-tools", getenv("SLACK_MCP_ENABLED_TOOLS"), "comma-separated tool names to expose (default: all read tools plus enabled write tools)")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv("SLACK_MCP_DEMO")), "run against the built-in sandbox workspace (no Slack account needed)")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&c.Reseal, "reseal", false, "OAuth mode: seal every stored Slack token again under the first key of SLACK_MCP_ENCRYPTION_KEY, report, and exit")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -212,6 +214,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 
 	errs = append(errs, c.parseOAuth(getenv)...)
 	errs = append(errs, c.parseNet(getenv)...)
+	if c.Reseal && !c.OAuth.Enabled {
+		errs = append(errs, errors.New("--reseal re-seals the OAuth token store: set SLACK_MCP_OAUTH_ENABLED=true and the OAuth settings the server runs with"))
+	}
 
 	// With no token at all the server runs the sandbox, so a first run
 	// works without a Slack account; it says so loudly at start.
@@ -275,7 +280,7 @@ func (c *config) parseOAuth(getenv func(string) string) []error {
 		return nil
 	}
 	var errs []error
-	if c.Transport == transport.Stdio {
+	if c.Transport == transport.Stdio && !c.Reseal {
 		errs = append(errs, errors.New("SLACK_MCP_OAUTH_ENABLED needs --transport sse or http: OAuth mode serves many people over HTTP, stdio serves one"))
 	}
 	if c.APIKey != "" {

@@ -55,7 +55,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	}
 	log := newLogger(cfg, stderr)
-	if err := serve(ctx, cfg, log, stdin, stdout); err != nil {
+	if cfg.Reseal {
+		err = runReseal(ctx, cfg, log, stdout)
+	} else {
+		err = serve(ctx, cfg, log, stdin, stdout)
+	}
+	var cerr configError
+	switch {
+	case errors.As(err, &cerr):
+		fmt.Fprintf(stderr, "slack-mcp-server: configuration:\n%v\n", cerr.error)
+		return 2
+	case err != nil:
 		log.Error().Err(err).Msg("slack-mcp-server stopped")
 		return 1
 	}
@@ -183,7 +193,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	o := cfg.OAuth
 	keys, err := seal.ParseKeyring(o.EncryptionKey)
 	if err != nil {
-		return fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)
+		return configError{fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)}
 	}
 	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log})
 	if err != nil {
@@ -213,6 +223,9 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		Store: st, Keys: keys, Logger: log, Handoff: oauthserver.Deferred(&as), PKCE: o.SlackPKCE,
 	})
 	if err != nil {
+		return err
+	}
+	if err := resealAtStart(ctx, oauth, keys, log); err != nil {
 		return err
 	}
 	as, err = oauthserver.New(oauthserver.Options{

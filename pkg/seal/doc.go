@@ -21,10 +21,16 @@
 //
 //	SLACK_MCP_ENCRYPTION_KEY="k2:<new base64 key>,k1:<old base64 key>"
 //
-// The first entry is the primary: [Keyring.Seal] always uses it, and
-// [Keyring.Open] accepts any entry. [Keyring.NeedsReseal] reports values
-// sealed under an older key so callers can re-seal them when convenient;
-// remove an old key only once nothing sealed under it remains.
+// The first entry is the primary: [Keyring.Seal] always uses it. Key IDs
+// are labels: [Keyring.Open] tries the key a value is labelled with first
+// and then every other configured key, so "new:<key>,old:<key>" opens a
+// store that a bare key sealed (labelled "k1") just as well. GCM
+// authenticates, so trying a wrong key never yields plaintext.
+// [Keyring.OpenStale] says when a value was opened by any key but the
+// primary; callers re-seal such values as they use them, and the server's
+// re-seal pass (slack-mcp-server --reseal, also run at start in OAuth mode)
+// re-seals all of them. Remove an old key once that pass reports nothing
+// left under it.
 //
 // # Additional data
 //

@@ -180,29 +180,77 @@ func (k *Keyring) Seal(plaintext, aad []byte) (string, error) {
 
 // Open decrypts a value produced by Seal with the same aad. It returns
 // ErrMalformed, ErrUnknownKey or ErrDecrypt (wrapped) on failure.
+//
+// The key named by the value's key ID is tried first; when it is missing
+// or does not open the value, every other key of the keyring is tried, so
+// key IDs are labels, not a contract: a store sealed with a bare key
+// (labelled DefaultKeyID) still opens after the keyring is rewritten as
+// "new:<key>,old:<key>". GCM authenticates, so a wrong key never yields
+// plaintext; the label stays bound through the additional data.
 func (k *Keyring) Open(sealed string, aad []byte) ([]byte, error) {
-	kid, body, err := parse(sealed)
-	if err != nil {
-		return nil, err
-	}
-	aead := k.aeads[kid]
-	if aead == nil {
-		return nil, fmt.Errorf("%w (key ID %q)", ErrUnknownKey, kid)
-	}
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(body)
-	if err != nil || len(raw) < nonceSize+aead.Overhead() {
-		return nil, ErrMalformed
-	}
-	plain, err := aead.Open(nil, raw[:nonceSize], raw[nonceSize:], additionalData(kid, aad))
-	if err != nil {
-		return nil, ErrDecrypt
-	}
-	return plain, nil
+	plain, _, err := k.OpenStale(sealed, aad)
+	return plain, err
 }
 
-// NeedsReseal reports whether sealed is a well-formed value sealed under a
-// key other than the primary, so it should be opened and sealed again. It
-// is false for malformed values and for values under the primary key.
+// OpenStale is Open that also reports whether the value should be sealed
+// again: it was opened by a key other than the primary, or carries another
+// label. Callers re-seal such values as they use them.
+func (k *Keyring) OpenStale(sealed string, aad []byte) (plain []byte, stale bool, err error) {
+	kid, body, err := parse(sealed)
+	if err != nil {
+		return nil, false, err
+	}
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(body)
+	if err != nil || len(raw) < nonceSize+16 { // 16: the GCM tag
+		return nil, false, ErrMalformed
+	}
+	ad := additionalData(kid, aad)
+	try := func(id string) []byte {
+		aead := k.aeads[id]
+		if aead == nil {
+			return nil
+		}
+		out, err := aead.Open(nil, raw[:nonceSize], raw[nonceSize:], ad)
+		if err != nil {
+			return nil
+		}
+		if out == nil {
+			out = []byte{}
+		}
+		return out
+	}
+	if plain = try(kid); plain != nil {
+		return plain, kid != k.primary, nil
+	}
+	for _, id := range k.ids {
+		if id == kid {
+			continue
+		}
+		if plain = try(id); plain != nil {
+			return plain, true, nil
+		}
+	}
+	if k.aeads[kid] == nil {
+		return nil, false, fmt.Errorf("%w (key ID %q; configured: %s)", ErrUnknownKey, kid, strings.Join(k.ids, ", "))
+	}
+	return nil, false, ErrDecrypt
+}
+
+// KeyID returns the key ID a sealed value is labelled with; false when the
+// value is malformed.
+func KeyID(sealed string) (string, bool) {
+	kid, _, err := parse(sealed)
+	return kid, err == nil
+}
+
+// IDs returns the configured key IDs, primary first.
+func (k *Keyring) IDs() []string { return append([]string(nil), k.ids...) }
+
+// NeedsReseal reports whether sealed is a well-formed value labelled with
+// a key ID other than the primary's, so it should be opened and sealed
+// again. It reads the label only: OpenStale also catches a value under the
+// primary's label that only another key opens. It is false for malformed
+// values and for values labelled with the primary key.
 func (k *Keyring) NeedsReseal(sealed string) bool {
 	kid, _, err := parse(sealed)
 	return err == nil && kid != k.primary

@@ -103,6 +103,7 @@ func (s *Service) CredentialsFor(ctx context.Context, installationID string) (sl
 	if err != nil {
 		return slackapi.Credentials{}, err
 	}
+	s.resealOnUse(ctx, in)
 	if s.touches.due("inst:"+in.ID, now) {
 		if err := s.o.Store.TouchInstallation(ctx, in.ID, now); err != nil {
 			s.o.Logger.Warn().Err(err).Str("installation", in.ID).Msg("slackoauth: touching installation")

@@ -388,19 +388,7 @@ func (s *sqlStore) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, 
 }
 
 func scanInstallation(row *sql.Row) (Installation, error) {
-	var (
-		in                        Installation
-		scopes                    string
-		tokenExp, installed, used sql.NullInt64
-	)
-	err := row.Scan(&in.ID, &in.EnterpriseID, &in.TeamID, &in.TeamName, &in.UserID, &in.IsEnterpriseInstall,
-		&scopes, &in.AccessToken, &in.RefreshToken, &tokenExp, &installed, &used, &in.Status)
-	if err != nil {
-		return Installation{}, err
-	}
-	in.Scopes = splitScopes(scopes)
-	in.TokenExpiresAt, in.InstalledAt, in.LastUsedAt = fromMillis(tokenExp), fromMillis(installed), fromMillis(used)
-	return in, nil
+	return scanInstallationFrom(row)
 }
 
 func wrapGet(op string, err error) error {

@@ -119,6 +119,8 @@ type Store interface {
 	// RevokeInstallation marks it revoked, clears its sealed tokens and
 	// revokes all its personal access tokens, atomically.
 	RevokeInstallation(ctx context.Context, id string, at time.Time) error
+	// Resealer walks and re-seals installations after a key rotation.
+	Resealer
 
 	CreatePAT(ctx context.Context, p PAT) error
 	// GetPAT returns a valid (unrevoked) token; ErrNotFound otherwise.

@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"InstallationValidation", testInstallationValidation},
 		{"InstallationNotFound", testInstallationNotFound},
 		{"UpdateTokens", testUpdateTokens},
+		{"SealedInstallations", testSealedInstallations},
+		{"ResealTokens", testResealTokens},
 		{"TouchInstallation", testTouchInstallation},
 		{"RevokeInstallation", testRevokeInstallation},
 		{"ReinstallAfterRevoke", testReinstallAfterRevoke},
