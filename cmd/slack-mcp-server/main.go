@@ -22,7 +22,6 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
@@ -191,13 +190,9 @@ func instructions(mode string) string {
 // tool call runs as that person in their workspace.
 func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	o := cfg.OAuth
-	keys, err := seal.ParseKeyring(o.EncryptionKey)
+	keys, st, err := openSealedStore(ctx, o, log)
 	if err != nil {
-		return configError{fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)}
-	}
-	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log})
-	if err != nil {
-		return fmt.Errorf("token store %s: %w", o.StorePath, err)
+		return err
 	}
 	defer st.Close()
 	st.StartSweeper(ctx, time.Minute)

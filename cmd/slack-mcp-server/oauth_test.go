@@ -83,6 +83,18 @@ func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind str
 	return s
 }
 
+// sandboxWithApp serves the sandbox workspace with the Slack app that
+// startOAuthServer's settings name, and you approving every install.
+func sandboxWithApp(t *testing.T, port int) *slackemu.Server {
+	t.Helper()
+	ws := slackemu.Sandbox()
+	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{"http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback"}})
+	emu := slackemu.NewServer(ws, slackemu.Options{})
+	t.Cleanup(emu.Close)
+	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
+	return emu
+}
+
 var patPattern = regexp.MustCompile(`smcp_[A-Za-z0-9_-]{20,}`)
 
 // connectInBrowser walks the browser flow hop by hop, as a browser would,
@@ -143,12 +155,8 @@ func history(t *testing.T, c *client.Client) *mcp.CallToolResult {
 // browser, call tools with the issued token, restart, revoke.
 func TestOAuthModeEndToEnd(t *testing.T) {
 	t.Parallel()
-	ws := slackemu.Sandbox()
 	port := freePort(t)
-	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{"http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback"}})
-	emu := slackemu.NewServer(ws, slackemu.Options{})
-	t.Cleanup(emu.Close)
-	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
+	emu := sandboxWithApp(t, port)
 	storePath := filepath.Join(t.TempDir(), "store.db")
 
 	srv := startOAuthServer(t, emu.URL, port, storePath, "http")

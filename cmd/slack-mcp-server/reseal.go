@@ -74,13 +74,9 @@ func missingKeys(r slackoauth.ResealReport, keys *seal.Keyring) error {
 // report on stdout, exit code 0 when every installation is readable.
 func runReseal(ctx context.Context, cfg *config, log zerolog.Logger, stdout io.Writer) error {
 	o := cfg.OAuth
-	keys, err := seal.ParseKeyring(o.EncryptionKey)
+	keys, st, err := openSealedStore(ctx, o, log)
 	if err != nil {
-		return configError{fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)}
-	}
-	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log})
-	if err != nil {
-		return fmt.Errorf("token store %s: %w", o.StorePath, err)
+		return err
 	}
 	defer st.Close()
 	scopes := o.Scopes // not used by the pass; New wants some
@@ -103,4 +99,18 @@ func runReseal(ctx context.Context, cfg *config, log zerolog.Logger, stdout io.W
 		fmt.Fprintf(stdout, "unreadable under key ID %s: %s\n", label, strings.Join(ids, " "))
 	}
 	return missingKeys(r, keys)
+}
+
+// openSealedStore parses the keyring and opens the token store of OAuth
+// mode; the caller closes the store.
+func openSealedStore(ctx context.Context, o oauthConfig, log zerolog.Logger) (*seal.Keyring, *store.SQLite, error) {
+	keys, err := seal.ParseKeyring(o.EncryptionKey)
+	if err != nil {
+		return nil, nil, configError{fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)}
+	}
+	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("token store %s: %w", o.StorePath, err)
+	}
+	return keys, st, nil
 }

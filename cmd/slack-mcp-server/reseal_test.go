@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
@@ -24,12 +23,8 @@ import (
 // 2, the key IDs named), not 503s later.
 func TestKeyRotationAsDocumented(t *testing.T) {
 	t.Parallel()
-	ws := slackemu.Sandbox()
 	port := freePort(t)
-	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{"http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback"}})
-	emu := slackemu.NewServer(ws, slackemu.Options{})
-	t.Cleanup(emu.Close)
-	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
+	emu := sandboxWithApp(t, port)
 	storePath := filepath.Join(t.TempDir(), "store.db")
 	oldKey := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")) // startOAuthServer's bare key
 	newKey := base64.StdEncoding.EncodeToString([]byte("fedcba9876543210fedcba9876543210"))

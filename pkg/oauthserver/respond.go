@@ -2,13 +2,10 @@ package oauthserver
 
 import (
 	"encoding/json"
-	"mime"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
-
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
@@ -106,24 +103,6 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 // above text/html: API clients and scripts get an OAuth error body,
 // browsers (and anyone who does not say) get the HTML page.
 func prefersJSON(r *http.Request) bool {
-	qHTML, qJSON := -1.0, -1.0
-	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if v, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		switch mt {
-		case "text/html", "application/xhtml+xml":
-			qHTML = max(qHTML, q)
-		case "application/json":
-			qJSON = max(qJSON, q)
-		}
-	}
+	qHTML, qJSON := slackoauth.AcceptQ(r.Header.Get("Accept"))
 	return qJSON > 0 && qJSON > qHTML
 }

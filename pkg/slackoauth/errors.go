@@ -115,7 +115,22 @@ func respondError(w http.ResponseWriter, r *http.Request, code string, htmlByDef
 // prefersHTML compares the q-values of text/html and application/json in
 // an Accept header; ties and absence fall back to def.
 func prefersHTML(accept string, def bool) bool {
-	qHTML, qJSON := -1.0, -1.0
+	qHTML, qJSON := AcceptQ(accept)
+	switch {
+	case qHTML > qJSON:
+		return qHTML > 0
+	case qJSON > qHTML:
+		return false
+	default:
+		return def
+	}
+}
+
+// AcceptQ returns the q-values an Accept header gives HTML
+// (text/html, application/xhtml+xml) and JSON; -1 where absent. Both OAuth
+// legs choose between an error page and a JSON body with it.
+func AcceptQ(accept string) (qHTML, qJSON float64) {
+	qHTML, qJSON = -1, -1
 	for part := range strings.SplitSeq(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
@@ -134,12 +149,5 @@ func prefersHTML(accept string, def bool) bool {
 			qJSON = max(qJSON, q)
 		}
 	}
-	switch {
-	case qHTML > qJSON:
-		return qHTML > 0
-	case qJSON > qHTML:
-		return false
-	default:
-		return def
-	}
+	return qHTML, qJSON
 }
