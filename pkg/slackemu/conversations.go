@@ -409,6 +409,9 @@ func conversationsReplies(c *call) (obj, error) {
 	if to < from {
 		to = from
 	}
+	if c.s.opts.RepliesLimitCountsParent {
+		limit-- // the parent below takes one of the limit's places
+	}
 	end := min(to, from+limit)
 	// Like Slack, every page starts with the thread's parent message.
 	out := []obj{c.renderMessage(ch, parent)}

@@ -33,6 +33,10 @@ type Options struct {
 	// Now is the clock used for rate-limit windows, OAuth code and
 	// consent expiry and token expiry; default time.Now.
 	Now func() time.Time
+	// RepliesLimitCountsParent makes conversations.replies count the thread
+	// parent (which starts every page) within limit, as Slack is reported
+	// to do; its documentation does not say. Default: the parent is extra.
+	RepliesLimitCountsParent bool
 }
 
 // maxBodyBytes bounds every request body.

@@ -231,8 +231,11 @@ func messageByURL(ctx context.Context, d *Deps, u params.MessageURL) (*mcp.CallT
 	}
 	var msgs []slack.Message
 	if u.ThreadTS != "" && u.ThreadTS != u.TS {
+		// Every page of replies starts with the parent; Slack is reported to
+		// count it within limit, so limit=1 could return the parent alone.
+		// limit=2 holds parent and reply whether or not it counts.
 		replies, _, _, err := s.Client.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-			ChannelID: u.ChannelID, Timestamp: u.ThreadTS, Latest: u.TS, Oldest: u.TS, Inclusive: true, Limit: 1,
+			ChannelID: u.ChannelID, Timestamp: u.ThreadTS, Latest: u.TS, Oldest: u.TS, Inclusive: true, Limit: 2,
 		})
 		if err != nil {
 			return nil, err
