@@ -33,3 +33,15 @@ func TestReplyLinkFound(t *testing.T) {
 		})
 	}
 }
+
+// A reply found by search keeps its thread: ThreadTs comes from the
+// permalink's thread_ts (issue 8).
+func TestSearchReplyKeepsThread(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	e.waitWarm(t)
+	res := e.call(t, "conversations_search_messages", map[string]any{"search_query": "LGTM"})
+	require.False(t, res.IsError, text(res))
+	require.Contains(t, text(res), "LGTM @me")
+	require.Contains(t, text(res), ts(60), "the reply's ThreadTs is its parent")
+}

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,8 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 		msgs = append(msgs, slack.Message{Msg: slack.Msg{
 			Timestamp: m.Timestamp, User: m.User, Username: m.Username, Text: m.Text,
 			Channel: m.Channel.ID, Attachments: m.Attachments,
+			// search.messages says nothing of threads; a reply's permalink does.
+			ThreadTimestamp: permalinkThreadTS(m.Permalink),
 		}})
 	}
 	rows := renderMessages(ctx, s, "", msgs, true)
@@ -262,4 +265,18 @@ func messageByURL(ctx context.Context, d *Deps, u params.MessageURL) (*mcp.CallT
 		return nil, Inputf("the message %s in %s was not found or is not visible to you", u.TS, u.ChannelID)
 	}
 	return pageResult(renderMessages(ctx, s, u.ChannelID, msgs, true), ""), nil
+}
+
+// permalinkThreadTS is the thread_ts query parameter Slack puts into the
+// permalink of a thread reply, or "" when there is none.
+func permalinkThreadTS(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	ts := u.Query().Get("thread_ts")
+	if _, err := params.ParseTS(ts, "thread_ts"); err != nil {
+		return ""
+	}
+	return ts
 }
