@@ -149,6 +149,8 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		ReadTimeout: cfg.Net.ReadTimeout, TrustedProxies: cfg.Net.TrustedProxies,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
+		// Saying that OAuth mode is off needs no API key (issue 8).
+		OpenPrefixes: []string{"/oauth/"},
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},

@@ -218,23 +218,39 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	require.NotContains(t, srv.stderr.String(), "xoxp-")
 }
 
+// Without OAuth mode /oauth/* says so (503 INTEGRATION_DISABLED), also
+// when SLACK_MCP_API_KEY guards the MCP endpoints: that answer needs no
+// key, while /mcp still does.
 func TestOAuthEndpointsDisabledWithoutOAuthMode(t *testing.T) {
 	t.Parallel()
-	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-t", "http"}, envOf(map[string]string{"SLACK_MCP_PORT": strconv.Itoa(port)}), strings.NewReader(""), io.Discard, &syncBuffer{})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	var resp *http.Response
-	require.Eventually(t, func() bool {
-		var err error
-		resp, err = http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/authorize")
-		return err == nil
-	}, 10*time.Second, 10*time.Millisecond)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
-	require.Contains(t, string(body), "INTEGRATION_DISABLED")
+	for _, apiKey := range []string{"", "k3y-for-the-mcp-endpoint"} {
+		t.Run("api key "+strconv.FormatBool(apiKey != ""), func(t *testing.T) {
+			t.Parallel()
+			port := freePort(t)
+			base := "http://127.0.0.1:" + strconv.Itoa(port)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan int, 1)
+			env := map[string]string{"SLACK_MCP_PORT": strconv.Itoa(port), "SLACK_MCP_API_KEY": apiKey}
+			go func() {
+				done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), io.Discard, &syncBuffer{})
+			}()
+			t.Cleanup(func() { cancel(); <-done })
+			var resp *http.Response
+			require.Eventually(t, func() bool {
+				var err error
+				resp, err = http.Get(base + "/oauth/authorize")
+				return err == nil
+			}, 10*time.Second, 10*time.Millisecond)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+			require.Contains(t, string(body), "INTEGRATION_DISABLED")
+			if apiKey != "" {
+				resp, err := http.Post(base+"/mcp", "application/json", strings.NewReader(`{}`))
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the MCP endpoint still needs the key")
+			}
+		})
+	}
 }

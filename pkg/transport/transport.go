@@ -59,6 +59,10 @@ type Options struct {
 	// Routes are extra handlers by mux pattern, e.g. "/oauth/"; they are
 	// not behind Authenticate.
 	Routes map[string]http.Handler
+	// OpenPrefixes are path prefixes that SLACK_MCP_API_KEY does not guard
+	// (besides /health): routes that need no key because they only say
+	// something public, such as "/oauth/" answering that OAuth mode is off.
+	OpenPrefixes []string
 	// Authenticate, when set, guards the MCP endpoints (multi-tenant mode):
 	// it answers 401 itself or puts the caller into the request context.
 	Authenticate func(http.Handler) http.Handler
@@ -180,7 +184,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: the MCP endpoint is " + endpointOf(o.Transport), "code": "NOT_FOUND"})
 	})
 	var h http.Handler = mux
-	h = requireAPIKey(o.APIKey, h)
+	h = requireAPIKey(o.APIKey, o.OpenPrefixes, h)
 	h = rejectRebinding(o.AllowedHosts, h)
 	h = limitBody(o.MaxBodyBytes, h)
 	h = clientip.Middleware(o.TrustedProxies, h)
@@ -249,14 +253,23 @@ func serveHTTP(ctx context.Context, s *server.Server, o Options) error {
 	return err
 }
 
+func hasAnyPrefix(path string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // requireAPIKey enforces SLACK_MCP_API_KEY with a constant-time compare.
-func requireAPIKey(key string, next http.Handler) http.Handler {
+func requireAPIKey(key string, open []string, next http.Handler) http.Handler {
 	if key == "" {
 		return next
 	}
 	want := sha256.Sum256([]byte(key))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/health" {
+		if r.URL.Path == "/health" || hasAnyPrefix(r.URL.Path, open) {
 			next.ServeHTTP(w, r)
 			return
 		}
