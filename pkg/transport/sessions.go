@@ -21,12 +21,13 @@ import (
 // the ID itself: no state to keep or leak.
 type sessionBinder struct {
 	secret [32]byte
+	ended  *endedSessions
 }
 
 const sessionPrefix = "smcp-"
 
 func newSessionBinder() *sessionBinder {
-	b := &sessionBinder{}
+	b := &sessionBinder{ended: newEndedSessions(nil)}
 	_, _ = rand.Read(b.secret[:])
 	return b
 }
@@ -91,13 +92,19 @@ func (s boundSessions) Validate(id string) (bool, error) {
 	if !s.b.owns(id, s.owner) {
 		return false, errSessionNotFound
 	}
-	return false, nil
+	return s.b.ended.ended(id), nil
 }
 
+// Terminate ends a session its owner DELETEs: its ID is refused from then
+// on (404). Closing sessions at shutdown records nothing.
 func (s boundSessions) Terminate(id string) (bool, error) {
-	if !s.shutdown && !s.b.owns(id, s.owner) {
+	if s.shutdown {
+		return false, nil
+	}
+	if !s.b.owns(id, s.owner) {
 		return false, errSessionNotFound
 	}
+	s.b.ended.end(id)
 	return false, nil
 }
 
