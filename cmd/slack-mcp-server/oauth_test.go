@@ -220,21 +220,28 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 
 func TestOAuthEndpointsDisabledWithoutOAuthMode(t *testing.T) {
 	t.Parallel()
-	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-t", "http"}, envOf(map[string]string{"SLACK_MCP_PORT": strconv.Itoa(port)}), strings.NewReader(""), io.Discard, &syncBuffer{})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	var resp *http.Response
-	require.Eventually(t, func() bool {
-		var err error
-		resp, err = http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/authorize")
-		return err == nil
-	}, 10*time.Second, 10*time.Millisecond)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
-	require.Contains(t, string(body), "INTEGRATION_DISABLED")
+	// Issue 8: with an API key, /oauth/* answered 401 before saying so.
+	for _, apiKey := range []string{"", "k"} {
+		t.Run("api key "+strconv.Quote(apiKey), func(t *testing.T) {
+			t.Parallel()
+			port := freePort(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan int, 1)
+			env := envOf(map[string]string{"SLACK_MCP_PORT": strconv.Itoa(port), "SLACK_MCP_API_KEY": apiKey})
+			go func() {
+				done <- run(ctx, []string{"-t", "http"}, env, strings.NewReader(""), io.Discard, &syncBuffer{})
+			}()
+			t.Cleanup(func() { cancel(); <-done })
+			var resp *http.Response
+			require.Eventually(t, func() bool {
+				var err error
+				resp, err = http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/authorize")
+				return err == nil
+			}, 10*time.Second, 10*time.Millisecond)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+			require.Contains(t, string(body), "INTEGRATION_DISABLED")
+		})
+	}
 }

@@ -21,6 +21,7 @@ import (
 // the ID itself: no state to keep or leak.
 type sessionBinder struct {
 	secret [32]byte
+	ended  endedSessions
 }
 
 const sessionPrefix = "smcp-"
@@ -91,13 +92,14 @@ func (s boundSessions) Validate(id string) (bool, error) {
 	if !s.b.owns(id, s.owner) {
 		return false, errSessionNotFound
 	}
-	return false, nil
+	return s.b.ended.has(id), nil
 }
 
 func (s boundSessions) Terminate(id string) (bool, error) {
 	if !s.shutdown && !s.b.owns(id, s.owner) {
 		return false, errSessionNotFound
 	}
+	s.b.ended.add(id)
 	return false, nil
 }
 

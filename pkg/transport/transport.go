@@ -59,6 +59,9 @@ type Options struct {
 	// Routes are extra handlers by mux pattern, e.g. "/oauth/"; they are
 	// not behind Authenticate.
 	Routes map[string]http.Handler
+	// OpenRoutes are extra handlers served even without the API key, for
+	// answers that must reach anyone (the "integration disabled" 503).
+	OpenRoutes map[string]http.Handler
 	// Authenticate, when set, guards the MCP endpoints (multi-tenant mode):
 	// it answers 401 itself or puts the caller into the request context.
 	Authenticate func(http.Handler) http.Handler
@@ -170,7 +173,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 			mcpserver.WithSessionIdManagerResolver(binder),
 			mcpserver.WithDisableLocalhostProtection(true), // rejectRebinding below, with AllowedHosts
 			mcpserver.WithHTTPContextFunc(callerFromRequest))
-		mux.Handle("/mcp", guard(binder.requireStreamableOwner(streamable)))
+		mux.Handle("/mcp", guard(binder.requireStreamableOwner(binder.refuseEnded(streamable))))
 		closeSessions = streamable.CloseSessions
 	}
 	for pattern, h := range o.Routes {
@@ -181,6 +184,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	})
 	var h http.Handler = mux
 	h = requireAPIKey(o.APIKey, h)
+	h = skipAPIKey(o.OpenRoutes, h)
 	h = rejectRebinding(o.AllowedHosts, h)
 	h = limitBody(o.MaxBodyBytes, h)
 	h = clientip.Middleware(o.TrustedProxies, h)
