@@ -127,7 +127,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		TTL: cfg.CacheTTL, Logger: log,
 	})
 	if err != nil {
-		return fmt.Errorf("%s was rejected by Slack (token %s): %s", variable, creds.Fingerprint(), describe(err))
+		return connectError(variable, baseURL, creds.Fingerprint(), err)
 	}
 	id := single.Identity()
 	log.Info().Str("mode", mode).Str("team_id", id.TeamID).Str("user_id", id.UserID).Str("token", creds.Fingerprint()).Msg("connected to Slack")
