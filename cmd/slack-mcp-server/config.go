@@ -81,7 +81,7 @@ type oauthConfig struct {
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
 	c := &config{OpenGates: map[tools.Gate]bool{}}
 	fs := flag.NewFlagSet("slack-mcp-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // run prints --help and flag errors itself
 	fs.StringVar(&c.Transport, "transport", "stdio", "transport: stdio, sse or http")
 	fs.StringVar(&c.Transport, "t", "stdio", "shorthand for --transport")
 	enabled := fs.String("enabled-tools", getenv("SLACK_MCP_ENABLED_TOOLS"), "comma-separated tool names to expose (default: all read tools plus enabled write tools)")
@@ -89,7 +89,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&c.Reseal, "reseal", false, "OAuth mode: seal every stored Slack token again under the first key of SLACK_MCP_ENCRYPTION_KEY, report, and exit")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		return nil, parseFlagsError(fs, err)
 	}
 	var errs []error
 	c.Transport = strings.ToLower(strings.TrimSpace(c.Transport))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -42,8 +41,20 @@ func main() {
 // run is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg, err := parseConfig(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
+	var (
+		help helpRequest
+		ferr flagError
+	)
+	switch {
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, help.text)
 		return 0
+	case errors.As(err, &ferr):
+		fmt.Fprintf(stderr, "slack-mcp-server: %v (see slack-mcp-server --help)\n", ferr.err)
+		return 2
+	}
+	if err == nil {
+		err = checkTools(cfg)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "slack-mcp-server: configuration:\n%v\n", err)
@@ -54,6 +65,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	}
 	log := newLogger(cfg, stderr)
+	// Say why we stop (SIGTERM, SIGINT) as soon as it happens; the log
+	// line is complete before run returns.
+	logged := make(chan struct{})
+	stopLog := context.AfterFunc(ctx, func() { defer close(logged); logShutdown(ctx, cfg, log) })
+	defer func() {
+		if !stopLog() {
+			<-logged
+		}
+	}()
 	if cfg.Reseal {
 		err = runReseal(ctx, cfg, log, stdout)
 	} else {
@@ -127,10 +147,15 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		TTL: cfg.CacheTTL, Logger: log,
 	})
 	if err != nil {
-		return fmt.Errorf("%s was rejected by Slack (token %s): %s", variable, creds.Fingerprint(), describe(err))
+		return connectError(variable, baseURL, creds.Fingerprint(), err)
 	}
 	id := single.Identity()
-	log.Info().Str("mode", mode).Str("team_id", id.TeamID).Str("user_id", id.UserID).Str("token", creds.Fingerprint()).Msg("connected to Slack")
+	connected := "connected to Slack"
+	if cfg.Demo {
+		connected = "serving the sandbox workspace (not Slack)"
+	}
+	log.Info().Str("mode", mode).Str("team_id", id.TeamID).Str("user_id", id.UserID).Str("token", creds.Fingerprint()).Msg(connected)
+	warnIfExposed(cfg, log)
 
 	srv, err := server.New(server.Options{
 		Provider:     single,

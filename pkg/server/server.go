@@ -167,7 +167,7 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 				s.log.Error().Str("request_id", reqID).Str("tool", t.Name).Interface("panic", p).Msg("tool panicked")
 				res, err, outcome = mcp.NewToolResultError("internal error (request id "+reqID+")"), nil, "panic"
 			}
-			s.log.Info().Str("request_id", reqID).Str("tool", t.Name).Dur("duration", time.Since(start)).Str("outcome", outcome).Msg("tool call")
+			s.log.Info().Str("request_id", reqID).Str("tool", t.Name).Dur("duration_ms", time.Since(start)).Str("outcome", outcome).Msg("tool call")
 		}()
 		if s.log.GetLevel() <= zerolog.DebugLevel {
 			s.log.Debug().Str("request_id", reqID).Str("tool", t.Name).Strs("args", argNames(req.GetArguments())).Msg("tool arguments")

@@ -180,7 +180,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		if resp.StatusCode != http.StatusTooManyRequests {
 			d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
-				Dur("waited", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack call")
+				Dur("waited_ms", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack call")
 			return resp, nil
 		}
 
@@ -190,7 +190,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		_ = resp.Body.Close()
 		b.blockUntil(now.Add(ra))
 		d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
-			Dur("retry_after", ra).Dur("waited", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack rate limited")
+			Dur("retry_after_ms", ra).Dur("waited_ms", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack rate limited")
 		if attempt >= d.f.maxRetries || waited+ra > d.f.retryBudget {
 			return nil, &RateLimitError{Method: method, RetryAfter: ra}
 		}
@@ -208,7 +208,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 		if *waited+w > d.f.retryBudget {
 			return &RateLimitError{Method: method, RetryAfter: w}
 		}
-		d.f.log.Debug().Str("method", method).Dur("wait", w).Str("token", d.fp).Str("scope", d.scope).Msg("slack waiting for Retry-After")
+		d.f.log.Debug().Str("method", method).Dur("wait_ms", w).Str("token", d.fp).Str("scope", d.scope).Msg("slack waiting for Retry-After")
 		if err := d.f.sleep(ctx, w); err != nil {
 			return err
 		}
@@ -230,7 +230,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 		r.CancelAt(now)
 		return &RateLimitError{Method: method, RetryAfter: delay}
 	}
-	d.f.log.Debug().Str("method", method).Dur("wait", delay).Str("token", d.fp).Str("scope", d.scope).Msg("slack pacing")
+	d.f.log.Debug().Str("method", method).Dur("wait_ms", delay).Str("token", d.fp).Str("scope", d.scope).Msg("slack pacing")
 	if err := d.f.sleep(ctx, delay); err != nil {
 		r.CancelAt(d.f.now())
 		return err

@@ -8,6 +8,7 @@
 // then check Origin (the server's own, the allowed hosts and the listed
 // origins get CORS), authentication (Options.Authenticate) and session
 // ownership (an MCP session ID works only for the caller that opened it,
-// on every method). The server cuts requests that take longer than
-// Options.ReadTimeout to arrive; the long-lived streams are exempt.
+// on every method, and answers 404 once a DELETE ended it). Paths under
+// Options.OpenPrefixes answer without the API key. The server cuts
+// requests that take longer than Options.ReadTimeout to arrive; the long-lived streams are exempt.
 package transport

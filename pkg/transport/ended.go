@@ -1,8 +1,11 @@
 package transport
 
 import (
+	"net/http"
 	"sync"
 	"time"
+
+	mcpserver "github.com/mark3labs/mcp-go/server"
 )
 
 // endedSessions remembers Streamable HTTP session IDs ended by a DELETE,
@@ -56,4 +59,21 @@ func (e *endedSessions) ended(id string) bool {
 	defer e.mu.Unlock()
 	at, ok := e.at[id]
 	return ok && e.now().Sub(at) < endedSessionTTL
+}
+
+// refuseEnded answers 404 to any request naming an ended session, whatever
+// its method: mcp-go checks Validate on POST but opens a GET stream for any
+// ID, and a second DELETE must not look like success.
+func (b *sessionBinder) refuseEnded(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := r.Header.Get(mcpserver.HeaderKeySessionID); id != "" && b.ended.ended(id) {
+			h := w.Header()
+			h.Set("Content-Type", "text/plain; charset=utf-8")
+			h.Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte("Session terminated\n"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -1,8 +1,10 @@
 package transport
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +13,9 @@ import (
 )
 
 // A DELETE ends a Streamable HTTP session: later requests with its ID get
-// 404, as the MCP specification says (issue 8). Another caller cannot end
-// it, and a fresh session of the same caller is unaffected.
+// 404 whatever their method, as the MCP specification says (issue 8).
+// Another caller cannot end it, and the caller's other sessions are
+// unaffected.
 func TestDeleteEndsTheSession(t *testing.T) {
 	t.Parallel()
 	h, _ := Handler(newServer(t), Options{Transport: HTTP, Authenticate: fakeAuth})
@@ -23,24 +26,43 @@ func TestDeleteEndsTheSession(t *testing.T) {
 		require.Equal(t, 200, resp.StatusCode)
 		return resp.Header.Get("Mcp-Session-Id")
 	}
-	del := func(who, sid string) int {
-		req, err := http.NewRequest(http.MethodDelete, ts.URL+"/mcp", nil)
+	do := func(who, method, session string) int {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel() // a GET that opened a stream is not read
+		body := ""
+		if method == http.MethodPost {
+			body = listBody
+		}
+		req, err := http.NewRequestWithContext(ctx, method, ts.URL+"/mcp", strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+who)
-		req.Header.Set("Mcp-Session-Id", sid)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Mcp-Session-Id", session)
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	sid, other := open(), open()
-
-	require.NotEqual(t, 200, del("mallory", sid), "only the owner ends a session")
-	require.Equal(t, 200, post(t, ts.URL+"/mcp", "alice", sid, listBody).StatusCode)
-
-	require.Equal(t, 200, del("alice", sid))
-	assert.Equal(t, http.StatusNotFound, post(t, ts.URL+"/mcp", "alice", sid, listBody).StatusCode)
-	assert.Equal(t, 200, post(t, ts.URL+"/mcp", "alice", other, listBody).StatusCode)
+	ended, other := open(), open()
+	require.NotEqual(t, 200, do("mallory", http.MethodDelete, ended), "only the owner ends a session")
+	require.Equal(t, 200, do("alice", http.MethodPost, ended))
+	require.Equal(t, 200, do("alice", http.MethodDelete, ended))
+	tests := []struct {
+		name, method, session string
+		want                  int
+	}{
+		{"POST to the ended session", http.MethodPost, ended, 404},
+		{"GET stream of the ended session", http.MethodGet, ended, 404},
+		{"DELETE it again", http.MethodDelete, ended, 404},
+		{"the caller's other session still works", http.MethodPost, other, 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, do("alice", tc.method, tc.session))
+		})
+	}
 }
 
 func TestEndedSessionsAreBounded(t *testing.T) {

@@ -174,7 +174,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 			mcpserver.WithSessionIdManagerResolver(binder),
 			mcpserver.WithDisableLocalhostProtection(true), // rejectRebinding below, with AllowedHosts
 			mcpserver.WithHTTPContextFunc(callerFromRequest))
-		mux.Handle("/mcp", guard(binder.requireStreamableOwner(streamable)))
+		mux.Handle("/mcp", guard(binder.requireStreamableOwner(binder.refuseEnded(streamable))))
 		closeSessions = streamable.CloseSessions
 	}
 	for pattern, h := range o.Routes {

@@ -132,12 +132,12 @@ func (r *refresher) run(ctx context.Context, done chan struct{}) {
 	log := r.o.Logger
 	switch {
 	case err == nil:
-		log.Info().Str("directory", r.kind).Int("count", n).Dur("took", end.Sub(start)).Msg("directory refreshed")
+		log.Info().Str("directory", r.kind).Int("count", n).Dur("took_ms", end.Sub(start)).Msg("directory refreshed")
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		log.Debug().Str("directory", r.kind).Msg("directory refresh cancelled")
 	default:
 		log.Warn().Str("directory", r.kind).Err(err).Int("failures", failures).
-			Dur("retry_in", r.backoffFor(failures)).Msg("directory refresh failed; keeping previous data")
+			Dur("retry_in_ms", r.backoffFor(failures)).Msg("directory refresh failed; keeping previous data")
 	}
 	select {
 	case r.wake <- struct{}{}:

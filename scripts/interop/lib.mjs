@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
-// CHROMIUM is Debian's chromium (CHROMIUM_BIN overrides), or undefined.
-export const CHROMIUM = process.env.CHROMIUM_BIN || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+// CHROMIUM is Debian's chromium (CHROMIUM_BIN overrides; "none" means
+// there is none, as scripts/test passes it), or undefined.
+export const CHROMIUM = process.env.CHROMIUM_BIN === 'none' ? undefined
+  : process.env.CHROMIUM_BIN || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 
 // CHROMIUM_ARGS keep headless Chromium off the network it cannot reach here.
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
