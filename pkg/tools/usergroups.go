@@ -23,7 +23,7 @@ type UserGroupRow struct {
 	Handle      string   `json:"handle" csv:"handle" jsonschema:"the @mention handle, without @"`
 	Description string   `json:"description,omitempty" csv:"description"`
 	UserCount   int      `json:"user_count" csv:"user_count"`
-	IsExternal  bool     `json:"is_external,omitempty" csv:"is_external" jsonschema:"shared from another organization (Slack Connect)"`
+	IsExternal  bool     `json:"is_external,omitempty" csv:"is_external" jsonschema:"Slack's is_external flag, as reported"`
 	DateCreate  string   `json:"date_create,omitempty" csv:"date_create" jsonschema:"RFC 3339, UTC"`
 	DateUpdate  string   `json:"date_update,omitempty" csv:"date_update" jsonschema:"RFC 3339, UTC"`
 	Users       []string `json:"users,omitempty" csv:"users" jsonschema:"member user IDs (only when asked for)"`
