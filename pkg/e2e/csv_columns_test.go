@@ -141,6 +141,25 @@ func TestCursorColumnOnLastRow(t *testing.T) {
 			require.False(t, again.IsError, "the Cursor column's value fetches the next page: %s", text(again))
 		}
 	}
+
+	// A Cursor value given to another tool, or mangled, is refused with a
+	// specific error, and the server keeps serving.
+	res := e.call(t, "channels_list", map[string]any{"channel_types": "public_channel", "limit": 1})
+	rows := csvRows(t, text(res))
+	cursor := rows[len(rows)-1][slices.Index(rows[0], "Cursor")]
+	require.NotEmpty(t, cursor)
+	for _, bad := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"conversations_search_messages", map[string]any{"search_query": "deploy", "cursor": cursor}},
+		{"channels_list", map[string]any{"channel_types": "public_channel", "cursor": cursor[:len(cursor)/2] + "!"}},
+	} {
+		res := e.call(t, bad.tool, bad.args)
+		require.True(t, res.IsError, "%s %v: %s", bad.tool, bad.args, text(res))
+		require.Contains(t, text(res), "cursor")
+	}
+	require.False(t, e.call(t, "channels_list", map[string]any{"channel_types": "public_channel"}).IsError)
 }
 
 // csvRows parses the first CSV table of a tool's text, header first; the
