@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
 
@@ -20,7 +21,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // existing prompts see. Refresh with go test ./pkg/e2e -run TestGolden -update.
 func TestGoldenText(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOptions{})
+	// A Slack workspace URL (routed to the emulator) keeps the Permalink
+	// column the same from run to run.
+	e := newEnv(t, envOptions{emu: slackemu.Options{WorkspaceURL: "https://testco.slack.com/"}, httpClient: routeAllTo})
 	e.waitWarm(t)
 	cases := []struct {
 		file string
@@ -31,6 +34,7 @@ func TestGoldenText(t *testing.T) {
 		{"replies_deploy.csv", "conversations_replies", map[string]any{"channel_id": generalID, "thread_ts": ts(60)}},
 		{"channels_all.csv", "channels_list", map[string]any{"channel_types": "public_channel,private_channel,im,mpim"}},
 		{"users_search.csv", "users_search", map[string]any{"query": "a"}},
+		{"search_deploy.csv", "conversations_search_messages", map[string]any{"search_query": "deploy"}},
 	}
 	for _, c := range cases {
 		res := e.call(t, c.tool, c.args)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -93,6 +94,9 @@ type envOptions struct {
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
 	audit       func(context.Context, server.AuditRecord)
+	// httpClient, when set, is the Slack HTTP client, built once the
+	// emulator's URL is known (e.g. to route a Slack host to it).
+	httpClient func(emuURL string) *http.Client
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -113,7 +117,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.beforeStart != nil {
 		o.beforeStart(e)
 	}
-	factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: e.emu.URL, MaxRetries: 2, RetryBudget: 2 * time.Second, Logger: zerolog.Nop()})
+	fo := slackapi.Options{BaseURL: e.emu.URL, MaxRetries: 2, RetryBudget: 2 * time.Second, Logger: zerolog.Nop()}
+	if o.httpClient != nil {
+		fo.HTTPClient = o.httpClient(e.emu.URL)
+	}
+	factory, err := slackapi.NewFactory(fo)
 	require.NoError(t, err)
 	e.prov, err = provider.NewSingle(ctx, provider.SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: o.token}, Logger: zerolog.Nop()})
 	require.NoError(t, err)

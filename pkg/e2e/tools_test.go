@@ -61,7 +61,7 @@ func TestConversationsHistory(t *testing.T) {
 		res := e.call(t, "conversations_history", map[string]any{"channel_id": generalID, "limit": 50})
 		require.False(t, res.IsError, text(res))
 		out := text(res)
-		require.True(t, strings.HasPrefix(out, "MsgID,UserID,UserName,RealName,Channel,ChannelName,ThreadTs,ReplyCount,Text,Time"), out)
+		require.True(t, strings.HasPrefix(out, "MsgID,UserID,UserName,RealName,Channel,ThreadTs,Text,Time,Permalink"), out)
 		require.Contains(t, out, "Welcome @bob! See #random and the docs (https://example.com) :tada:")
 		require.Contains(t, out, "`make deploy` & (maybe) rollback?")
 		require.Contains(t, out, "```go")

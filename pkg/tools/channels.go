@@ -14,14 +14,17 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
-// Channel is one row of channels_list.
+// Channel is one row of channels_list. The columns up to Cursor are the
+// incumbent's, in its order; ours follow.
 type Channel struct {
 	ID          string `json:"id" csv:"ID"`
 	Name        string `json:"name" csv:"Name" jsonschema:"#name, or @user for DMs"`
 	Topic       string `json:"topic,omitempty" csv:"Topic"`
 	Purpose     string `json:"purpose,omitempty" csv:"Purpose"`
 	MemberCount int    `json:"member_count,omitempty" csv:"MemberCount"`
-	Type        string `json:"type" csv:"Type" jsonschema:"public_channel, private_channel, im or mpim"`
+	// Cursor is filled on the last CSV row only (see pageResult).
+	Cursor string `json:"-" csv:"Cursor"`
+	Type   string `json:"type" csv:"Type" jsonschema:"public_channel, private_channel, im or mpim"`
 }
 
 // directoryWait bounds how long a listing waits for a directory that is
@@ -41,8 +44,8 @@ func channelsList() Tool {
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{"channels:read", "groups:read", "im:read", "mpim:read", "users:read"},
 		Description: "List Slack conversations visible to you: public and private channels, DMs (im) and group DMs (mpim). " +
-			"Returns CSV with ID, Name (#channel or @user for DMs), Topic, Purpose, MemberCount and Type; " +
-			"pass next_cursor back as cursor for more. Use the ID or #name with conversations_history.",
+			"Returns CSV with ID, Name (#channel or @user for DMs), Topic, Purpose, MemberCount, Cursor and Type; " +
+			"when there is more, the last row's Cursor (also next_cursor) goes back as cursor. Use the ID or #name with conversations_history.",
 		Params: []mcp.ToolOption{
 			mcp.WithString("channel_types", mcp.Required(),
 				mcp.Description("Comma-separated types: public_channel, private_channel, im, mpim. Example: public_channel,private_channel")),

@@ -38,7 +38,7 @@ func conversationsHistory() Tool {
 		Scopes: []string{"channels:history", "groups:history", "im:history", "mpim:history", "users:read"},
 		Description: "Read messages of a channel, DM or group DM, newest first. Returns CSV with MsgID (the ts), user names, " +
 			"Text (mentions shown as @name and #channel), ThreadTs and ReplyCount (use conversations_replies for threads), " +
-			"reactions and file IDs. limit is a count (e.g. 50) or a time window (1d, 7d, 2w, 1m, 90d).",
+			"reactions, file IDs and Permalink. limit is a count (e.g. 50) or a time window (1d, 7d, 2w, 1m, 90d).",
 		Params: []mcp.ToolOption{
 			channelIDParam,
 			mcp.WithString("limit", mcp.DefaultString("1d"),

@@ -12,26 +12,30 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
-// Message is one row of conversations_history, conversations_replies and
-// search results. Column names follow the incumbent's CSV so prompts that
-// read it keep working.
+// Message is one row of conversations_history, conversations_replies,
+// search results and unread messages. The columns up to Cursor are the
+// incumbent's (korotovsky/slack-mcp-server 1.3.0), in its order and with
+// its names, so prompts written for it keep working; ours follow after.
 type Message struct {
 	MsgID         string `json:"msg_id" csv:"MsgID" jsonschema:"Slack ts of the message; use it as thread_ts or timestamp"`
 	UserID        string `json:"user_id,omitempty" csv:"UserID"`
 	UserName      string `json:"user_name,omitempty" csv:"UserName"`
 	RealName      string `json:"real_name,omitempty" csv:"RealName"`
 	Channel       string `json:"channel" csv:"Channel" jsonschema:"channel ID"`
-	ChannelName   string `json:"channel_name,omitempty" csv:"ChannelName" jsonschema:"#name, or @user for DMs"`
 	ThreadTs      string `json:"thread_ts,omitempty" csv:"ThreadTs"`
-	ReplyCount    int    `json:"reply_count,omitempty" csv:"ReplyCount"`
 	Text          string `json:"text" csv:"Text"`
 	Time          string `json:"time" csv:"Time" jsonschema:"RFC 3339, UTC"`
+	Permalink     string `json:"permalink,omitempty" csv:"Permalink" jsonschema:"link to the message in Slack"`
 	Reactions     string `json:"reactions,omitempty" csv:"Reactions" jsonschema:"name:count|name:count"`
 	BotName       string `json:"bot_name,omitempty" csv:"BotName"`
 	FileCount     int    `json:"file_count,omitempty" csv:"FileCount"`
 	AttachmentIDs string `json:"attachment_ids,omitempty" csv:"AttachmentIDs" jsonschema:"file IDs for attachment_get_data"`
 	HasMedia      bool   `json:"has_media,omitempty" csv:"HasMedia"`
-	Permalink     string `json:"permalink,omitempty" csv:"-"`
+	// Cursor is filled on the last CSV row only (see pageResult);
+	// structuredContent carries it as next_cursor.
+	Cursor      string `json:"-" csv:"Cursor"`
+	ChannelName string `json:"channel_name,omitempty" csv:"ChannelName" jsonschema:"#name, or @user for DMs"`
+	ReplyCount  int    `json:"reply_count,omitempty" csv:"ReplyCount"`
 }
 
 // activitySubtypes are join/leave/topic notices hidden unless asked for.
@@ -148,6 +152,7 @@ func (r *renderer) row(channelID string, m slack.Message) Message {
 		out.Channel = m.Channel
 	}
 	out.ChannelName = r.channelLabel(out.Channel)
+	out.Permalink = permalink(workspaceURL(r.s), out.Channel, m.Timestamp, m.ThreadTimestamp)
 	if u, ok := r.users[m.User]; ok {
 		out.UserName, out.RealName = userHandle(u), u.RealName
 	} else if r.s.Users != nil {

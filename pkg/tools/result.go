@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,16 +42,40 @@ type Page[T any] struct {
 
 // pageResult renders rows as CSV (header from `csv` struct tags, the
 // incumbent's format, so existing prompts keep working) plus the same rows
-// as structuredContent. A non-empty cursor is appended as a last line.
+// as structuredContent. A non-empty cursor goes into the Cursor column of
+// the last row, as the incumbent does, and also onto a last line of its
+// own, which a reader finds even when the page has no rows.
 func pageResult[T any](rows []T, next string) *mcp.CallToolResult {
 	if rows == nil {
 		rows = []T{}
 	}
-	text := csvText(rows)
+	text := csvText(withCursor(rows, next))
 	if next != "" {
 		text += "next_cursor: " + next + "\n"
 	}
 	return mcp.NewToolResultStructured(Page[T]{Items: rows, NextCursor: next}, text)
+}
+
+// cursorColumn names the CSV column that is empty on every row but the
+// last, which carries the cursor of the next page.
+const cursorColumn = "Cursor"
+
+// withCursor returns rows with next in the last row's Cursor column; rows
+// itself is left alone. Types without that column come back unchanged.
+func withCursor[T any](rows []T, next string) []T {
+	if next == "" || len(rows) == 0 {
+		return rows
+	}
+	t := reflect.TypeFor[T]()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Tag.Get("csv") == cursorColumn && f.Type.Kind() == reflect.String {
+			out := slices.Clone(rows)
+			reflect.ValueOf(&out[len(out)-1]).Elem().Field(i).SetString(next)
+			return out
+		}
+	}
+	return rows
 }
 
 // csvText writes rows as CSV with a header row taken from the `csv` tags of T.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/slack-go/slack"
@@ -13,21 +14,28 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
-// UserGroupRow is one user group (subteam, e.g. @oncall).
+// UserGroupRow is one user group (subteam, e.g. @oncall). The columns up
+// to date_update are the incumbent's, in its order and lower_snake names;
+// ours follow in the same style.
 type UserGroupRow struct {
-	ID          string   `json:"id" csv:"ID"`
-	Handle      string   `json:"handle" csv:"Handle" jsonschema:"the @mention handle, without @"`
-	Name        string   `json:"name" csv:"Name"`
-	Description string   `json:"description,omitempty" csv:"Description"`
-	UserCount   int      `json:"user_count" csv:"UserCount"`
-	Users       []string `json:"users,omitempty" csv:"Users" jsonschema:"member user IDs (only when asked for)"`
-	Disabled    bool     `json:"disabled,omitempty" csv:"Disabled"`
+	ID          string   `json:"id" csv:"id"`
+	Name        string   `json:"name" csv:"name"`
+	Handle      string   `json:"handle" csv:"handle" jsonschema:"the @mention handle, without @"`
+	Description string   `json:"description,omitempty" csv:"description"`
+	UserCount   int      `json:"user_count" csv:"user_count"`
+	IsExternal  bool     `json:"is_external,omitempty" csv:"is_external" jsonschema:"Slack's is_external flag, as reported"`
+	DateCreate  string   `json:"date_create,omitempty" csv:"date_create" jsonschema:"RFC 3339, UTC"`
+	DateUpdate  string   `json:"date_update,omitempty" csv:"date_update" jsonschema:"RFC 3339, UTC"`
+	Users       []string `json:"users,omitempty" csv:"users" jsonschema:"member user IDs (only when asked for)"`
+	Disabled    bool     `json:"disabled,omitempty" csv:"disabled"`
 }
 
 func userGroupRow(g slack.UserGroup, withUsers bool) UserGroupRow {
 	r := UserGroupRow{
-		ID: g.ID, Handle: g.Handle, Name: g.Name, Description: g.Description,
-		UserCount: g.UserCount, Disabled: g.DateDelete != 0,
+		ID: g.ID, Name: g.Name, Handle: g.Handle, Description: g.Description,
+		UserCount: g.UserCount, IsExternal: g.IsExternal,
+		DateCreate: unixTime(int64(g.DateCreate)), DateUpdate: unixTime(int64(g.DateUpdate)),
+		Disabled: g.DateDelete != 0,
 	}
 	if r.UserCount == 0 {
 		r.UserCount = len(g.Users)
@@ -36,6 +44,15 @@ func userGroupRow(g slack.UserGroup, withUsers bool) UserGroupRow {
 		r.Users = g.Users
 	}
 	return r
+}
+
+// unixTime formats Slack's Unix seconds as RFC 3339 UTC, like the Time of
+// messages; 0 (not set) stays empty.
+func unixTime(sec int64) string {
+	if sec <= 0 {
+		return ""
+	}
+	return time.Unix(sec, 0).UTC().Format(time.RFC3339)
 }
 
 var usergroupIDParam = mcp.WithString("usergroup_id", mcp.Required(),
@@ -48,8 +65,8 @@ func usergroupsList() Tool {
 		Toolset:  "usergroups",
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{"usergroups:read"},
-		Description: "List the workspace's user groups (mention groups such as @oncall). Returns CSV with ID, Handle, Name, " +
-			"Description, UserCount, Users (member IDs, with include_users) and Disabled. Use the ID with usergroups_me " +
+		Description: "List the workspace's user groups (mention groups such as @oncall). Returns CSV with id, name, handle, " +
+			"description, user_count, is_external, date_create, date_update, users (member IDs, with include_users) and disabled. Use the ID with usergroups_me " +
 			"to join or leave a group.",
 		Params: []mcp.ToolOption{
 			mcp.WithBoolean("include_users", mcp.DefaultBool(false), mcp.Description("Include member user IDs (default false).")),

@@ -22,7 +22,7 @@ func usergroupsWorkspace() *slackemu.Workspace {
 		ws.AddUser(u)
 	}
 	ws.AddChannel(slackemu.Channel{ID: "C0GENERAL1", Name: "general", Members: []string{testMeID, "U0BOB1"}})
-	ws.AddUserGroup(slackemu.UserGroup{ID: "S0ONCALL1", Handle: "oncall", Name: "On-call", Description: "Pager holders", Users: []string{testMeID, "U0BOB1"}})
+	ws.AddUserGroup(slackemu.UserGroup{ID: "S0ONCALL1", Handle: "oncall", Name: "On-call", Description: "Pager holders", Users: []string{testMeID, "U0BOB1"}, Created: 1700000000})
 	ws.AddUserGroup(slackemu.UserGroup{ID: "S0DESIGN1", Handle: "design", Name: "Design", Users: []string{"U0CAROL1"}})
 	ws.AddUserGroup(slackemu.UserGroup{ID: "S0SOLO1", Handle: "solo", Name: "Solo", Users: []string{testMeID}})
 	ws.AddUserGroup(slackemu.UserGroup{ID: "S0OLD1", Handle: "old", Name: "Old", Users: []string{testMeID}, Disabled: true})
@@ -60,8 +60,10 @@ func TestUsergroupsList(t *testing.T) {
 	}{
 		{name: "defaults", args: Args{}, want: []string{"S0ONCALL1", "S0DESIGN1", "S0SOLO1"},
 			check: func(t *testing.T, rows []UserGroupRow, text string) {
-				require.True(t, strings.HasPrefix(text, "ID,Handle,Name,Description,UserCount,Users,Disabled\n"), text)
-				require.Contains(t, text, "S0ONCALL1,oncall,On-call,Pager holders,2,,false\n")
+				// The incumbent's columns first, in its order and names; ours after.
+				require.True(t, strings.HasPrefix(text, "id,name,handle,description,user_count,is_external,date_create,date_update,users,disabled\n"), text)
+				require.Contains(t, text, "S0ONCALL1,On-call,oncall,Pager holders,2,false,2023-11-14T22:13:20Z,2023-11-14T22:13:20Z,,false\n")
+				require.Contains(t, text, "S0DESIGN1,Design,design,,1,false,,,,false\n", "an unset date stays empty")
 				require.Empty(t, rows[0].Users)
 				require.Equal(t, 2, rows[0].UserCount)
 			}},
@@ -70,7 +72,7 @@ func TestUsergroupsList(t *testing.T) {
 			check: func(t *testing.T, rows []UserGroupRow, text string) {
 				require.Equal(t, []string{testMeID, "U0BOB1"}, rows[0].Users)
 				require.True(t, rows[3].Disabled)
-				require.Contains(t, text, "S0ONCALL1,oncall,On-call,Pager holders,2,U0ME1 U0BOB1,false\n")
+				require.Contains(t, text, "S0ONCALL1,On-call,oncall,Pager holders,2,false,2023-11-14T22:13:20Z,2023-11-14T22:13:20Z,U0ME1 U0BOB1,false\n")
 			}},
 	}
 	for _, tc := range tests {
@@ -94,7 +96,7 @@ func TestUsergroupsMe(t *testing.T) {
 		wantText    string
 		wantChanged bool
 	}{
-		{name: "list", args: Args{"action": "list"}, wantText: "S0ONCALL1,oncall", wantUpdates: 0},
+		{name: "list", args: Args{"action": "list"}, wantText: "S0ONCALL1,On-call,oncall", wantUpdates: 0},
 		{name: "join", args: Args{"action": "join", "usergroup_id": "S0DESIGN1"}, wantUpdates: 1, wantChanged: true,
 			wantMembers: map[string][]string{"S0DESIGN1": {"U0CAROL1", testMeID}}, wantText: "joined S0DESIGN1 (@design); it now has 2 members"},
 		{name: "join when already a member", args: Args{"action": "JOIN", "usergroup_id": "S0ONCALL1"},
