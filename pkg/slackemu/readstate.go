@@ -45,6 +45,16 @@ func formatLastRead(us int64, ok bool) string {
 	return fmt.Sprintf("%010d.%06d", us/1_000_000, us%1_000_000)
 }
 
+// LeaveOutDMCounts makes conversations.info answer for DMs as for
+// channels: last_read only, without unread_count, unread_count_display and
+// latest. Slack documents the counts for DMs, so this is for testing that a
+// client copes if Slack ever leaves them out.
+func (w *Workspace) LeaveOutDMCounts() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.dmBare = true
+}
+
 func conversationsInfo(c *call) (obj, error) {
 	ch, err := c.channelFor("channel", "read")
 	if err != nil {
@@ -56,7 +66,7 @@ func conversationsInfo(c *call) (obj, error) {
 	}
 	last, read := ch.lastRead[c.token.UserID]
 	res["last_read"] = formatLastRead(last, read)
-	if !ch.IsIM {
+	if !ch.IsIM || c.w.dmBare {
 		return obj{"channel": res}, nil
 	}
 	total, display := 0, 0

@@ -129,3 +129,15 @@ func TestMarkValidates(t *testing.T) {
 		})
 	}
 }
+
+func TestLeaveOutDMCounts(t *testing.T) {
+	t.Parallel()
+	w := fixture()
+	w.AddMessage(dAliceB, Message{User: uBob, Text: "dm one"})
+	w.LeaveOutDMCounts()
+	ch := infoRaw(t, start(t, w, Options{}), tokAlice, dAliceB)
+	require.Equal(t, "0000000000.000000", ch["last_read"])
+	for _, k := range []string{"unread_count", "unread_count_display", "latest"} {
+		require.NotContains(t, ch, k)
+	}
+}
