@@ -197,10 +197,13 @@ func handleUnreads(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	found, stop := sc.run(ctx, candidates)
 	var notes []string
 	if stop != nil {
-		if !isRateLimit(stop) || len(found) == 0 {
+		// A rate limit after some conversations were checked still tells
+		// something, even "nothing unread among them" (a non-Marketplace
+		// app may read one conversations.history page a minute).
+		if !isRateLimit(stop) || sc.scanned == 0 {
 			return nil, stop
 		}
-		notes = append(notes, fmt.Sprintf("Slack rate limited the scan after %d conversations; showing what was found. %s", sc.scanned, rateLimitAdvice(stop)))
+		notes = append(notes, fmt.Sprintf("Slack rate limited the scan after %s; showing what was found. %s", unreadsPlural(sc.scanned, "conversation"), rateLimitAdvice(stop)))
 	}
 	notes = append(notes, sc.summary(len(candidates), len(found)), listNote)
 	switch a.muted {
@@ -219,6 +222,13 @@ func (sc *unreadScan) summary(total, found int) string {
 		out += fmt.Sprintf(" The budget of %d conversations.info/conversations.history calls per call ended the scan: the %d lower-priority conversations were not checked; narrow channel_types to reach them.", unreadsCallBudget, total-sc.scanned)
 	}
 	return out
+}
+
+func unreadsPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func joinNotes(notes []string) string {

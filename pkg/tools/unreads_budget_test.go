@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -169,4 +170,20 @@ func FuzzParseUnreadsArgs(f *testing.F) {
 		require.ErrorAs(t, err, &ie)
 		require.True(t, strings.Contains(ie.Msg, key) || key == "channel_types", ie.Msg)
 	})
+}
+
+// TestUnreadsHistoryRateLimited: when Slack refuses conversations.history
+// (a non-Marketplace app gets one a minute), the DMs Slack counted are
+// still reported, with a note saying the scan stopped.
+func TestUnreadsHistoryRateLimited(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, unreadsWorkspace(), testMeID)
+	env.Srv.FailNext("conversations.history", 1000, time.Minute)
+	res, err := env.call(t, conversationsUnreads(), Args{"include_messages": false})
+	require.NoError(t, err)
+	u := unreadsOf(t, res)
+	require.Equal(t, []string{"D0BOB1"}, unreadChannelIDs(u))
+	require.Equal(t, 1, u.Scanned)
+	require.Contains(t, u.Note, "Slack rate limited the scan after 1 conversation;")
+	require.Contains(t, resultText(res), "note: Slack rate limited")
 }

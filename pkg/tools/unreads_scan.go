@@ -33,7 +33,7 @@ type unreadScan struct {
 	policy Policy
 
 	calls   atomic.Int64 // Slack calls spent by this tool call
-	scanned int          // candidates checked, in priority order
+	scanned int          // candidates whose check completed
 	cut     bool         // the call budget ended the scan early
 
 	groupsOnce sync.Once
@@ -87,14 +87,18 @@ func (sc *unreadScan) run(ctx context.Context, candidates []slack.Channel) ([]un
 		for _, r := range wave {
 			spent += r.calls
 			switch {
-			case r.err != nil && stop == nil:
-				stop = r.err
-			case r.err == nil && r.hit != nil:
+			case r.err != nil:
+				if stop == nil {
+					stop = r.err
+				}
+			case r.hit != nil:
 				hits = append(hits, *r.hit)
+				sc.scanned++
+			default:
+				sc.scanned++
 			}
 		}
 		next += n
-		sc.scanned = next
 	}
 	sort.Slice(hits, func(i, j int) bool { return hits[i].index < hits[j].index })
 	if len(hits) > sc.a.maxChannels {
