@@ -187,3 +187,22 @@ func TestUnreadsHistoryRateLimited(t *testing.T) {
 	require.Contains(t, u.Note, "Slack rate limited the scan after 1 conversation;")
 	require.Contains(t, resultText(res), "note: Slack rate limited")
 }
+
+// TestUnreadsVanishingConversation: a conversation whose history Slack
+// no longer serves is skipped, except a DM Slack counted, which is listed
+// without messages.
+func TestUnreadsVanishingConversation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, unreadsWorkspace(), testMeID)
+	env.Srv.FailNextWith("conversations.history", "channel_not_found", 1000)
+	res, err := env.call(t, conversationsUnreads(), Args{"channel_types": "dm"})
+	require.NoError(t, err)
+	u := unreadsOf(t, res)
+	require.Equal(t, []string{"D0BOB1"}, unreadChannelIDs(u))
+	require.Equal(t, 1, u.Channels[0].UnreadCount)
+	require.Empty(t, u.Messages)
+
+	res, err = env.call(t, conversationsUnreads(), Args{"channel_types": "internal"})
+	require.NoError(t, err)
+	require.Empty(t, unreadsOf(t, res).Channels)
+}

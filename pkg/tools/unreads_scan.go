@@ -148,8 +148,11 @@ func (sc *unreadScan) check(ctx context.Context, index int, c slack.Channel) (re
 	res.calls++
 	msgs, newest, more, err := sc.unreadMessages(ctx, c.ID, hit.lastRead, limit)
 	if err != nil {
-		if !skippable(err) {
+		switch {
+		case !skippable(err):
 			res.err = err
+		case counted:
+			res.hit = &hit // Slack counted them; listed without messages
 		}
 		return res
 	}
