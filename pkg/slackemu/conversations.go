@@ -217,29 +217,6 @@ func usersConversations(c *call) (obj, error) {
 	return listChannels(c, uid)
 }
 
-func conversationsInfo(c *call) (obj, error) {
-	ch, err := c.channelFor("channel", "read")
-	if err != nil {
-		return nil, err
-	}
-	res := c.renderChannel(ch, c.boolParam("include_num_members"))
-	if c.isMember(ch) {
-		last := ch.lastRead[c.token.UserID]
-		total, display := 0, 0
-		i := sort.Search(len(ch.msgs), func(i int) bool { return ch.msgs[i].ts > last })
-		for _, m := range ch.msgs[i:] {
-			total++
-			if m.User != c.token.UserID {
-				display++
-			}
-		}
-		res["last_read"] = formatTS(last)
-		res["unread_count"] = total
-		res["unread_count_display"] = display
-	}
-	return obj{"channel": res}, nil
-}
-
 func conversationsMembers(c *call) (obj, error) {
 	ch, err := c.channelFor("channel", "read")
 	if err != nil {
@@ -493,20 +470,4 @@ func (c *call) openResult(ch *channel, explicit bool) obj {
 		res["channel"] = c.renderChannel(ch, false)
 	}
 	return res
-}
-
-func conversationsMark(c *call) (obj, error) {
-	ch, err := c.channelFor("channel", "write")
-	if err != nil {
-		return nil, err
-	}
-	if !c.isMember(ch) {
-		return nil, fail("not_in_channel")
-	}
-	ts, ok := parseTS(c.p.Get("ts"))
-	if !ok {
-		return nil, fail("invalid_timestamp")
-	}
-	setLastRead(ch, c.token.UserID, ts)
-	return obj{}, nil
 }

@@ -158,6 +158,7 @@ type Workspace struct {
 	groupIdx map[string]int
 	tokens   map[string]Token
 	lastTS   int64 // micros of the newest assigned ts
+	dmBare   bool  // conversations.info leaves DM unread counts out (readstate.go)
 	seq      int
 
 	revoked   map[string]struct{} // tokens auth.revoke killed: token_revoked

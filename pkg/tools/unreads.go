@@ -3,14 +3,11 @@ package tools
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/slack-go/slack"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -21,11 +18,13 @@ const (
 	unreadsMaxChannels     = 200
 	unreadsDefaultMessages = 10
 	unreadsMaxMessages     = 100
-	// unreadsScanBudget bounds the conversations.info calls of one call
-	// (Tier 3: about 50 a minute), so a member of thousands of channels
-	// gets the highest-priority part of them instead of a timeout.
-	unreadsScanBudget = 200
-	// unreadsConcurrency bounds the Slack calls in flight.
+	// unreadsCallBudget bounds the conversations.info and
+	// conversations.history calls of one call. A channel costs two (Slack
+	// tells its read cursor, not whether anything follows it), so this is
+	// about 50 channels: 50 calls of each method fit in one minute of Tier 3,
+	// and the scan never waits on pacing or meets a 429 on its own.
+	unreadsCallBudget = 100
+	// unreadsConcurrency is how many conversations are checked at once.
 	unreadsConcurrency = 4
 	// unreadsMaxPages bounds the users.conversations pages read.
 	unreadsMaxPages = 20
@@ -45,22 +44,27 @@ const (
 
 var unreadPriority = map[string]int{unreadDM: 0, unreadGroupDM: 1, unreadPartner: 2, unreadInternal: 3}
 
-// UnreadChannel is one conversation with unread messages.
+// UnreadChannel is one conversation with unread messages. The first six
+// columns are korotovsky/slack-mcp-server 1.3.0's, in its order.
 type UnreadChannel struct {
 	ChannelID   string `json:"channel_id" csv:"ChannelID"`
 	ChannelName string `json:"channel_name" csv:"ChannelName" jsonschema:"#name, or @user for DMs"`
-	Type        string `json:"type" csv:"Type" jsonschema:"dm, group_dm, partner (Slack Connect) or internal"`
-	UnreadCount int    `json:"unread_count" csv:"UnreadCount"`
-	LastRead    string `json:"last_read,omitempty" csv:"LastRead" jsonschema:"ts of the last message you read"`
+	Type        string `json:"type" csv:"ChannelType" jsonschema:"dm, group_dm, partner (Slack Connect) or internal"`
+	UnreadCount int    `json:"unread_count" csv:"UnreadCount" jsonschema:"unread messages from others; at most the messages read per conversation unless Slack counted them (DMs), see more_unread"`
+	LastRead    string `json:"last_read" csv:"LastRead" jsonschema:"ts of the last message you read; 0000000000.000000 if never"`
+	Latest      string `json:"latest,omitempty" csv:"Latest" jsonschema:"ts of the newest message, when known"`
+	MoreUnread  bool   `json:"more_unread,omitempty" csv:"MoreUnread" jsonschema:"true when there are more unread messages than unread_count"`
 }
 
 // Unreads is the structured result of conversations_unreads.
 type Unreads struct {
-	Channels []UnreadChannel `json:"channels"`
-	Messages []Message       `json:"messages,omitempty" jsonschema:"unread messages, grouped by channel in the order of channels, newest first"`
-	Scanned  int             `json:"scanned" jsonschema:"conversations whose read state was checked"`
-	Total    int             `json:"total" jsonschema:"conversations of the requested types you are a member of"`
-	Note     string          `json:"note,omitempty" jsonschema:"present when the result is partial"`
+	Channels   []UnreadChannel `json:"channels"`
+	Messages   []Message       `json:"messages,omitempty" jsonschema:"unread messages, grouped by channel in the order of channels, newest first"`
+	Scanned    int             `json:"scanned" jsonschema:"conversations whose read state was checked"`
+	Total      int             `json:"total" jsonschema:"conversations of the requested types you are a member of"`
+	SlackCalls int             `json:"slack_calls" jsonschema:"Slack Web API calls spent listing and checking conversations (name lookups in the cached directories not counted)"`
+	BudgetCut  bool            `json:"budget_cut,omitempty" jsonschema:"true when the Slack-call budget ended the scan before every conversation was checked"`
+	Note       string          `json:"note,omitempty" jsonschema:"what was scanned and anything partial about the result"`
 }
 
 func conversationsUnreads() Tool {
@@ -74,10 +78,13 @@ func conversationsUnreads() Tool {
 			"channels:history", "groups:history", "im:history", "mpim:history", "usergroups:read",
 		},
 		Description: "List conversations with unread messages, most important first: DMs, then group DMs, then partner " +
-			"(Slack Connect) channels, then internal channels. Returns a CSV of channels (ChannelID, ChannelName, Type, " +
-			"UnreadCount, LastRead) and, unless include_messages is false, a second CSV of the unread messages in the " +
-			"conversations_history format. Large workspaces are scanned partially (a note says so). Needs a user token. " +
-			"Reading does not mark anything as read.",
+			"(Slack Connect) channels, then internal channels. With include_messages (default) returns one CSV of the " +
+			"unread messages in the conversations_history format; with include_messages=false a CSV of channels " +
+			"(ChannelID, ChannelName, ChannelType, UnreadCount, LastRead, Latest, MoreUnread). Slack tells a user token " +
+			fmt.Sprintf("only where you stopped reading, so each channel costs two Slack calls; one call checks at most about %d ", unreadsCallBudget/2) +
+			"channels and a note says how many were scanned and when the budget cut the scan short (narrow channel_types " +
+			"to reach others). Needs a user token. Reading does not mark anything as read. Muted channels cannot be " +
+			"told apart (see include_muted).",
 		Params: []mcp.ToolOption{
 			mcp.WithBoolean("include_messages", mcp.DefaultBool(true),
 				mcp.Description("Include the unread messages (default true); false returns only the channel summary.")),
@@ -86,9 +93,13 @@ func conversationsUnreads() Tool {
 			mcp.WithNumber("max_channels", mcp.DefaultNumber(unreadsDefaultChannels), mcp.Min(0), mcp.Max(unreadsMaxChannels),
 				mcp.Description("Most conversations to return (1-200, default 50).")),
 			mcp.WithNumber("max_messages_per_channel", mcp.DefaultNumber(unreadsDefaultMessages), mcp.Min(0), mcp.Max(unreadsMaxMessages),
-				mcp.Description("Most unread messages per conversation, newest first (1-100, default 10).")),
+				mcp.Description("Most unread messages read per conversation, newest first (1-100, default 10).")),
 			mcp.WithBoolean("mentions_only", mcp.DefaultBool(false),
 				mcp.Description("Only DMs, group DMs and channel messages that mention you, one of your user groups, @here or @channel.")),
+			mcp.WithBoolean("include_muted", mcp.DefaultBool(false),
+				mcp.Description("Accepted for compatibility; it changes nothing. Slack's Web API gives user and bot tokens no "+
+					"documented way to know which channels you muted (only the undocumented users.prefs.get of browser "+
+					"sessions does), so muted channels are always included and a note says so when this is set.")),
 		},
 		Output:  mcp.WithOutputSchema[Unreads](),
 		Handler: handleUnreads,
@@ -101,6 +112,8 @@ type unreadsArgs struct {
 	maxChannels     int
 	maxMessages     int
 	mentionsOnly    bool
+	// muted is "" when include_muted was not given, else its value.
+	muted string
 }
 
 func parseUnreadsArgs(args Args) (unreadsArgs, error) {
@@ -111,6 +124,13 @@ func parseUnreadsArgs(args Args) (unreadsArgs, error) {
 	}
 	if a.mentionsOnly, err = params.Bool(args, "mentions_only", false); err != nil {
 		return a, inputErr(err)
+	}
+	if _, given := args["include_muted"]; given && args["include_muted"] != nil {
+		muted, err := params.Bool(args, "include_muted", false)
+		if err != nil {
+			return a, inputErr(err)
+		}
+		a.muted = fmt.Sprint(muted)
 	}
 	switch t := strings.ToLower(strings.TrimSpace(params.String(args, "channel_types"))); t {
 	case "", "all":
@@ -169,36 +189,66 @@ func handleUnreads(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if s.Client.Identity.Kind == slackapi.BotToken {
 		return nil, Inputf("bot tokens (xoxb) have no read state, so Slack cannot tell what is unread; configure a user token (xoxp) to use conversations_unreads")
 	}
-	candidates, note, err := memberConversations(ctx, s, a)
+	sc := &unreadScan{s: s, a: a, me: s.Client.Identity.UserID, policy: d.Policy}
+	candidates, listNote, err := sc.memberConversations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sc := &unreadScan{s: s, a: a, me: s.Client.Identity.UserID, policy: d.Policy}
-	found, scanned, stop := sc.run(ctx, candidates)
+	found, stop := sc.run(ctx, candidates)
+	var notes []string
 	if stop != nil {
-		if !isRateLimit(stop) || len(found) == 0 {
+		// A rate limit after some conversations were checked still tells
+		// something, even "nothing unread among them" (a non-Marketplace
+		// app may read one conversations.history page a minute).
+		if !isRateLimit(stop) || sc.scanned == 0 {
 			return nil, stop
 		}
-		note = joinNote(note, fmt.Sprintf("Slack rate limited the scan after %d conversations; showing what was found. %s", scanned, rateLimitAdvice(stop)))
-	} else if scanned < len(candidates) && len(found) < a.maxChannels {
-		note = joinNote(note, fmt.Sprintf("checked the %d highest-priority of %d conversations; narrow channel_types to see others.", scanned, len(candidates)))
+		notes = append(notes, fmt.Sprintf("Slack rate limited the scan after %s; showing what was found. %s", unreadsPlural(sc.scanned, "conversation"), rateLimitAdvice(stop)))
 	}
-	if a.includeMessages {
-		if err := sc.fetchMessages(ctx, found); err != nil {
-			if !isRateLimit(err) {
-				return nil, err
-			}
-			note = joinNote(note, "Slack rate limited reading messages; some conversations are listed without them. "+rateLimitAdvice(err))
+	notes = append(notes, sc.summary(len(candidates), len(found)), listNote)
+	switch a.muted {
+	case "true":
+		notes = append(notes, "include_muted: muted channels are always included, since Slack does not tell this token which channels are muted.")
+	case "false":
+		notes = append(notes, "include_muted=false could not be honoured: Slack does not tell this token which channels are muted, so results may include them.")
+	}
+	return sc.result(ctx, found, len(candidates), joinNotes(notes)), nil
+}
+
+// summary says what the scan covered and what it cost.
+func (sc *unreadScan) summary(total, found int) string {
+	out := fmt.Sprintf("scanned %d of %d conversations with %d Slack calls; %d with unread messages.", sc.scanned, total, sc.calls.Load(), found)
+	if sc.cut {
+		out += fmt.Sprintf(" The budget of %d conversations.info/conversations.history calls per call ended the scan: the %d lower-priority conversations were not checked; narrow channel_types to reach them.", unreadsCallBudget, total-sc.scanned)
+	}
+	return out
+}
+
+func unreadsPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func joinNotes(notes []string) string {
+	var kept []string
+	for _, n := range notes {
+		if n != "" {
+			kept = append(kept, n)
 		}
 	}
-	return sc.result(ctx, found, scanned, len(candidates), note), nil
+	return strings.Join(kept, " ")
 }
 
 // memberConversations lists the caller's conversations of the requested
-// kinds, highest priority first.
-func memberConversations(ctx context.Context, s *Session, a unreadsArgs) ([]slack.Channel, string, error) {
+// kinds, highest priority first. Slack's listing carries no read state
+// and no newest-message hint (the users.conversations example on
+// docs.slack.dev has neither last_read nor latest; "updated" is when the
+// channel's settings changed), so every candidate needs conversations.info.
+func (sc *unreadScan) memberConversations(ctx context.Context) ([]slack.Channel, string, error) {
 	p := &slack.GetConversationsForUserParameters{
-		Types: a.slackTypes(), Limit: 999, ExcludeArchived: true, TeamID: s.Client.TeamParam(),
+		Types: sc.a.slackTypes(), Limit: 999, ExcludeArchived: true, TeamID: sc.s.Client.TeamParam(),
 	}
 	var out []slack.Channel
 	note := ""
@@ -207,12 +257,13 @@ func memberConversations(ctx context.Context, s *Session, a unreadsArgs) ([]slac
 			note = fmt.Sprintf("you are a member of more than %d conversations; only the first were considered.", len(out))
 			break
 		}
-		chans, next, err := s.Client.GetConversationsForUserContext(ctx, p)
+		sc.calls.Add(1)
+		chans, next, err := sc.s.Client.GetConversationsForUserContext(ctx, p)
 		if err != nil {
 			return nil, "", err
 		}
 		for _, c := range chans {
-			if c.IsArchived || !a.kinds[unreadKind(c)] {
+			if c.IsArchived || !sc.a.kinds[unreadKind(c)] {
 				continue
 			}
 			out = append(out, c)
@@ -228,266 +279,19 @@ func memberConversations(ctx context.Context, s *Session, a unreadsArgs) ([]slac
 	return out, note, nil
 }
 
-// unreadScan checks conversations for unread messages.
-type unreadScan struct {
-	s      *Session
-	a      unreadsArgs
-	me     string
-	policy Policy
-
-	groupsOnce sync.Once
-	myGroups   map[string]bool
-}
-
-// unreadHit is a conversation found to have (relevant) unread messages.
-type unreadHit struct {
-	index    int
-	channel  slack.Channel
-	kind     string
-	count    int
-	lastRead string
-	messages []slack.Message
-	fetched  bool // messages were read
-}
-
-// run checks candidates in priority order, a few at a time, until
-// maxChannels conversations qualify or the scan budget is spent. It returns
-// the qualifying ones in priority order, how many were checked, and the
-// error that stopped the scan early, if any.
-func (sc *unreadScan) run(ctx context.Context, candidates []slack.Channel) ([]unreadHit, int, error) {
-	budget := min(len(candidates), unreadsScanBudget)
-	var (
-		mu      sync.Mutex
-		next    int
-		hits    []unreadHit
-		stopErr error
-	)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	take := func() (int, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if stopErr != nil || next >= budget || len(hits) >= sc.a.maxChannels {
-			return 0, false
-		}
-		next++
-		return next - 1, true
-	}
-	var g errgroup.Group
-	for range min(unreadsConcurrency, budget) {
-		g.Go(func() error {
-			for {
-				i, ok := take()
-				if !ok {
-					return nil
-				}
-				hit, qualifies, err := sc.check(ctx, i, candidates[i])
-				mu.Lock()
-				switch {
-				case err != nil && stopErr == nil:
-					stopErr = err
-					cancel()
-				case err == nil && qualifies:
-					hits = append(hits, hit)
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	_ = g.Wait()
-	sort.Slice(hits, func(i, j int) bool { return hits[i].index < hits[j].index })
-	if len(hits) > sc.a.maxChannels {
-		hits = hits[:sc.a.maxChannels]
-	}
-	return hits, next, stopErr
-}
-
-// check reads one conversation's read state. With mentions_only it also
-// reads a channel's unread messages, to keep only those mentioning the
-// caller; otherwise messages are read after the scan, for the chosen
-// conversations only (conversations.history may be a Tier 1 method).
-// Conversations that vanished or cannot be read are skipped.
-func (sc *unreadScan) check(ctx context.Context, index int, c slack.Channel) (unreadHit, bool, error) {
-	info, err := sc.s.Client.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: c.ID})
-	if err != nil {
-		if skippable(err) {
-			return unreadHit{}, false, nil
-		}
-		return unreadHit{}, false, err
-	}
-	count := info.UnreadCountDisplay
-	if count <= 0 {
-		return unreadHit{}, false, nil
-	}
-	hit := unreadHit{index: index, channel: c, kind: unreadKind(c), count: count, lastRead: info.LastRead}
-	if !sc.a.mentionsOnly || hit.kind == unreadDM || hit.kind == unreadGroupDM {
-		return hit, true, nil
-	}
-	msgs, err := sc.unreadMessages(ctx, hit, max(sc.a.maxMessages, min(count, unreadsMentionScan)))
-	if err != nil {
-		if skippable(err) {
-			return unreadHit{}, false, nil
-		}
-		return unreadHit{}, false, err
-	}
-	var mentions []slack.Message
-	for _, m := range msgs {
-		if sc.mentionsMe(ctx, m.Text) {
-			mentions = append(mentions, m)
-		}
-	}
-	if len(mentions) == 0 {
-		return unreadHit{}, false, nil
-	}
-	hit.messages, hit.fetched = mentions[:min(len(mentions), sc.a.maxMessages)], true
-	return hit, true, nil
-}
-
-// unreadMessages reads up to limit messages after the hit's last_read,
-// newest first, without the caller's own.
-func (sc *unreadScan) unreadMessages(ctx context.Context, hit unreadHit, limit int) ([]slack.Message, error) {
-	resp, err := sc.s.Client.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: hit.channel.ID, Oldest: lastReadOrZero(hit.lastRead), Limit: sc.policy.historyPage(limit),
-	})
-	if err != nil {
-		return nil, err
-	}
-	msgs := make([]slack.Message, 0, len(resp.Messages))
-	for _, m := range resp.Messages {
-		if sc.me != "" && m.User == sc.me {
-			continue // your own messages are never unread
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs, nil
-}
-
-// fetchMessages reads the unread messages of the chosen conversations that
-// the scan did not read, a few at a time. A rate limit stops it: the hits
-// read so far keep their messages and the error is returned for a note.
-func (sc *unreadScan) fetchMessages(ctx context.Context, hits []unreadHit) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu      sync.Mutex
-		stopErr error
-	)
-	var g errgroup.Group
-	g.SetLimit(unreadsConcurrency)
-	for i := range hits {
-		if hits[i].fetched {
-			continue
-		}
-		g.Go(func() error {
-			msgs, err := sc.unreadMessages(ctx, hits[i], sc.a.maxMessages)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				hits[i].messages, hits[i].fetched = msgs[:min(len(msgs), sc.a.maxMessages)], true
-			case skippable(err):
-			case stopErr == nil:
-				stopErr = err
-				cancel()
-			}
-			return nil
-		})
-	}
-	_ = g.Wait()
-	return stopErr
-}
-
-func lastReadOrZero(ts string) string {
-	if ts == "" {
-		return "0"
-	}
-	return ts
-}
-
-// skippable are errors about one conversation that should not fail the
-// whole scan.
-func skippable(err error) bool {
-	switch slackapi.SlackErrorCode(err) {
-	case "channel_not_found", "not_in_channel", "method_not_supported_for_channel_type":
-		return true
-	}
-	return false
-}
-
-func isRateLimit(err error) bool { return slackapi.SlackErrorCode(err) == "ratelimited" }
-
-func rateLimitAdvice(err error) string {
-	msg, _ := slackapi.Explain(err)
-	return msg
-}
-
-func joinNote(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + " " + b
-}
-
-// mentionPattern finds user, user group and broadcast mentions in mrkdwn:
-// <@U123>, <@U123|name>, <!subteam^S123>, <!subteam^S123|@team>, <!here>,
-// <!channel>, <!everyone>.
-var mentionPattern = regexp.MustCompile(`<(@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!here|!channel|!everyone)(?:\|[^>]*)?>`)
-
-// mentionsMe reports whether text mentions the caller directly, through one
-// of their user groups, or with a broadcast.
-func (sc *unreadScan) mentionsMe(ctx context.Context, text string) bool {
-	for _, m := range mentionPattern.FindAllStringSubmatch(text, -1) {
-		ref := m[1]
-		switch {
-		case ref == "!here" || ref == "!channel" || ref == "!everyone":
-			return true
-		case strings.HasPrefix(ref, "@"):
-			if ref[1:] == sc.me {
-				return true
-			}
-		case strings.HasPrefix(ref, "!subteam^"):
-			if sc.groups(ctx)[strings.TrimPrefix(ref, "!subteam^")] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// groups returns the IDs of the caller's user groups, read once with one
-// usergroups.list call. Without the usergroups:read scope (or on any other
-// failure) group mentions are simply not counted.
-func (sc *unreadScan) groups(ctx context.Context) map[string]bool {
-	sc.groupsOnce.Do(func() {
-		sc.myGroups = map[string]bool{}
-		opts := []slack.GetUserGroupsOption{slack.GetUserGroupsOptionIncludeUsers(true)}
-		if t := sc.s.Client.TeamParam(); t != "" {
-			opts = append(opts, slack.GetUserGroupsOptionTeamID(t))
-		}
-		groups, err := sc.s.Client.GetUserGroupsContext(ctx, opts...)
-		if err != nil {
-			return
-		}
-		for _, g := range groups {
-			for _, u := range g.Users {
-				if u == sc.me {
-					sc.myGroups[g.ID] = true
-				}
-			}
-		}
-	})
-	return sc.myGroups
-}
-
-// result renders the hits: a channels CSV, then (with include_messages) a
-// messages CSV; structuredContent carries both lists.
-func (sc *unreadScan) result(ctx context.Context, hits []unreadHit, scanned, total int, note string) *mcp.CallToolResult {
+// result renders the hits. With include_messages the text is one message
+// CSV, as 1.3.0 returns it; without, the channel CSV. structuredContent
+// carries both lists either way.
+func (sc *unreadScan) result(ctx context.Context, hits []unreadHit, total int, note string) *mcp.CallToolResult {
 	labels := sc.labels(ctx, hits)
-	out := Unreads{Channels: make([]UnreadChannel, 0, len(hits)), Scanned: scanned, Total: total, Note: note}
+	out := Unreads{
+		Channels: make([]UnreadChannel, 0, len(hits)), Scanned: sc.scanned, Total: total,
+		SlackCalls: int(sc.calls.Load()), BudgetCut: sc.cut, Note: note,
+	}
 	for _, h := range hits {
 		out.Channels = append(out.Channels, UnreadChannel{
 			ChannelID: h.channel.ID, ChannelName: labels[h.channel.ID], Type: h.kind,
-			UnreadCount: h.count, LastRead: h.lastRead,
+			UnreadCount: h.count, LastRead: h.lastRead, Latest: h.latest, MoreUnread: h.more,
 		})
 		if !sc.a.includeMessages {
 			continue
@@ -500,12 +304,14 @@ func (sc *unreadScan) result(ctx context.Context, hits []unreadHit, scanned, tot
 		}
 		out.Messages = append(out.Messages, rows...)
 	}
-	text := csvText(out.Channels)
+	var text string
 	if sc.a.includeMessages {
 		if out.Messages == nil {
 			out.Messages = []Message{}
 		}
-		text += "\n" + csvText(out.Messages)
+		text = csvText(out.Messages)
+	} else {
+		text = csvText(out.Channels)
 	}
 	if note != "" {
 		text += "note: " + note + "\n"

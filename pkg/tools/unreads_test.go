@@ -211,11 +211,21 @@ func TestUnreadsOrderingAndContent(t *testing.T) {
 		require.NotEqual(t, "C0OTHER1", m.Channel)
 	}
 
+	// With messages the text is one message CSV, as 1.3.0 answers.
 	text := resultText(res)
-	require.True(t, strings.HasPrefix(text, "ChannelID,ChannelName,Type,UnreadCount,LastRead\n"), text)
-	require.Contains(t, text, "\nMsgID,")
-	require.Contains(t, text, "D0BOB1,@bob,dm,1,")
+	require.True(t, strings.HasPrefix(text, "MsgID,"), text)
+	require.NotContains(t, text, "ChannelID,")
 	require.Equal(t, 7, u.Total, "member conversations of all types")
+	require.Equal(t, 7, u.Scanned)
+	require.Contains(t, text, "note: scanned 7 of 7 conversations with ")
+
+	// Without, the channel CSV in 1.3.0's column order.
+	res, err = env.call(t, conversationsUnreads(), Args{"include_messages": false})
+	require.NoError(t, err)
+	text = resultText(res)
+	require.True(t, strings.HasPrefix(text, "ChannelID,ChannelName,ChannelType,UnreadCount,LastRead,Latest,MoreUnread\n"), text)
+	require.Contains(t, text, "D0BOB1,@bob,dm,1,")
+	require.NotContains(t, text, "MsgID,")
 }
 
 func TestUnreadsOptions(t *testing.T) {
@@ -244,7 +254,11 @@ func TestUnreadsOptions(t *testing.T) {
 			want: []string{"D0BOB1", "G0MPIM1", "C0PARTNER1", "C0GENERAL1", "C0ALERTS1", "C0TEAM1"},
 			check: func(t *testing.T, u Unreads, env *testEnv) {
 				require.Empty(t, u.Messages)
-				require.Zero(t, env.Srv.Calls("conversations.history"))
+				require.Equal(t, 7, env.Srv.Calls("conversations.info"))
+				// Slack counts unread messages of DMs only: channels and
+				// group DMs need a look after last_read; the DM does not.
+				require.Equal(t, 6, env.Srv.Calls("conversations.history"))
+				require.Equal(t, 1+7+6, u.SlackCalls)
 			},
 		},
 		{
@@ -312,12 +326,13 @@ func TestUnreadsStopsAtMaxChannels(t *testing.T) {
 	u := unreadsOf(t, res)
 	require.Equal(t, []string{"C0BUSY00", "C0BUSY01", "C0BUSY02"}, unreadChannelIDs(u), "the first in priority order, whatever finished first")
 	require.Equal(t, n, u.Total)
-	// Every channel qualifies, so the scan starts at most max+concurrency-1 checks.
-	require.LessOrEqual(t, env.Srv.Calls("conversations.info"), 3+unreadsConcurrency-1)
+	// Every channel qualifies, so the scan stops after its first wave.
+	require.Equal(t, unreadsConcurrency, env.Srv.Calls("conversations.info"))
 	require.Equal(t, u.Scanned, env.Srv.Calls("conversations.info"))
-	require.Equal(t, 3, env.Srv.Calls("conversations.history"), "messages are read only for the chosen conversations")
+	require.Equal(t, unreadsConcurrency, env.Srv.Calls("conversations.history"), "one look after last_read per channel, which also brings its messages")
 	require.Len(t, u.Messages, 3)
-	require.Empty(t, u.Note)
+	require.False(t, u.BudgetCut)
+	require.Equal(t, fmt.Sprintf("scanned %d of %d conversations with %d Slack calls; 3 with unread messages.", unreadsConcurrency, n, 1+2*unreadsConcurrency), u.Note)
 }
 
 func TestUnreadsBadInput(t *testing.T) {
@@ -335,6 +350,8 @@ func TestUnreadsBadInput(t *testing.T) {
 		{Args{"max_channels": 1.5}, "max_channels"},
 		{Args{"max_messages_per_channel": -5}, "max_messages_per_channel"},
 		{Args{"max_messages_per_channel": "ten"}, "max_messages_per_channel"},
+		{Args{"include_muted": "sometimes"}, "include_muted"},
+		{Args{"include_muted": []any{true}}, "include_muted"},
 	}
 	env := newTestEnv(t, unreadsWorkspace(), testMeID)
 	for _, tc := range tests {
