@@ -93,6 +93,8 @@ type envOptions struct {
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
 	audit       func(context.Context, server.AuditRecord)
+	// now is the server's clock; default fixtureNow + 1h.
+	now func() time.Time
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -122,6 +124,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 		policy = *o.policy
 	}
 	sess, _ := e.prov.Session(ctx)
+	if o.now == nil {
+		o.now = func() time.Time { return time.Unix(fixtureNow+3600, 0) }
+	}
 	log := zerolog.Nop()
 	if o.logger != nil {
 		log = *o.logger
@@ -129,7 +134,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e.server, err = server.New(server.Options{
 		Provider: e.prov, Policy: policy, OpenGates: o.gates, EnabledTools: o.enabled,
 		Workspace: tools.WorkspaceName(sess), Logger: log, Audit: o.audit,
-		Now: func() time.Time { return time.Unix(fixtureNow+3600, 0) },
+		Now: o.now,
 	})
 	require.NoError(t, err)
 	e.client, e.url = connect(t, ctx, e.server, o.transport, o.apiKey)

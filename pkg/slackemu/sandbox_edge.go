@@ -55,7 +55,7 @@ func addSandboxEdges(w *Workspace, at func(d, h float64) string) {
 		Text:   "Heads up <!subteam^" + SandboxEngineers + "|@engineers>: stand-up moves to 10:30 today.",
 		Edited: &Edited{User: SandboxMaya, TS: at(0, 5.9)}})
 	w.AddMessage(SandboxGeneral, Message{TS: at(0, 2), User: SandboxOmar,
-		Text:      "<!here> the coffee machine on 3 is fixed &amp; the fridge is clean. Anything &gt; 1 week old is gone &lt;3",
+		Text:      "<!here> sandbox news: the coffee machine on 3 is fixed &amp; the fridge is clean. Anything &gt; 1 week old is gone &lt;3",
 		Reactions: []Reaction{r("coffee", SandboxYou, SandboxZoe, SandboxWren)}})
 
 	// #engineering: a topic change and a bot message made of blocks only.

@@ -88,7 +88,15 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if resp.HasMore {
 		next = resp.ResponseMetaData.NextCursor
 	}
-	return pageResult(renderMessages(ctx, s, p.ChannelID, resp.Messages, activity), next), nil
+	res := pageResult(renderMessages(ctx, s, p.ChannelID, resp.Messages, activity), next)
+	if len(resp.Messages) == 0 && cursor == "" && p.Oldest != "" {
+		window := lim.Window
+		if window == "" {
+			window = "1d"
+		}
+		res = withNote(res, emptyWindowNote(ctx, s, p.ChannelID, window, d.now()))
+	}
+	return res, nil
 }
 
 func conversationsReplies() Tool {
