@@ -18,13 +18,16 @@ const (
 // notices, a blocks-only bot message, a Slack Connect channel with an
 // external user, Slackbot, a W… user ID, skin-tone emoji and text with
 // Slack's HTML escaping. at(d, h) is a ts d days and h hours ago. Shapes
-// follow docs.slack.dev: the message event page (edited), the
-// channel_join and channel_topic subtype pages, "Formatting text for app
-// surfaces" (<!here>, <!subteam^…>, escaping) and the Block Kit reference.
+// follow docs.slack.dev: the message event page (edited: user and ts),
+// the channel_join and channel_topic subtype pages (text "<@U…|name> has
+// joined the channel", topic), "Formatting text for app surfaces"
+// (<!here>, <!subteam^…|@handle>, escaping) and the Block Kit reference
+// (header, section fields, context).
 func addSandboxEdges(w *Workspace, at func(d, h float64) string) {
 	w.AddUser(User{ID: SandboxWren, Name: "wren", RealName: "Wren Ito", DisplayName: "Wren", Title: "Site Reliability Engineer",
 		TZ: "Asia/Tokyo", Email: "wren@sandbox.example.com"})
-	// users.list lists Slackbot as a user, not a bot (is_bot false).
+	// Slackbot is assumed to be listed by users.list with is_bot false, as
+	// clients report; the users.list reference does not show it.
 	w.AddUser(User{ID: SandboxSlackbot, Name: "slackbot", RealName: "Slackbot", DisplayName: "Slackbot"})
 	w.AddUser(User{ID: SandboxPartnerKim, Name: "kim.park", RealName: "Kim Park", DisplayName: "Kim (Partner Inc)", Title: "Integrations Lead",
 		TZ: "Pacific/Auckland", Email: "kim@partner.example.com", TeamID: SandboxPartnerTeam})
@@ -46,7 +49,7 @@ func addSandboxEdges(w *Workspace, at func(d, h float64) string) {
 	// #general: the newest messages are hours old, so the default 1d
 	// window of conversations_history finds them.
 	w.AddMessage(SandboxGeneral, Message{TS: at(0, 20), User: SandboxWren, Subtype: "channel_join",
-		Text: "<@" + SandboxWren + "> has joined the channel"})
+		Text: "<@" + SandboxWren + "|wren> has joined the channel"})
 	w.AddMessage(SandboxGeneral, Message{TS: at(0, 19), User: SandboxWren,
 		Text:      "Hi all, I'm Wren, new on the SRE side :wave::skin-tone-2: happy to be here!",
 		Reactions: []Reaction{r("+1::skin-tone-2", SandboxYou, SandboxMaya), r("wave", SandboxHana)}})
@@ -60,7 +63,7 @@ func addSandboxEdges(w *Workspace, at func(d, h float64) string) {
 
 	// #engineering: a topic change and a bot message made of blocks only.
 	w.AddMessage(SandboxEngineering, Message{TS: at(0, 9), User: SandboxDevon, Subtype: "channel_topic",
-		Text: "<@" + SandboxDevon + "> set the channel topic: Release train: Thursdays. Freeze from Wednesday noon", Topic: "Release train: Thursdays. Freeze from Wednesday noon"})
+		Text: "<@" + SandboxDevon + "|devon> set the channel topic: Release train: Thursdays. Freeze from Wednesday noon", Topic: "Release train: Thursdays. Freeze from Wednesday noon"})
 	w.AddMessage(SandboxEngineering, Message{TS: at(0, 1), User: SandboxBotUser, BotID: SandboxBotID, Username: "Deploy Bot", Blocks: deployBlocks()})
 
 	// Slack Connect: Kim belongs to Partner Inc (another team).
