@@ -93,6 +93,8 @@ func TestEmptyWindowSaysWhereTheNewestIs(t *testing.T) {
 	t.Parallel()
 	ws := fixture()
 	ws.AddChannel(slackemu.Channel{ID: "C0QUIET001", Name: "quiet", Members: []string{meID}})
+	ws.AddChannel(slackemu.Channel{ID: "C0JOINS001", Name: "joins", Members: []string{meID}})
+	ws.AddMessage("C0JOINS001", slackemu.Message{TS: ts(10*86400 - 3600), User: meID, Subtype: "channel_join", Text: "<@" + meID + "|me> has joined the channel"})
 	e := newEnv(t, envOptions{ws: ws, now: func() time.Time { return time.Unix(fixtureNow+10*86400, 0) }})
 	cases := []struct {
 		name  string
@@ -103,6 +105,7 @@ func TestEmptyWindowSaysWhereTheNewestIs(t *testing.T) {
 		{"default window", map[string]any{"channel_id": "#general"}, "note: no messages in the last 1d; the newest is from 2025-11-22, use limit=10d to reach it\n", 2},
 		{"7d", map[string]any{"channel_id": "#general", "limit": "7d"}, "note: no messages in the last 7d; the newest is from 2025-11-22, use limit=10d to reach it\n", 2},
 		{"empty channel", map[string]any{"channel_id": "#quiet", "limit": "2w"}, "note: no messages in the last 2w; this conversation has no messages you can see\n", 2},
+		{"only notices", map[string]any{"channel_id": "#joins"}, "note: the last 1d holds only join/leave/topic notices (1); include_activity_messages=true shows them\n", 1},
 		{"window reaching it", map[string]any{"channel_id": "#general", "limit": "10d"}, "", 1},
 		{"count", map[string]any{"channel_id": "#general", "limit": "2"}, "", 1},
 	}

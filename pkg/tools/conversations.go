@@ -88,13 +88,14 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if resp.HasMore {
 		next = resp.ResponseMetaData.NextCursor
 	}
-	res := pageResult(renderMessages(ctx, s, p.ChannelID, resp.Messages, activity), next)
-	if len(resp.Messages) == 0 && cursor == "" && p.Oldest != "" {
+	rows := renderMessages(ctx, s, p.ChannelID, resp.Messages, activity)
+	res := pageResult(rows, next)
+	if len(rows) == 0 && cursor == "" && p.Oldest != "" {
 		window := lim.Window
 		if window == "" {
 			window = "1d"
 		}
-		res = withNote(res, emptyWindowNote(ctx, s, p.ChannelID, window, d.now()))
+		res = withNote(res, emptyWindowNote(ctx, s, p.ChannelID, window, len(resp.Messages), d.now()))
 	}
 	return res, nil
 }
