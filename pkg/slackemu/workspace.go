@@ -467,6 +467,10 @@ func (w *Workspace) Messages(channelID string) []Message {
 		out[i].Reactions = cloneReactions(m.Reactions)
 		out[i].Blocks = slices.Clone(m.Blocks)
 		out[i].Params = maps.Clone(m.Params)
+		if m.Edited != nil {
+			e := *m.Edited
+			out[i].Edited = &e
+		}
 	}
 	return out
 }
