@@ -89,12 +89,11 @@ type envOptions struct {
 	emu       slackemu.Options
 	apiKey    string
 	ws        *slackemu.Workspace
+	now       func() time.Time // the server's clock; default fixtureNow + 1h
 	logger    *zerolog.Logger
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
 	audit       func(context.Context, server.AuditRecord)
-	// now is the server's clock; default fixtureNow + 1h.
-	now func() time.Time
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -106,6 +105,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	if o.token == "" {
 		o.token = userToken
+	}
+	if o.now == nil {
+		o.now = func() time.Time { return time.Unix(fixtureNow+3600, 0) }
 	}
 	if o.transport == "" {
 		o.transport = mcptransport.HTTP
@@ -124,9 +126,6 @@ func newEnv(t testing.TB, o envOptions) *env {
 		policy = *o.policy
 	}
 	sess, _ := e.prov.Session(ctx)
-	if o.now == nil {
-		o.now = func() time.Time { return time.Unix(fixtureNow+3600, 0) }
-	}
 	log := zerolog.Nop()
 	if o.logger != nil {
 		log = *o.logger
