@@ -90,6 +90,7 @@ type envOptions struct {
 	emu       slackemu.Options
 	apiKey    string
 	ws        *slackemu.Workspace
+	now       func() time.Time // the server's clock; default fixtureNow + 1h
 	logger    *zerolog.Logger
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
@@ -108,6 +109,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	if o.token == "" {
 		o.token = userToken
+	}
+	if o.now == nil {
+		o.now = func() time.Time { return time.Unix(fixtureNow+3600, 0) }
 	}
 	if o.transport == "" {
 		o.transport = mcptransport.HTTP
@@ -137,7 +141,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e.server, err = server.New(server.Options{
 		Provider: e.prov, Policy: policy, OpenGates: o.gates, EnabledTools: o.enabled,
 		Workspace: tools.WorkspaceName(sess), Logger: log, Audit: o.audit,
-		Now: func() time.Time { return time.Unix(fixtureNow+3600, 0) },
+		Now: o.now,
 	})
 	require.NoError(t, err)
 	e.client, e.url = connect(t, ctx, e.server, o.transport, o.apiKey)

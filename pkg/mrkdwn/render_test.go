@@ -83,6 +83,8 @@ func TestRender(t *testing.T) {
 		{"entities", "a &amp; b &lt; c &gt; d", "a & b < c > d"},
 		{"escaped mention stays literal", "&lt;@U123&gt;", "<@U123>"},
 		{"double escape decodes once", "&amp;lt;", "&lt;"},
+		{"escaped comparison", "a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"},
+		{"skin-tone emoji kept", ":+1::skin-tone-2: ok", ":+1::skin-tone-2: ok"},
 		{"other entities untouched", "&quot;hi&quot; &nbsp; &", "&quot;hi&quot; &nbsp; &"},
 		{"unterminated", "a < b", "a < b"},
 		{"unterminated mention", "<@U123", "<@U123"},

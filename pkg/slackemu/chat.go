@@ -18,6 +18,15 @@ func (c *call) renderMessage(ch *channel, m *message) obj {
 	res := obj{"type": "message", "ts": m.TS, "text": m.Text, "team": c.w.team.ID}
 	if m.User != "" {
 		res["user"] = m.User
+		if u := c.w.userByID(m.User); u != nil {
+			res["team"] = c.w.userTeam(u) // an external user's own team
+		}
+	}
+	if m.Edited != nil {
+		res["edited"] = obj{"user": m.Edited.User, "ts": m.Edited.TS}
+	}
+	if m.Topic != "" {
+		res["topic"] = m.Topic
 	}
 	if m.Subtype != "" {
 		res["subtype"] = m.Subtype
@@ -198,7 +207,7 @@ func chatPostMessage(c *call) (obj, error) {
 	if utf8.RuneCountInString(text) > maxMessageChars {
 		return nil, fail("msg_too_long")
 	}
-	m := Message{User: c.token.UserID, Text: text, Blocks: blocks, Attachments: atts, Params: map[string]string{}}
+	m := Message{User: c.token.UserID, Text: escapeText(text), Blocks: blocks, Attachments: atts, Params: map[string]string{}}
 	for k := range c.p {
 		if k != "token" {
 			m.Params[k] = c.p.Get(k)

@@ -27,8 +27,9 @@
 // work once) and Enterprise Grid org-wide installs. Issued tokens are
 // ordinary workspace tokens; auth.revoke makes one answer token_revoked.
 //
-// Where Slack depends on a user's time zone (search date modifiers) the
-// emulator uses UTC.
+// Search date modifiers (after:, before:, on:, during:) are read in the
+// searching user's time zone (users.info tz). Posted text is stored with
+// Slack's HTML escaping (&amp;, &lt;, &gt;) outside markup.
 //
 // The package imports nothing else of this module.
 package slackemu

@@ -52,10 +52,11 @@ const (
 )
 
 // Sandbox returns a small, realistic workspace to explore: "Sandbox Co"
-// with ten people (one of them deleted) and a bot, public, private,
-// archived and direct conversations, and 100+ messages over the last 30
-// days (relative to now) with threads, reactions, mentions, links, code,
-// files and user groups.
+// with a dozen people (one deleted, one from a partner organization) and a
+// bot, public, private, archived, shared and direct conversations, and
+// 100+ messages over the last 30 days (relative to now, the newest a few
+// hours old) with threads, reactions, mentions, links, code, files, user
+// groups and the odd shapes of real Slack (sandbox_edge.go).
 func Sandbox() *Workspace {
 	now := time.Now()
 	w := NewWorkspace(Team{ID: SandboxTeamID, Name: "Sandbox Co", Domain: "sandbox"})
@@ -228,7 +229,9 @@ func Sandbox() *Workspace {
 	w.AddFile(File{ID: SandboxLogoFile, Name: "logo.png", Title: "Sandbox logo", Mimetype: "image/png", Filetype: "png",
 		User: SandboxLuis, Channels: []string{SandboxDesign}, Created: now.AddDate(0, 0, -10).Unix(), Content: sandboxPNG()})
 
-	w.AddUserGroup(UserGroup{ID: "S0SBENGRS", Handle: "engineers", Name: "Engineering", Description: "Everyone who ships code",
+	addSandboxEdges(w, at)
+
+	w.AddUserGroup(UserGroup{ID: SandboxEngineers, Handle: "engineers", Name: "Engineering", Description: "Everyone who ships code",
 		Users: []string{SandboxYou, SandboxMaya, SandboxDevon, SandboxOmar, SandboxIris}, Created: created, CreatedBy: SandboxMaya})
 	w.AddUserGroup(UserGroup{ID: "S0SBDSGNR", Handle: "designers", Name: "Design", Description: "Product and brand design",
 		Users: []string{SandboxPriya, SandboxLuis}, Created: created, CreatedBy: SandboxLuis})

@@ -210,12 +210,13 @@ func monthByName(s string) (time.Month, bool) {
 	return 0, false
 }
 
-// parseSearchDate parses a search date into [start, end) in UTC: a day
-// (YYYY-MM-DD, today, yesterday) and, for during:, also YYYY-MM, YYYY or a
-// month name (its latest occurrence not after now).
+// parseSearchDate parses a search date into [start, end) in now's location
+// (the searching user's time zone): a day (YYYY-MM-DD, today, yesterday)
+// and, for during:, also YYYY-MM, YYYY or a month name (its latest
+// occurrence not after now).
 func parseSearchDate(v string, during bool, now time.Time) (time.Time, time.Time, bool) {
-	now = now.UTC()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	loc := now.Location()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	v = strings.ToLower(v)
 	switch v {
 	case "today":
@@ -223,18 +224,18 @@ func parseSearchDate(v string, during bool, now time.Time) (time.Time, time.Time
 	case "yesterday":
 		return today.AddDate(0, 0, -1), today, true
 	}
-	if d, err := time.Parse("2006-01-02", v); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
 		return d, d.AddDate(0, 0, 1), true
 	}
 	if !during {
 		return time.Time{}, time.Time{}, false
 	}
-	if d, err := time.Parse("2006-01", v); err == nil {
+	if d, err := time.ParseInLocation("2006-01", v, loc); err == nil {
 		return d, d.AddDate(0, 1, 0), true
 	}
 	if len(v) == 4 {
 		if y, err := strconv.Atoi(v); err == nil && y > 1970 {
-			d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+			d := time.Date(y, 1, 1, 0, 0, 0, 0, loc)
 			return d, d.AddDate(1, 0, 0), true
 		}
 	}
@@ -243,7 +244,7 @@ func parseSearchDate(v string, during bool, now time.Time) (time.Time, time.Time
 		if m > now.Month() {
 			y--
 		}
-		d := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+		d := time.Date(y, m, 1, 0, 0, 0, 0, loc)
 		return d, d.AddDate(0, 1, 0), true
 	}
 	return time.Time{}, time.Time{}, false
@@ -255,6 +256,9 @@ func searchTokens(s string) []string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
 	})
 }
+
+// entities decodes Slack's three entities, so "&amp;" is not a word.
+var entities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
 var mentionRef = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
 
@@ -272,7 +276,7 @@ func (c *call) searchableText(m *message) string {
 	for _, a := range m.Attachments {
 		b.WriteString("\n" + a.Pretext + "\n" + a.Title + "\n" + a.Text + "\n" + a.Fallback)
 	}
-	return b.String()
+	return entities.Replace(b.String())
 }
 
 // score returns how well m matches sq, or -1 if it does not.
@@ -378,7 +382,7 @@ func searchMessages(c *call) (obj, error) {
 	count = min(count, 100)
 	page := min(max(atoiDefault(c.p.Get("page"), 1), 1), 100)
 
-	sq := c.parseQuery(q, time.Now())
+	sq := c.parseQuery(q, time.Now().In(c.searchZone()))
 	var hits []searchHit
 	for _, ch := range c.w.channels {
 		if !c.canSee(ch) {
@@ -429,6 +433,20 @@ func searchMessages(c *call) (obj, error) {
 			"paging": obj{"count": count, "total": total, "page": page, "pages": pages},
 		},
 	}, nil
+}
+
+// searchZone is the caller's time zone, in which Slack reads the dates of
+// after:, before:, on: and during:. Slack's help center ("Search in
+// Slack") describes these filters by calendar day without naming a zone;
+// the search.messages reference says nothing of it. We assume the
+// searching user's zone (users.info tz), as the Slack client shows dates
+// in it; a product that sends dates computed in that zone is right under
+// this reading and loses at most the edges of a day under a UTC one.
+func (c *call) searchZone() *time.Location {
+	if loc, err := time.LoadLocation(userTZ(c.user)); err == nil {
+		return loc
+	}
+	return time.UTC
 }
 
 func atoiDefault(s string, def int) int {

@@ -82,6 +82,9 @@ func usersList(c *call) (obj, error) {
 	seen := c.guestSees()
 	members := make([]obj, 0, end-start)
 	for i := start; i < end; i++ {
+		if c.w.isExternal(&users[i]) {
+			continue
+		}
 		if seen == nil || seen[users[i].ID] {
 			members = append(members, r.render(&users[i]))
 		}
@@ -174,10 +177,7 @@ func (r *userRenderer) zone(tz string) zoneInfo {
 }
 
 func (r *userRenderer) render(u *User) obj {
-	tz := u.TZ
-	if tz == "" {
-		tz = "America/Los_Angeles"
-	}
+	tz := userTZ(u)
 	z := r.zone(tz)
 	first, last, _ := strings.Cut(u.RealName, " ")
 	profile := obj{
@@ -188,7 +188,7 @@ func (r *userRenderer) render(u *User) obj {
 		"first_name":              first,
 		"last_name":               last,
 		"title":                   u.Title,
-		"team":                    r.c.w.team.ID,
+		"team":                    r.c.w.userTeam(u),
 		"status_text":             "",
 		"status_emoji":            "",
 		"avatar_hash":             "g" + strings.ToLower(u.ID),
@@ -204,7 +204,7 @@ func (r *userRenderer) render(u *User) obj {
 	}
 	return obj{
 		"id":                  u.ID,
-		"team_id":             r.c.w.team.ID,
+		"team_id":             r.c.w.userTeam(u),
 		"name":                u.Name,
 		"deleted":             u.Deleted,
 		"color":               "9f69e7",
@@ -246,4 +246,30 @@ func (c *call) guestSees() map[string]bool {
 		}
 	}
 	return seen
+}
+
+// userTZ is the time zone users.info reports for u (America/Los_Angeles
+// when the test gave none) and search dates are read in.
+func userTZ(u *User) string {
+	if u == nil || u.TZ == "" {
+		return "America/Los_Angeles"
+	}
+	return u.TZ
+}
+
+// userTeam is the team a user belongs to: their own for an external
+// (Slack Connect) user, else the workspace's.
+func (w *Workspace) userTeam(u *User) string {
+	if u.TeamID != "" {
+		return u.TeamID
+	}
+	return w.team.ID
+}
+
+// isExternal reports whether u belongs to another team. Slack's users.list
+// reference says it lists "all users in a Slack team"; we assume people of
+// other organizations met in Slack Connect channels are not among them
+// (users.info still answers for them), the harder case for a client.
+func (w *Workspace) isExternal(u *User) bool {
+	return u.TeamID != "" && u.TeamID != w.team.ID
 }

@@ -24,6 +24,9 @@ type User struct {
 	// multi-channel guest); either sees only the people it shares a
 	// conversation with (users.go).
 	IsUltraRestricted bool
+	// TeamID, when not the workspace's, makes an external (Slack Connect)
+	// user: users.info knows them, users.list does not (users.go).
+	TeamID string
 }
 
 // Channel is any conversation: public or private channel, IM or MPIM.
@@ -58,7 +61,14 @@ type Message struct {
 	// Params holds the arguments chat.postMessage received (token
 	// excluded), e.g. unfurl_links, mrkdwn, reply_broadcast.
 	Params map[string]string
+	// Edited marks a message changed after posting: who and when (ts).
+	Edited *Edited
+	// Topic is the new topic of a channel_topic notice.
+	Topic string
 }
+
+// Edited is the "edited" field of a changed message.
+type Edited struct{ User, TS string }
 
 // File is an uploaded file. ReportedSize (0 = len(Content)) is what
 // files.info reports, so a test can claim a file is larger than it is.
@@ -339,6 +349,10 @@ func (w *Workspace) newMessageLocked(m Message) *message {
 	m.Files = slices.Clone(m.Files)
 	m.Attachments = slices.Clone(m.Attachments)
 	m.Reactions = cloneReactions(m.Reactions)
+	if m.Edited != nil {
+		e := *m.Edited
+		m.Edited = &e
+	}
 	return &message{Message: m, ts: ts}
 }
 
@@ -454,6 +468,10 @@ func (w *Workspace) Messages(channelID string) []Message {
 		out[i].Reactions = cloneReactions(m.Reactions)
 		out[i].Blocks = slices.Clone(m.Blocks)
 		out[i].Params = maps.Clone(m.Params)
+		if m.Edited != nil {
+			e := *m.Edited
+			out[i].Edited = &e
+		}
 	}
 	return out
 }

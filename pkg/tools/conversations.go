@@ -88,7 +88,16 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if resp.HasMore {
 		next = resp.ResponseMetaData.NextCursor
 	}
-	return pageResult(renderMessages(ctx, s, p.ChannelID, resp.Messages, activity), next), nil
+	rows := renderMessages(ctx, s, p.ChannelID, resp.Messages, activity)
+	res := pageResult(rows, next)
+	if len(rows) == 0 && cursor == "" && p.Oldest != "" {
+		window := lim.Window
+		if window == "" {
+			window = "1d"
+		}
+		res = withNote(res, emptyWindowNote(ctx, s, p.ChannelID, window, len(resp.Messages), d.now()))
+	}
+	return res, nil
 }
 
 func conversationsReplies() Tool {

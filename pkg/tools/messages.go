@@ -194,7 +194,11 @@ func (r *renderer) row(channelID string, m slack.Message) Message {
 
 // text renders the message body plus flattened legacy attachments.
 func (r *renderer) text(m slack.Message) string {
-	parts := []string{mrkdwn.Render(m.Text, r)}
+	body := mrkdwn.Render(m.Text, r)
+	if strings.TrimSpace(body) == "" {
+		body = blocksText(m.Blocks, r)
+	}
+	parts := []string{body}
 	for _, a := range m.Attachments {
 		var fields []string
 		for _, s := range []string{a.Pretext, a.AuthorName, a.Title, a.Text, a.Footer} {

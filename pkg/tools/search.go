@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/slack-go/slack"
@@ -102,7 +101,7 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	for _, m := range res.Matches {
 		msgs = append(msgs, slack.Message{Msg: slack.Msg{
 			Timestamp: m.Timestamp, User: m.User, Username: m.Username, Text: m.Text,
-			Channel: m.Channel.ID, Attachments: m.Attachments,
+			Channel: m.Channel.ID, Attachments: m.Attachments, Blocks: m.Blocks,
 			// search.messages says nothing of threads; a reply's permalink does.
 			ThreadTimestamp: permalinkThreadTS(m.Permalink),
 		}})
@@ -128,6 +127,9 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]string, error) {
 	var mods []string
 	now := d.now()
+	if hasDateFilter(args) {
+		now = now.In(searchZone(ctx, s))
+	}
 	if v := params.String(args, "filter_in_channel"); v != "" {
 		id, err := resolveChannel(ctx, s, v)
 		if err != nil {
@@ -195,7 +197,7 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]str
 		if err != nil {
 			return nil, inputErr(err)
 		}
-		mods = append(mods, "after:"+params.SlackDate(start.Add(-24*time.Hour)), "before:"+params.SlackDate(end))
+		mods = append(mods, "after:"+params.SlackDate(start.AddDate(0, 0, -1)), "before:"+params.SlackDate(end))
 	}
 	threads, err := params.Bool(args, "filter_threads_only", false)
 	if err != nil {
