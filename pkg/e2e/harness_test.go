@@ -93,6 +93,8 @@ type envOptions struct {
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
 	audit       func(context.Context, server.AuditRecord)
+	// factory adjusts the Slack client options (SLACK_MCP_TEAM_ID, limits).
+	factory func(*slackapi.Options)
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -113,7 +115,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.beforeStart != nil {
 		o.beforeStart(e)
 	}
-	factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: e.emu.URL, MaxRetries: 2, RetryBudget: 2 * time.Second, Logger: zerolog.Nop()})
+	fo := slackapi.Options{BaseURL: e.emu.URL, MaxRetries: 2, RetryBudget: 2 * time.Second, Logger: zerolog.Nop()}
+	if o.factory != nil {
+		o.factory(&fo)
+	}
+	factory, err := slackapi.NewFactory(fo)
 	require.NoError(t, err)
 	e.prov, err = provider.NewSingle(ctx, provider.SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: o.token}, Logger: zerolog.Nop()})
 	require.NoError(t, err)

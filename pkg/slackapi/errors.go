@@ -177,6 +177,10 @@ func Explain(err error) (message string, userFacing bool) {
 }
 
 func explain(err error) (string, bool) {
+	var choice *TeamChoiceError
+	if errors.As(err, &choice) {
+		return choice.Error(), true
+	}
 	var ours *RateLimitError
 	if errors.As(err, &ours) {
 		return fmt.Sprintf("Slack is rate limiting %s for this workspace; %s.", ours.Method, retryIn(ours.RetryAfter)), true
