@@ -323,7 +323,7 @@ func conversationsHistory(c *call) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.limit(100, 999)
+	limit, err := c.historyLimit(100, 999)
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +391,7 @@ func conversationsReplies(c *call) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.limit(1000, 1000)
+	limit, err := c.historyLimit(1000, 1000)
 	if err != nil {
 		return nil, err
 	}
