@@ -30,6 +30,7 @@ type config struct {
 	XOXP, XOXB, XOXC, XOXD string
 	SlackURL               string
 	Proxy, UserAgent, CA   string
+	TeamID                 string // SLACK_MCP_TEAM_ID: workspace of org-wide tokens
 
 	Host           string
 	Port           int
@@ -120,6 +121,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		c.SlackURL = "https://slack.com"
 	}
 	c.Proxy, c.UserAgent, c.CA = getenv("SLACK_MCP_PROXY"), getenv("SLACK_MCP_USER_AGENT"), getenv("SLACK_MCP_SERVER_CA")
+	if id, err := parseTeamID(getenv("SLACK_MCP_TEAM_ID")); err != nil {
+		errs = append(errs, err)
+	} else {
+		c.TeamID = id
+	}
 
 	c.Host = getenv("SLACK_MCP_HOST")
 	if c.Host == "" {

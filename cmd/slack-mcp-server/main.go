@@ -402,6 +402,6 @@ func newFactory(cfg *config, baseURL string, log zerolog.Logger) (*slackapi.Fact
 	}
 	return slackapi.NewFactory(slackapi.Options{
 		BaseURL: baseURL, UserAgent: ua, ProxyURL: cfg.Proxy, CAFile: cfg.CA,
-		Pacing: true, Limits: limits, Logger: log,
+		Pacing: true, Limits: limits, Logger: log, TeamID: cfg.TeamID,
 	})
 }

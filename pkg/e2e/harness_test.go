@@ -98,6 +98,8 @@ type envOptions struct {
 	// httpClient, when set, is the Slack HTTP client, built once the
 	// emulator's URL is known (e.g. to route a Slack host to it).
 	httpClient func(emuURL string) *http.Client
+	// factory adjusts the Slack client options (SLACK_MCP_TEAM_ID, limits).
+	factory func(*slackapi.Options)
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -124,6 +126,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 	fo := slackapi.Options{BaseURL: e.emu.URL, MaxRetries: 2, RetryBudget: 2 * time.Second, Logger: zerolog.Nop()}
 	if o.httpClient != nil {
 		fo.HTTPClient = o.httpClient(e.emu.URL)
+	}
+	if o.factory != nil {
+		o.factory(&fo)
 	}
 	factory, err := slackapi.NewFactory(fo)
 	require.NoError(t, err)

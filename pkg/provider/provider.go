@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -28,16 +30,37 @@ type SingleOptions struct {
 // Single serves every request with one session.
 type Single struct {
 	session *tools.Session
+	// err answers every Session call when the token cannot be used at
+	// all: an org-wide token with no workspace to act in.
+	err error
 }
 
 // NewSingle validates the token with auth.test and starts warming the
 // directories in the background; it returns without waiting for them.
+// An org-level (Enterprise Grid org-wide) token gets its workspace
+// settled first (slackapi.Options.TeamID, or the only one it reaches);
+// when none can be, the server still starts and every tool call answers
+// which workspaces the token reaches.
 func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 	client, err := o.Factory.Connect(ctx, o.Credentials)
 	if err != nil {
 		return nil, err
 	}
 	id := client.Identity
+	var choice *slackapi.TeamChoiceError
+	if id.OrgLevel() {
+		team, err := client.ChooseTeam(ctx)
+		switch {
+		case errors.As(err, &choice):
+			o.Logger.Warn().Msg(choice.Error())
+		case err != nil && client.TargetTeamID == "":
+			return nil, fmt.Errorf("listing the workspaces of an org-wide token (auth.teams.list): %w", err)
+		case err != nil:
+			o.Logger.Warn().Err(err).Str("team", client.TargetTeamID).Msg("could not check the workspace with auth.teams.list; using it as configured")
+		default:
+			id.TeamID = team // names the cache files
+		}
+	}
 	usersFile, channelsFile := o.UsersCache, o.ChannelsCache
 	if o.CacheDir != "" {
 		if usersFile == "" {
@@ -56,13 +79,20 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 		Users:    workspace.NewUsers(client, uo),
 		Channels: workspace.NewChannels(client, co),
 	}
+	if choice != nil {
+		return &Single{session: s, err: choice}, nil
+	}
 	s.Users.Start(ctx)
 	s.Channels.Start(ctx)
 	return &Single{session: s}, nil
 }
 
-// Session implements tools.Provider.
-func (p *Single) Session(context.Context) (*tools.Session, error) { return p.session, nil }
+// Session implements tools.Provider. When the token cannot act in any
+// workspace the error says why; the session still comes with it, for
+// callers that only read its identity (the workspace name at start).
+func (p *Single) Session(context.Context) (*tools.Session, error) {
+	return p.session, p.err
+}
 
 // Identity is who the token belongs to.
 func (p *Single) Identity() slackapi.Identity { return p.session.Client.Identity }

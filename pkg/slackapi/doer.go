@@ -104,6 +104,7 @@ type doer struct {
 	fp     string
 	cookie string   // URL-encoded xoxd value for session tokens, else ""
 	api    *url.URL // the client's validated API URL
+	client *Client  // nil for auth.test's doer; sets team_id (teams.go)
 }
 
 func (f *Factory) newDoer(c Credentials, id Identity, api *url.URL) *doer {
@@ -145,6 +146,17 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		return d.send(req)
 	}
 	ctx := req.Context()
+	if teamScoped[method] && d.client != nil {
+		team, err := d.client.teamFor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if team != "" {
+			if req, err = withTeamID(req, team); err != nil {
+				return nil, err
+			}
+		}
+	}
 
 	body, getBody, err := replayable(req)
 	if err != nil {

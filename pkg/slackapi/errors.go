@@ -128,9 +128,13 @@ var errorTable = sync.OnceValue(func() map[string]string {
 		"invalid_cursor":                        "The pagination cursor is invalid or expired. Repeat the call without a cursor.",
 		"invalid_ts_latest":                     "The 'latest' timestamp is not a valid Slack timestamp (like 1712345678.123456).",
 		"invalid_ts_oldest":                     "The 'oldest' timestamp is not a valid Slack timestamp (like 1712345678.123456).",
-		"restricted_action":                     "A workspace admin setting forbids this action for this user or app.",
-		"team_access_not_granted":               "The token has not been granted access to that workspace (Enterprise Grid). Add the app to the workspace, or pass a team the token can access.",
-		"ekm_access_denied":                     "The content is protected by Enterprise Key Management and access was denied by the workspace's keys.",
+		"restricted_action":                     "A workspace admin setting forbids this action for this user or app (for example, posting in this channel is limited to some members or to admins). Nothing was done; pick another channel or ask a workspace admin.",
+		"team_access_not_granted":               "This token has not been granted access to that workspace (Enterprise Grid). An org admin must add the app to the workspace, or choose a workspace the app was added to (SLACK_MCP_TEAM_ID).",
+		"ekm_access_denied":                     "The organization's admins have revoked access to this content with Enterprise Key Management: it cannot be read or changed until they restore access. Nothing to retry.",
+		"plan_upgrade_required":                 "This feature is not available on the workspace's Slack plan (user groups, for example, need a paid plan). Nothing to retry; use another tool, or ask a workspace admin about the plan.",
+		"paid_teams_only":                       "Slack offers this only to paid workspaces, and this workspace is on the free plan. Nothing to retry; use another tool.",
+		"permission_denied":                     "Slack denied permission: the user's role or a workspace setting does not allow this (some actions are limited to admins or owners). Nothing was done; ask a workspace admin, or use a token of a user who may do it.",
+		"rate_limited":                          "Slack refused the message because the app has posted too many messages recently; it was not posted. Wait a minute before posting again.",
 		"enterprise_is_restricted":              "The Enterprise Grid organisation restricts this method for this app.",
 		"fatal_error":                           "Slack had a temporary internal error; retry in a moment.",
 		"internal_error":                        "Slack had a temporary internal error; retry in a moment.",
@@ -156,6 +160,20 @@ func missingScope(se slack.SlackErrorResponse) string {
 	return fmt.Sprintf("The token lacks the OAuth scope %s needed for this call. Add it to the Slack app (or use a token that has it), reinstall, and retry.", needed)
 }
 
+// notDone says, for writes, that a rate-limited call changed nothing: a
+// 429 means Slack did not process the request, so retrying never posts a
+// message twice.
+func notDone(method string) string {
+	switch method {
+	case "chat.postMessage", "chat.postEphemeral", "chat.meMessage":
+		return " and the message was NOT posted"
+	case "chat.update", "chat.delete", "reactions.add", "reactions.remove", "conversations.mark",
+		"usergroups.create", "usergroups.update", "usergroups.users.update":
+		return " and nothing was changed"
+	}
+	return ""
+}
+
 func retryIn(d time.Duration) string {
 	if d < 0 {
 		return "wait about a minute"
@@ -177,9 +195,13 @@ func Explain(err error) (message string, userFacing bool) {
 }
 
 func explain(err error) (string, bool) {
+	var choice *TeamChoiceError
+	if errors.As(err, &choice) {
+		return choice.Error(), true
+	}
 	var ours *RateLimitError
 	if errors.As(err, &ours) {
-		return fmt.Sprintf("Slack is rate limiting %s for this workspace; %s.", ours.Method, retryIn(ours.RetryAfter)), true
+		return fmt.Sprintf("Slack is rate limiting %s for this workspace%s; %s.", ours.Method, notDone(ours.Method), retryIn(ours.RetryAfter)), true
 	}
 	if se, ok := slackError(err); ok {
 		code := se.Err

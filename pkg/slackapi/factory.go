@@ -67,6 +67,10 @@ type Options struct {
 	// BaseURL's origin. They are meant for tests (several emulators on
 	// 127.0.0.1) and private Slack proxies; leave empty otherwise.
 	TrustedHosts []string
+	// TeamID is the workspace org-level tokens (Enterprise Grid org-wide
+	// installs) act in; it becomes each such Client's TargetTeamID.
+	// Workspace-level tokens ignore it.
+	TeamID string
 }
 
 // Factory builds Clients that share one http.Client and one set of pacing
@@ -84,6 +88,7 @@ type Factory struct {
 	now         func() time.Time
 	buckets     *buckets
 	trusted     map[string]bool // lowercased host[:port] of Options.TrustedHosts
+	teamID      string
 }
 
 // NewFactory validates the options and builds the shared HTTP client. All
@@ -146,6 +151,7 @@ func NewFactory(o Options) (*Factory, error) {
 		sleep:       o.Sleep,
 		now:         o.Now,
 		trusted:     trusted,
+		teamID:      strings.TrimSpace(o.TeamID),
 	}
 	if f.http == nil {
 		f.http = buildHTTPClient(proxy, roots)
@@ -274,8 +280,11 @@ type Client struct {
 	*slack.Client
 	Identity Identity
 	// TargetTeamID is the workspace an org-level (Enterprise Grid) token
-	// acts in when auth.test named none; TeamParam returns it.
+	// acts in (Options.TeamID); TeamParam returns it. Set it before the
+	// first call.
 	TargetTeamID string
+
+	org orgTeam // the workspace settled lazily (teams.go)
 
 	f      *Factory
 	creds  Credentials
@@ -405,8 +414,13 @@ func (f *Factory) NewClient(c Credentials, id Identity) *Client {
 	}
 	api := f.apiURLFor(id.URL)
 	cl := &Client{Identity: id, f: f, creds: c, apiURL: api}
+	if id.OrgLevel() {
+		cl.TargetTeamID = f.teamID
+	}
+	d := f.newDoer(c, id, api)
+	d.client = cl
 	cl.Client = slack.New(c.Token,
-		slack.OptionHTTPClient(f.newDoer(c, id, api)),
+		slack.OptionHTTPClient(d),
 		slack.OptionAPIURL(api.String()),
 	)
 	return cl
@@ -442,8 +456,7 @@ func hostOf(u *url.URL) string {
 // set, else Identity.TeamID when that names a workspace.
 func (c *Client) TeamParam() string {
 	id := c.Identity
-	orgLevel := id.IsEnterpriseInstall || (id.EnterpriseID != "" && id.TeamID == "")
-	if !orgLevel {
+	if !id.OrgLevel() {
 		return ""
 	}
 	if c.TargetTeamID != "" {

@@ -78,6 +78,7 @@ var methodLimits = sync.OnceValue(func() map[string]Limit {
 		"canvases.edit":                 t2,
 		"conversations.canvases.create": t2,
 		"team.accessLogs":               t2,
+		"auth.teams.list":               t2,
 
 		// Tier 3.
 		"conversations.history": t3,

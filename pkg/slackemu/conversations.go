@@ -200,10 +200,9 @@ func listChannels(c *call, userID string) (obj, error) {
 	return obj{"channels": list, "response_metadata": meta(next)}, nil
 }
 
+// conversationsList: team_id is checked for org-wide tokens only (org.go);
+// Slack ignores it for workspace tokens.
 func conversationsList(c *call) (obj, error) {
-	if tid := c.p.Get("team_id"); tid != "" && tid != c.w.team.ID {
-		return nil, fail("invalid_team_id")
-	}
 	return listChannels(c, "")
 }
 
@@ -301,7 +300,7 @@ func conversationsHistory(c *call) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.limit(100, 999)
+	limit, err := c.historyLimit(100, 999)
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +368,7 @@ func conversationsReplies(c *call) (obj, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit, err := c.limit(1000, 1000)
+	limit, err := c.historyLimit(1000, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,10 @@
 // headers, base64 "kind:value" cursors, the limit defaults and maxima of
 // each method, visibility (private conversations only for members), the
 // search.messages query language, file downloads behind a Bearer token,
-// per-method call counters, tiered rate limits with 429 + Retry-After and
-// injected failures (FailNext, FailNextWith).
+// per-method call counters, tiered rate limits with 429 + Retry-After,
+// Slack's limits for non-Marketplace apps (Options.NonMarketplace),
+// org-wide (Enterprise Grid) tokens that must name a workspace with
+// team_id (org.go) and injected failures (FailNext, FailNextWith).
 //
 // It also plays Slack's side of OAuth v2 for apps registered with
 // Workspace.AddOAuthApp: the authorize pages (/oauth/v2/authorize and

@@ -10,20 +10,22 @@ func (s *Server) methodTable() map[string]methodSpec {
 	return map[string]methodSpec{
 		"auth.test":   {tier: tierSpecial, fn: authTest},
 		"auth.revoke": {tier: tier3, write: true, fn: authRevoke},
+		// auth.teams.list: Tier 2, no scopes (its reference page).
+		"auth.teams.list": {tier: tier2, fn: authTeamsList},
 
 		"oauth.v2.access":      {tier: tierSpecial, write: true, noAuth: true, fn: oauthV2Access},
 		"oauth.v2.user.access": {tier: tierSpecial, write: true, noAuth: true, fn: oauthV2UserAccess},
 
-		"users.list":          {tier: tier2, scopes: []string{"users:read"}, fn: usersList},
+		"users.list":          {tier: tier2, scopes: []string{"users:read"}, fn: orgScoped(usersList)},
 		"users.info":          {tier: tier4, scopes: []string{"users:read"}, fn: usersInfo},
 		"users.lookupByEmail": {tier: tier3, scopes: []string{"users:read.email"}, fn: usersLookupByEmail},
-		"users.conversations": {tier: tier3, scopes: read, fn: usersConversations},
+		"users.conversations": {tier: tier3, scopes: read, fn: orgScoped(usersConversations)},
 
-		"conversations.list":    {tier: tier2, scopes: read, fn: conversationsList},
+		"conversations.list":    {tier: tier2, scopes: read, fn: orgScoped(conversationsList)},
 		"conversations.info":    {tier: tier3, scopes: read, fn: conversationsInfo},
 		"conversations.members": {tier: tier4, scopes: read, fn: conversationsMembers},
-		"conversations.history": {tier: tier3, scopes: history, fn: conversationsHistory},
-		"conversations.replies": {tier: tier3, scopes: history, fn: conversationsReplies},
+		"conversations.history": {tier: s.historyTier(), scopes: history, fn: conversationsHistory},
+		"conversations.replies": {tier: s.historyTier(), scopes: history, fn: conversationsReplies},
 		"conversations.open": {tier: tier3, write: true,
 			scopes: []string{"channels:manage", "groups:write", "im:write", "mpim:write"}, fn: conversationsOpen},
 		"conversations.mark": {tier: tier3, write: true, scopes: write, fn: conversationsMark},
@@ -35,15 +37,15 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"reactions.remove": {tier: tier2, write: true, scopes: []string{"reactions:write"}, fn: reactionsRemove},
 		"reactions.get":    {tier: tier3, scopes: []string{"reactions:read"}, fn: reactionsGet},
 
-		"search.messages": {tier: tier2, scopes: []string{"search:read"}, fn: searchMessages},
+		"search.messages": {tier: tier2, scopes: []string{"search:read"}, fn: orgScoped(searchMessages)},
 
 		"files.info": {tier: tier4, scopes: []string{"files:read"}, fn: filesInfo},
 
-		"usergroups.list":         {tier: tier2, scopes: []string{"usergroups:read"}, fn: usergroupsList},
-		"usergroups.users.list":   {tier: tier2, scopes: []string{"usergroups:read"}, fn: usergroupsUsersList},
-		"usergroups.users.update": {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: usergroupsUsersUpdate},
-		"usergroups.create":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: usergroupsCreate},
-		"usergroups.update":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: usergroupsUpdate},
+		"usergroups.list":         {tier: tier2, scopes: []string{"usergroups:read"}, fn: orgScoped(usergroupsList)},
+		"usergroups.users.list":   {tier: tier2, scopes: []string{"usergroups:read"}, fn: orgScoped(usergroupsUsersList)},
+		"usergroups.users.update": {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: orgScoped(usergroupsUsersUpdate)},
+		"usergroups.create":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: orgScoped(usergroupsCreate)},
+		"usergroups.update":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: orgScoped(usergroupsUpdate)},
 
 		"team.info": {tier: tier3, scopes: []string{"team:read"}, fn: teamInfo},
 	}

@@ -37,6 +37,9 @@ type Options struct {
 	// parent (which starts every page) within limit, as Slack is reported
 	// to do; its documentation does not say. Default: the parent is extra.
 	RepliesLimitCountsParent bool
+	// NonMarketplace applies Slack's 2025 limits for commercially
+	// distributed non-Marketplace apps (nonmarketplace.go).
+	NonMarketplace bool
 }
 
 // maxBodyBytes bounds every request body.
@@ -652,20 +655,3 @@ func paginate[T any](items []T, key func(T) string, kind, cursor string, limit i
 }
 
 func meta(next string) obj { return obj{"next_cursor": next} }
-
-// serveLogin stands in for the workspace sign-in page that files.slack.com
-// redirects to when a download is not authorized.
-func (s *Server) serveLogin(rw http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" {
-		http.NotFound(rw, r)
-		return
-	}
-	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = io.WriteString(rw, "<!DOCTYPE html><html><head><title>Sign in | Slack</title></head>"+
-		"<body><h1>Sign in to "+htmlEscape(s.ws.Team().Name)+"</h1></body></html>")
-}
-
-func htmlEscape(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-	return r.Replace(s)
-}

@@ -14,7 +14,7 @@ func authTest(c *call) (obj, error) {
 	res := obj{
 		"url":                   u,
 		"team":                  t.Name,
-		"team_id":               t.ID,
+		"team_id":               orgTokenTeamID(c.token, t),
 		"user_id":               c.token.UserID,
 		"is_enterprise_install": c.token.EnterpriseInstall,
 	}

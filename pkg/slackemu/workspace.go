@@ -176,6 +176,7 @@ type Workspace struct {
 	apps      map[string]OAuthApp // client ID -> app
 	codes     map[string]*authCode
 	refresh   map[string]*refreshGrant // refresh token -> grant
+	orgTeams  []Team                   // auth.teams.list for org-wide tokens (org.go)
 }
 
 type channel struct {
