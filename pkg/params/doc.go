@@ -3,17 +3,20 @@
 //
 // It owns:
 //   - argument access over the MCP arguments map, accepting numbers and
-//     booleans sent as strings (String, Int, Bool);
+//     booleans sent as strings (String, Int, Bool) and refusing an object or
+//     a list where one value belongs (Scalar);
 //   - counts and limits, where a limit is either a message count ("50") or a
-//     time window ("12h", "1d", "2w", "1m", "1y") (Count, ParseLimit);
+//     time window ("12h", "1d", "2w", "1m", "1y"); 0 means the default and
+//     above the maximum is refused with the range (Count, CountArg,
+//     ParseLimit, LimitArg);
 //   - channel references: an ID ("C0123ABCD"), a name ("#general") or a user
 //     ("@john") (ParseChannelRef) and channel type lists (ParseChannelTypes);
 //   - Slack message timestamps and message permalinks (ParseTS,
 //     ParseMessageURL);
 //   - calendar dates and periods for search modifiers (ParseDate,
 //     ParseDuring, SlackDate);
-//   - opaque pagination cursors, ours and Slack's (EncodeCursor,
-//     DecodeCursor, SlackCursor);
+//   - opaque pagination cursors bound to the tool, conversation, thread and
+//     arguments that issued them (CursorScope), and Slack's (SlackCursor);
 //   - emoji names for reactions (Emoji).
 //
 // Every function is pure: the clock is passed in as now, nothing is cached

@@ -48,8 +48,7 @@ func channelsList() Tool {
 				mcp.Description("Comma-separated types: public_channel, private_channel, im, mpim. Example: public_channel,private_channel")),
 			mcp.WithString("sort", mcp.Enum("popularity"),
 				mcp.Description("popularity sorts by member count, largest first; default is by name.")),
-			mcp.WithNumber("limit", mcp.DefaultNumber(channelsDefaultLimit), mcp.Min(0), mcp.Max(channelsMaxLimit),
-				mcp.Description("Maximum rows (1-999, default 100).")),
+			countParam("limit", "Maximum rows", channelsDefaultLimit, channelsMaxLimit),
 			mcp.WithString("cursor", mcp.Description("next_cursor from a previous call.")),
 		},
 		Output:  mcp.WithOutputSchema[Page[Channel]](),
@@ -73,14 +72,14 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	if sortBy != "" && sortBy != "popularity" {
 		return nil, Inputf("sort must be \"popularity\" or omitted, not %q", sortBy)
 	}
+	// An offset only means something in the same filtered, sorted list.
+	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy}
 	offset := 0
-	if c := params.String(args, "cursor"); c != "" {
-		payload, err := params.DecodeCursor(c, "channels")
-		if err != nil {
-			return nil, inputErr(err)
-		}
+	if payload, err := cursorArg(args, scope); err != nil {
+		return nil, err
+	} else if payload != "" {
 		if offset, err = strconv.Atoi(payload); err != nil || offset < 0 {
-			return nil, Inputf("cursor is malformed or from another tool; omit it to start from the beginning")
+			return nil, Inputf("cursor is malformed: pass next_cursor from the previous channels_list result exactly as given, or omit cursor to start from the beginning")
 		}
 	}
 	s, err := d.Slack(ctx)
@@ -124,7 +123,7 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	end := min(offset+limit, len(rows))
 	next := ""
 	if end < len(rows) {
-		next = params.EncodeCursor("channels", strconv.Itoa(end))
+		next = scope.Encode(strconv.Itoa(end))
 	}
 	res := pageResult(rows[offset:end], next)
 	if !s.Channels.Ready() {
@@ -144,17 +143,6 @@ func channelType(c workspace.Channel) string {
 	default:
 		return "public_channel"
 	}
-}
-
-// countArg reads a numeric limit argument: absent or 0 means def, larger
-// than max is capped, negative or non-numeric is an error.
-func countArg(args Args, key string, def, max int) (int, error) {
-	return countFrom(params.String(args, key), key, def, max)
-}
-
-func countFrom(raw, key string, def, max int) (int, error) {
-	n, err := params.Count(raw, def, max, key)
-	return n, inputErr(err)
 }
 
 // sessionAndChannel returns the caller's session and the channel ID named
