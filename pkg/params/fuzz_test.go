@@ -279,5 +279,9 @@ func FuzzEmoji(f *testing.F) {
 		if again, err := Emoji(e); err != nil || again != e {
 			t.Fatalf("Emoji not idempotent on %q: %q, %v", e, again, err)
 		}
+		base, _, _ := strings.Cut(e, "::")
+		if StandardEmoji(e) != StandardEmoji(base) {
+			t.Fatalf("StandardEmoji(%q) depends on the skin tone", e)
+		}
 	})
 }

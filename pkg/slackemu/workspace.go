@@ -127,7 +127,7 @@ func AllUserScopes() []string {
 		"mpim:history", "mpim:read", "mpim:write",
 		"chat:write", "reactions:read", "reactions:write", "search:read",
 		"files:read", "users:read", "users:read.email",
-		"usergroups:read", "usergroups:write", "team:read",
+		"usergroups:read", "usergroups:write", "team:read", "emoji:read",
 	}
 }
 
@@ -165,6 +165,8 @@ type Workspace struct {
 	apps      map[string]OAuthApp // client ID -> app
 	codes     map[string]*authCode
 	refresh   map[string]*refreshGrant // refresh token -> grant
+
+	emoji map[string]string // custom emoji name -> image URL or "alias:name"
 }
 
 type channel struct {
