@@ -96,11 +96,13 @@ func countArgs(t *testing.T, e *env) []countArg {
 	return out
 }
 
+// with returns a copy of base with k set to v.
 func with(base map[string]any, k string, v any) map[string]any {
-	out := map[string]any{k: v}
+	out := map[string]any{}
 	for bk, bv := range base {
 		out[bk] = bv
 	}
+	out[k] = v
 	return out
 }
 
@@ -236,5 +238,48 @@ func TestCursorsAreBoundToTheirListing(t *testing.T) {
 			require.True(t, res.IsError, text(res))
 			require.Contains(t, text(res), tc.want)
 		})
+	}
+}
+
+// singleValueArgs are the arguments read by the shared helpers of
+// pkg/params (ChannelRef, SlackTS, Limit, Cursor): one value each.
+var singleValueArgs = []string{"channel_id", "thread_ts", "timestamp", "ts", "limit", "cursor", "max_channels", "max_messages_per_channel"}
+
+// An object or a list where one value belongs is refused by every tool
+// that takes such an argument, naming it, and nothing is written (issue 8).
+func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{gates: allGates()})
+	e.waitWarm(t)
+	samples := map[string]any{
+		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "emoji": "eyes",
+		"payload": "hi", "text": "hi", "channel_types": "public_channel", "query": "a",
+	}
+	list, err := e.client.ListTools(context.Background(), mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	checked := 0
+	for _, tool := range list.Tools {
+		for _, name := range singleValueArgs {
+			if _, ok := tool.InputSchema.Properties[name]; !ok {
+				continue
+			}
+			base := map[string]any{}
+			for _, r := range tool.InputSchema.Required {
+				v, ok := samples[r]
+				require.True(t, ok, "%s: add a sample for its required argument %q", tool.Name, r)
+				base[r] = v
+			}
+			checked++
+			for want, v := range map[string]any{"not an object": map[string]any{"x": 1}, "not a list": []any{"x"}} {
+				res := e.call(t, tool.Name, with(base, name, v))
+				require.True(t, res.IsError, "%s.%s %s: %s", tool.Name, name, want, text(res))
+				require.Contains(t, text(res), want, "%s.%s", tool.Name, name)
+				require.Contains(t, text(res), name, "%s.%s", tool.Name, name)
+			}
+		}
+	}
+	require.GreaterOrEqual(t, checked, 15)
+	for _, m := range []string{"chat.postMessage", "reactions.add", "reactions.remove", "conversations.mark"} {
+		require.Zero(t, e.emu.Calls(m), m)
 	}
 }

@@ -98,10 +98,12 @@ func FuzzCursor(f *testing.F) {
 	})
 }
 
-// FuzzCountArg feeds JSON values, as an MCP client sends them, to CountArg
-// and LimitArg: no panic, errors name the argument, results stay in range.
-func FuzzCountArg(f *testing.F) {
-	for _, s := range []string{`0`, `5`, `"5"`, `" 7 "`, `{}`, `{"n":5}`, `[]`, `[5]`, `null`, `true`, `1e3`, `-1`, `1000`, `"1d"`, `"abc"`, `1.5`} {
+// FuzzJSONArgs feeds JSON values, as an MCP client sends them, to the
+// single-value readers (CountArg, LimitArg, TSArg, Scalar): no panic,
+// errors name the argument, results stay in range, objects and lists are
+// refused.
+func FuzzJSONArgs(f *testing.F) {
+	for _, s := range []string{`0`, `5`, `"5"`, `" 7 "`, `{}`, `{"n":5}`, `[]`, `[5]`, `null`, `true`, `1e3`, `-1`, `1000`, `"1d"`, `"abc"`, `1.5`, `"1700000000.123456"`, `1700000000.5`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, js string) {
@@ -127,6 +129,13 @@ func FuzzCountArg(f *testing.F) {
 		l, err := LimitArg(args, "limit", 20, 100, time.Unix(1_700_000_000, 0))
 		if err == nil && (l.Count < 1 || l.Count > 100) {
 			t.Fatalf("LimitArg(%s).Count = %d", js, l.Count)
+		}
+		ts, err := TSArg(args, "limit", false)
+		if err == nil && ts != "" && !dottedTS.MatchString(ts) {
+			t.Fatalf("TSArg(%s) = %q", js, ts)
+		}
+		if _, err := Scalar(args, "limit"); err != nil && !strings.Contains(err.Error(), `"limit"`) {
+			t.Fatalf("Scalar(%s) error does not name the argument: %v", js, err)
 		}
 	})
 }

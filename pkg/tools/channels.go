@@ -152,7 +152,11 @@ func sessionAndChannel(ctx context.Context, d *Deps, args Args) (*Session, strin
 	if err != nil {
 		return nil, "", err
 	}
-	id, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	raw, err := params.Scalar(args, "channel_id")
+	if err != nil {
+		return nil, "", inputErr(err)
+	}
+	id, err := resolveChannel(ctx, s, raw)
 	if err != nil {
 		return nil, "", err
 	}

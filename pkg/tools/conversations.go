@@ -116,7 +116,7 @@ func conversationsReplies() Tool {
 }
 
 func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	ts, err := params.ParseTS(params.String(args, "thread_ts"), "thread_ts")
+	ts, err := params.TSArg(args, "thread_ts", true)
 	if err != nil {
 		return nil, inputErr(err)
 	}
@@ -198,13 +198,9 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 	if payload == "" {
 		return nil, Inputf("payload is required: the text of the message")
 	}
-	threadTS := ""
-	if raw := params.String(args, "thread_ts"); raw != "" {
-		ts, err := params.ParseTS(raw, "thread_ts")
-		if err != nil {
-			return nil, inputErr(err)
-		}
-		threadTS = ts
+	threadTS, err := params.TSArg(args, "thread_ts", false)
+	if err != nil {
+		return nil, inputErr(err)
 	}
 	contentType := params.String(args, "content_type")
 	if contentType == "" {
@@ -278,12 +274,9 @@ func conversationsMark() Tool {
 }
 
 func handleMark(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	ts := ""
-	if raw := params.String(args, "ts"); raw != "" {
-		var err error
-		if ts, err = params.ParseTS(raw, "ts"); err != nil {
-			return nil, inputErr(err)
-		}
+	ts, err := params.TSArg(args, "ts", false)
+	if err != nil {
+		return nil, inputErr(err)
 	}
 	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {

@@ -64,7 +64,7 @@ func reactionsRemove() Tool {
 }
 
 func react(ctx context.Context, d *Deps, args Args, add bool) (*mcp.CallToolResult, error) {
-	ts, err := params.ParseTS(params.String(args, "timestamp"), "timestamp")
+	ts, err := params.TSArg(args, "timestamp", true)
 	if err != nil {
 		return nil, inputErr(err)
 	}
