@@ -74,13 +74,9 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	}
 	// An offset only means something in the same filtered, sorted list.
 	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy}
-	offset := 0
-	if payload, err := cursorArg(args, scope); err != nil {
+	offset, err := intCursorArg(args, scope, 0)
+	if err != nil {
 		return nil, err
-	} else if payload != "" {
-		if offset, err = strconv.Atoi(payload); err != nil || offset < 0 {
-			return nil, Inputf("cursor is malformed: pass next_cursor from the previous channels_list result exactly as given, or omit cursor to start from the beginning")
-		}
 	}
 	s, err := d.Slack(ctx)
 	if err != nil {

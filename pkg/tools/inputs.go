@@ -2,6 +2,7 @@ package tools
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -33,6 +34,20 @@ func cursorArg(args Args, scope params.CursorScope) (string, error) {
 	}
 	payload, err := scope.Decode(raw)
 	return payload, inputErr(err)
+}
+
+// intCursorArg is cursorArg for listings that page by a number (an offset,
+// a page): first when there is no cursor, never less than first.
+func intCursorArg(args Args, scope params.CursorScope, first int) (int, error) {
+	payload, err := cursorArg(args, scope)
+	if err != nil || payload == "" {
+		return first, err
+	}
+	n, err := strconv.Atoi(payload)
+	if err != nil || n < first {
+		return 0, Inputf("cursor is malformed: pass next_cursor from the previous %s result exactly as given, or omit cursor to start from the beginning", scope.Tool)
+	}
+	return n, nil
 }
 
 // slackCursorArg is cursorArg for listings that page with Slack's own

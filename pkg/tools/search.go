@@ -86,13 +86,9 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
 	// A page number only means something for the same search and page size.
 	scope := params.CursorScope{Tool: "conversations_search_messages", Filter: full + "|" + strconv.Itoa(limit)}
-	page := 1
-	if payload, err := cursorArg(args, scope); err != nil {
+	page, err := intCursorArg(args, scope, 1)
+	if err != nil {
 		return nil, err
-	} else if payload != "" {
-		if page, err = strconv.Atoi(payload); err != nil || page < 1 {
-			return nil, Inputf("cursor is malformed: pass next_cursor from the previous search result exactly as given, or omit cursor to start from the beginning")
-		}
 	}
 	res, err := s.Client.SearchMessagesContext(ctx, full, slack.SearchParameters{
 		Sort: "timestamp", SortDirection: "desc", Highlight: false, Count: limit, Page: page,
