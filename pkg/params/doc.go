@@ -17,7 +17,8 @@
 //     ParseDuring, SlackDate);
 //   - opaque pagination cursors bound to the tool, conversation, thread and
 //     arguments that issued them (CursorScope), and Slack's (SlackCursor);
-//   - emoji names for reactions (Emoji).
+//   - emoji names for reactions (Emoji) and whether one is a standard
+//     emoji every workspace has (StandardEmoji).
 //
 // Every function is pure: the clock is passed in as now, nothing is cached
 // and there is no package state. Errors are complete sentences meant to be
@@ -26,5 +27,6 @@
 // argument values (numbers, dates, IDs) but never URLs, cursors or anything
 // that could be a search query or message text.
 //
-// The package imports nothing of ours; every parser has a fuzz target.
+// The package imports nothing of ours (the standard emoji list comes from
+// github.com/kyokomi/emoji); every parser has a fuzz target.
 package params
