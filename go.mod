@@ -3,6 +3,7 @@ module github.com/slack-mcp-server/slack-mcp-server
 go 1.26.8
 
 require (
+	github.com/kyokomi/emoji/v2 v2.2.14
 	github.com/mark3labs/mcp-go v1.2.1
 	github.com/rs/zerolog v1.35.1
 	github.com/slack-go/slack v0.35.0

@@ -164,6 +164,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		OpenGates:    cfg.OpenGates,
 		Workspace:    tools.WorkspaceName(must(single.Session(ctx))),
 		Instructions: instructions(mode),
+		Sandbox:      cfg.Demo,
 		Logger:       log,
 	})
 	if err != nil {

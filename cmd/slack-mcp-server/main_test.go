@@ -143,6 +143,17 @@ func TestRunStdioSandbox(t *testing.T) {
 	res, err := c.Initialize(ctx, init)
 	require.NoError(t, err)
 	require.Contains(t, res.Instructions, "SANDBOX")
+	// Write tools are all on in the sandbox and say where they write.
+	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	writes := 0
+	for _, tool := range list.Tools {
+		if !*tool.Annotations.ReadOnlyHint {
+			writes++
+			require.Contains(t, tool.Description, "never real Slack", tool.Name)
+		}
+	}
+	require.NotZero(t, writes)
 
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "channels_list"

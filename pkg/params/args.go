@@ -42,6 +42,26 @@ func String(args map[string]any, key string) string {
 	return strings.Join(parts, ",")
 }
 
+// Scalar returns args[key] as String does, but refuses objects and lists:
+// for an argument that holds one value, {"n":5} or [5] is a mistake to
+// report, not an absent argument (String reads an object as "").
+func Scalar(args map[string]any, key string) (string, error) {
+	v, ok := args[key]
+	if !ok {
+		return "", nil
+	}
+	if s, ok := scalarString(v); ok {
+		return s, nil
+	}
+	switch v.(type) {
+	case map[string]any:
+		return "", fmt.Errorf("%q must be a single value, not an object", key)
+	case []any, []string:
+		return "", fmt.Errorf("%q must be a single value, not a list", key)
+	}
+	return "", fmt.Errorf("%q must be a single value such as a number or a string", key)
+}
+
 func scalarString(v any) (string, bool) {
 	switch x := v.(type) {
 	case nil:

@@ -151,3 +151,47 @@ func TestBool(t *testing.T) {
 		})
 	}
 }
+
+func TestScalarAndTSArg(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		v       any
+		scalar  string
+		ts      string
+		errPart string
+	}{
+		{"absent", nil, "", "", ""},
+		{"string", "1700000000.123456", "1700000000.123456", "1700000000.123456", ""},
+		{"bool", true, "true", "", "must be a Slack message timestamp"},
+		{"object", map[string]any{"ts": "1"}, "", "", `"k" must be a single value, not an object`},
+		{"list", []any{"1700000000.123456"}, "", "", `"k" must be a single value, not a list`},
+		{"string list", []string{"a"}, "", "", "not a list"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := map[string]any{}
+			if tc.v != nil {
+				args["k"] = tc.v
+			}
+			s, serr := Scalar(args, "k")
+			ts, terr := TSArg(args, "k", false)
+			if tc.errPart != "" {
+				require.Error(t, terr)
+				assert.Contains(t, terr.Error(), tc.errPart)
+				if serr != nil {
+					assert.Contains(t, serr.Error(), tc.errPart)
+					return
+				}
+			} else {
+				require.NoError(t, terr)
+				assert.Equal(t, tc.ts, ts)
+			}
+			require.NoError(t, serr)
+			assert.Equal(t, tc.scalar, s)
+		})
+	}
+	_, err := TSArg(map[string]any{}, "thread_ts", true)
+	require.ErrorContains(t, err, `"thread_ts" is required`)
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kyokomi/emoji/v2"
 )
 
 // The longest emoji name accepted, skin tone included.
@@ -61,4 +63,38 @@ func Emoji(s string) (string, error) {
 		}
 	}
 	return t, nil
+}
+
+// slackOnlyEmoji reports the standard names of Slack's emoji picker that
+// the Unicode-based list below lacks: Slack's own additions and aliases.
+func slackOnlyEmoji(name string) bool {
+	switch name {
+	case "simple_smile", "shipit", "squirrel", "slack", "slack_call", "thumbsup_all",
+		"hand_with_index_and_middle_fingers_crossed":
+		return true
+	}
+	return false
+}
+
+// StandardEmoji reports whether name, as Emoji returns it, is a standard
+// emoji every workspace has (skin tone ignored), as opposed to a custom one.
+// The list is github.com/kyokomi/emoji's (Unicode emoji with the GitHub and
+// emojipedia short names, which Slack's short names from iamcal/emoji-data
+// mostly share); Slack writes some names with '-' where that list has '_'
+// ("man-shrugging"), so both spellings are tried.
+func StandardEmoji(name string) bool {
+	base, _, _ := strings.Cut(name, "::")
+	if base == "" {
+		return false
+	}
+	if slackOnlyEmoji(base) {
+		return true
+	}
+	codes := emoji.CodeMap()
+	for _, n := range []string{base, strings.ReplaceAll(base, "-", "_"), strings.ReplaceAll(base, "_", "-")} {
+		if _, ok := codes[":"+n+":"]; ok {
+			return true
+		}
+	}
+	return false
 }

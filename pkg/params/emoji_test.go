@@ -54,3 +54,33 @@ func TestEmoji(t *testing.T) {
 		})
 	}
 }
+
+func TestStandardEmoji(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"thumbsup", true},
+		{"+1", true},
+		{"-1", true},
+		{"+1::skin-tone-2", true},
+		{"white_check_mark", true},
+		{"man-shrugging", true},
+		{"man_shrugging", true},
+		{"flag-de", true},
+		{"100", true},
+		{"simple_smile", true},
+		{"shipit", true},
+		{"partyparrot", false},
+		{"thumbsupp", false},
+		{"", false},
+		{"::skin-tone-2", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, StandardEmoji(tc.name))
+		})
+	}
+}

@@ -9,17 +9,20 @@ import (
 
 func ExampleParseLimit() {
 	now := time.Date(2024, 3, 15, 10, 30, 0, 0, time.UTC)
-	for _, raw := range []string{"", "500", "7d", "1m"} {
+	for _, raw := range []string{"", "150", "7d", "1m"} {
 		l, err := params.ParseLimit(raw, 100, 200, now)
 		fmt.Println(l.Count, l.Window, l.Since.Format(time.RFC3339), err)
 	}
-	_, err := params.ParseLimit("0d", 100, 200, now)
-	fmt.Println(err)
+	for _, raw := range []string{"500", "0d"} {
+		_, err := params.ParseLimit(raw, 100, 200, now)
+		fmt.Println(err)
+	}
 	// Output:
 	// 100  0001-01-01T00:00:00Z <nil>
-	// 200  0001-01-01T00:00:00Z <nil>
+	// 150  0001-01-01T00:00:00Z <nil>
 	// 200 7d 2024-03-08T10:30:00Z <nil>
 	// 200 1m 2024-02-15T10:30:00Z <nil>
+	// "limit" must be a message count from 1 to 200 or a time window such as 1d or 7d; got "500"
 	// limit "0d" is not a positive time window; use a window such as 1d or 7d, or a message count such as 50
 }
 

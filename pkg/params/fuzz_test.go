@@ -1,6 +1,7 @@
 package params
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -71,24 +72,70 @@ func FuzzParseLimit(f *testing.F) {
 }
 
 func FuzzCursor(f *testing.F) {
-	f.Add("channels", "C0123", "dXNlcjpVMDYxTkZUVDI=")
-	f.Add("search", "", "djF8Y2hhbm5lbHN8eA")
-	f.Add("", "|||", "!!!")
-	f.Add("users", "\x00\xff", "bmV4dF90czoxNzAwMDAwMDAwMTIzNDU2")
-	f.Fuzz(func(t *testing.T, kind, payload, arbitrary string) {
-		if !strings.Contains(kind, "|") {
-			got, err := DecodeCursor(EncodeCursor(kind, payload), kind)
-			if len(kind)+len(payload) < 3000 && (err != nil || got != payload) {
-				t.Fatalf("round trip of (%q, %q) = %q, %v", kind, payload, got, err)
+	f.Add("channels_list", "C0123", "", "dXNlcjpVMDYxTkZUVDI=")
+	f.Add("conversations_search_messages", "", "q", "djF8Y2hhbm5lbHN8eA")
+	f.Add("", "|||", "|", "!!!")
+	f.Add("conversations_history", "\x00\xff", "", "bmV4dF90czoxNzAwMDAwMDAwMTIzNDU2")
+	f.Fuzz(func(t *testing.T, tool, channel, filter, arbitrary string) {
+		scope := CursorScope{Tool: tool, Channel: channel, Filter: filter}
+		payload := arbitrary
+		if len(tool)+len(channel)+len(payload) < 2500 {
+			got, err := scope.Decode(scope.Encode(payload))
+			if tool != "" && (err != nil || got != payload) {
+				t.Fatalf("round trip of (%+v, %q) = %q, %v", scope, payload, got, err)
 			}
 		}
-		if p, err := DecodeCursor(arbitrary, kind); err == nil && arbitrary != "" {
-			if EncodeCursor(kind, p) != arbitrary {
-				t.Fatalf("DecodeCursor accepted non-canonical %q", arbitrary)
+		if p, err := scope.Decode(arbitrary); err == nil && strings.TrimSpace(arbitrary) != "" {
+			if scope.Encode(p) != strings.TrimSpace(arbitrary) {
+				t.Fatalf("Decode accepted non-canonical %q", arbitrary)
 			}
+		} else if err != nil && strings.Contains(err.Error(), arbitrary) && len(arbitrary) > 8 {
+			t.Fatalf("Decode echoed the cursor: %v", err)
 		}
 		if c, err := SlackCursor(arbitrary); err == nil && c != strings.TrimSpace(arbitrary) {
 			t.Fatalf("SlackCursor(%q) = %q", arbitrary, c)
+		}
+	})
+}
+
+// FuzzJSONArgs feeds JSON values, as an MCP client sends them, to the
+// single-value readers (CountArg, LimitArg, TSArg, Scalar): no panic,
+// errors name the argument, results stay in range, objects and lists are
+// refused.
+func FuzzJSONArgs(f *testing.F) {
+	for _, s := range []string{`0`, `5`, `"5"`, `" 7 "`, `{}`, `{"n":5}`, `[]`, `[5]`, `null`, `true`, `1e3`, `-1`, `1000`, `"1d"`, `"abc"`, `1.5`, `"1700000000.123456"`, `1700000000.5`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, js string) {
+		var v any
+		if json.Unmarshal([]byte(js), &v) != nil {
+			return
+		}
+		args := map[string]any{"limit": v}
+		n, err := CountArg(args, "limit", 20, 100)
+		if err != nil {
+			if !strings.Contains(err.Error(), "limit") {
+				t.Fatalf("CountArg(%s) error does not name the argument: %v", js, err)
+			}
+		} else if n < 1 || n > 100 {
+			t.Fatalf("CountArg(%s) = %d, out of 1..100", js, n)
+		}
+		switch v.(type) {
+		case map[string]any, []any:
+			if err == nil {
+				t.Fatalf("CountArg accepted %s", js)
+			}
+		}
+		l, err := LimitArg(args, "limit", 20, 100, time.Unix(1_700_000_000, 0))
+		if err == nil && (l.Count < 1 || l.Count > 100) {
+			t.Fatalf("LimitArg(%s).Count = %d", js, l.Count)
+		}
+		ts, err := TSArg(args, "limit", false)
+		if err == nil && ts != "" && !dottedTS.MatchString(ts) {
+			t.Fatalf("TSArg(%s) = %q", js, ts)
+		}
+		if _, err := Scalar(args, "limit"); err != nil && !strings.Contains(err.Error(), `"limit"`) {
+			t.Fatalf("Scalar(%s) error does not name the argument: %v", js, err)
 		}
 	})
 }
@@ -240,6 +287,10 @@ func FuzzEmoji(f *testing.F) {
 		}
 		if again, err := Emoji(e); err != nil || again != e {
 			t.Fatalf("Emoji not idempotent on %q: %q, %v", e, again, err)
+		}
+		base, _, _ := strings.Cut(e, "::")
+		if StandardEmoji(e) != StandardEmoji(base) {
+			t.Fatalf("StandardEmoji(%q) depends on the skin tone", e)
 		}
 	})
 }

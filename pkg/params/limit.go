@@ -1,6 +1,7 @@
 package params
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,8 +9,10 @@ import (
 )
 
 // Count parses a count argument such as a page size. "" and "0" mean def.
-// Surrounding spaces are ignored. Values above max are lowered to max (max <=
-// 0 means no cap). Negative and non-numeric values are errors naming name.
+// Surrounding spaces are ignored. Values above max are refused with the
+// allowed range, so a model learns the bound instead of silently getting
+// fewer rows than it asked for (max <= 0 means no cap). Negative and
+// non-numeric values are errors naming name.
 func Count(raw string, def, max int, name string) (int, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -20,7 +23,7 @@ func Count(raw string, def, max int, name string) (int, error) {
 		digits := strings.TrimPrefix(s, "+")
 		if isDigits(digits) {
 			if max > 0 {
-				return max, nil // all digits but beyond int range: "a lot"
+				return 0, overMax(name, def, max, s) // all digits but beyond int range
 			}
 			return 0, rangeErr(name)
 		}
@@ -35,9 +38,43 @@ func Count(raw string, def, max int, name string) (int, error) {
 	case n == 0:
 		return def, nil
 	case max > 0 && n > max:
-		return max, nil
+		return 0, overMax(name, def, max, s)
 	}
 	return n, nil
+}
+
+// RangeError is a count above its maximum. Its message names the range
+// the schema declares (0 is allowed there and means the default).
+type RangeError struct {
+	Name          string
+	Default, Max  int
+	Got           string
+	windowAllowed bool
+}
+
+func (e *RangeError) Error() string {
+	switch {
+	case e.windowAllowed:
+		return fmt.Sprintf("%q must be a message count from 1 to %d or a time window such as 1d or 7d; got %s", e.Name, e.Max, quote(e.Got))
+	case e.Default > 0:
+		return fmt.Sprintf("%q must be between 1 and %d (0 or omitted means %d); got %s", e.Name, e.Max, e.Default, quote(e.Got))
+	}
+	return fmt.Sprintf("%q must be between 1 and %d; got %s", e.Name, e.Max, quote(e.Got))
+}
+
+func overMax(name string, def, max int, got string) error {
+	return &RangeError{Name: name, Default: def, Max: max, Got: got}
+}
+
+// CountArg reads args[key] as a count, as Count does. The value may be a
+// JSON number or a string holding one (some clients send every argument as
+// a string); an object or a list is refused instead of read as "absent".
+func CountArg(args map[string]any, key string, def, max int) (int, error) {
+	raw, err := Scalar(args, key)
+	if err != nil {
+		return 0, err
+	}
+	return Count(raw, def, max, key)
 }
 
 func example(def int) int {
@@ -83,12 +120,16 @@ const maxWindowN = 1_000_000
 // daylight-saving change, the same clock time yesterday), not "since
 // midnight". Since is never earlier than the Unix epoch.
 //
-// "" and "0" mean def messages; counts above max are lowered to max. A zero
-// or negative window is an error.
+// "" and "0" mean def messages; counts above max are refused with the
+// allowed range. A zero or negative window is an error.
 func ParseLimit(raw string, def, max int, now time.Time) (Limit, error) {
 	s := strings.ToLower(strings.TrimSpace(raw))
 	if s == "" || isDigits(strings.TrimLeft(s, "+-")) {
 		n, err := Count(s, def, max, "limit")
+		var re *RangeError
+		if errors.As(err, &re) {
+			re.windowAllowed = true
+		}
 		return Limit{Count: n}, err
 	}
 	i := 0
@@ -123,6 +164,16 @@ func ParseLimit(raw string, def, max int, now time.Time) (Limit, error) {
 	}
 	window := strings.TrimLeft(num, "+0") + string(unit) // "007d" is "7d"
 	return Limit{Count: count, Since: since, Window: window}, nil
+}
+
+// LimitArg reads args[key] as ParseLimit does, refusing an object or a list
+// the way CountArg does.
+func LimitArg(args map[string]any, key string, def, max int, now time.Time) (Limit, error) {
+	raw, err := Scalar(args, key)
+	if err != nil {
+		return Limit{}, err
+	}
+	return ParseLimit(raw, def, max, now)
 }
 
 func windowUnit(w string) (byte, bool) {

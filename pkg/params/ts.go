@@ -27,6 +27,19 @@ func ParseTS(s, name string) (string, error) {
 	return "", fmt.Errorf("%q must be a Slack message timestamp such as 1700000000.123456 (the ts field of a message, or the p1700000000123456 part of its link); got %s", name, quote(t))
 }
 
+// TSArg reads args[key] with ParseTS, refusing an object or a list
+// (Scalar). An absent or empty optional timestamp returns "".
+func TSArg(args map[string]any, key string, required bool) (string, error) {
+	raw, err := Scalar(args, key)
+	if err != nil {
+		return "", err
+	}
+	if !required && strings.TrimSpace(raw) == "" {
+		return "", nil
+	}
+	return ParseTS(raw, key)
+}
+
 func parseTS(t string) (string, bool) {
 	if len(t) > 1 && (t[0] == 'p' || t[0] == 'P') {
 		d := t[1:]

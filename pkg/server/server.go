@@ -40,6 +40,9 @@ type Options struct {
 	// Audit, when set, receives one record per call of a tool that
 	// changes Slack (OAuth mode writes them to the store's audit log).
 	Audit func(ctx context.Context, r AuditRecord)
+	// Sandbox says the provider serves the demo sandbox: write tools then
+	// say that they change only the sandbox (tools.Tool.ForSandbox).
+	Sandbox bool
 }
 
 // AuditRecord says who changed what: never message text.
@@ -131,6 +134,9 @@ func New(o Options) (*Server, error) {
 	}
 	s.MCP = mcpserver.NewMCPServer(version.Name, version.Version, opts...)
 	for _, t := range selected {
+		if o.Sandbox {
+			t = t.ForSandbox()
+		}
 		s.MCP.AddTool(t.MCPTool(), s.wrap(t))
 	}
 	s.addResources(o.Workspace)

@@ -37,6 +37,8 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"reactions.remove": {tier: tier2, write: true, scopes: []string{"reactions:write"}, fn: reactionsRemove},
 		"reactions.get":    {tier: tier3, scopes: []string{"reactions:read"}, fn: reactionsGet},
 
+		"emoji.list": {tier: tier2, scopes: []string{"emoji:read"}, fn: emojiList},
+
 		"search.messages": {tier: tier2, scopes: []string{"search:read"}, fn: orgScoped(searchMessages)},
 
 		"files.info": {tier: tier4, scopes: []string{"files:read"}, fn: filesInfo},

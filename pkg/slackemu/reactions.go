@@ -31,7 +31,7 @@ func (c *call) reactionTarget() (*channel, *message, error) {
 
 func (c *call) reactionName() (string, error) {
 	name := strings.Trim(strings.TrimSpace(c.p.Get("name")), ":")
-	if !emojiName.MatchString(name) {
+	if !emojiName.MatchString(name) || !c.emojiExists(name) {
 		return "", fail("invalid_name")
 	}
 	return name, nil

@@ -137,7 +137,7 @@ func AllUserScopes() []string {
 		"mpim:history", "mpim:read", "mpim:write",
 		"chat:write", "reactions:read", "reactions:write", "search:read",
 		"files:read", "users:read", "users:read.email",
-		"usergroups:read", "usergroups:write", "team:read",
+		"usergroups:read", "usergroups:write", "team:read", "emoji:read",
 	}
 }
 
@@ -177,6 +177,8 @@ type Workspace struct {
 	codes     map[string]*authCode
 	refresh   map[string]*refreshGrant // refresh token -> grant
 	orgTeams  []Team                   // auth.teams.list for org-wide tokens (org.go)
+
+	emoji map[string]string // custom emoji name -> image URL or "alias:name"
 }
 
 type channel struct {

@@ -51,8 +51,7 @@ func channelsList() Tool {
 				mcp.Description("Comma-separated types: public_channel, private_channel, im, mpim. Example: public_channel,private_channel")),
 			mcp.WithString("sort", mcp.Enum("popularity"),
 				mcp.Description("popularity sorts by member count, largest first; default is by name.")),
-			mcp.WithNumber("limit", mcp.DefaultNumber(channelsDefaultLimit), mcp.Min(0), mcp.Max(channelsMaxLimit),
-				mcp.Description("Maximum rows (1-999, default 100).")),
+			countParam("limit", "Maximum rows", channelsDefaultLimit, channelsMaxLimit),
 			mcp.WithString("cursor", mcp.Description("next_cursor from a previous call.")),
 		},
 		Output:  mcp.WithOutputSchema[Page[Channel]](),
@@ -76,15 +75,11 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	if sortBy != "" && sortBy != "popularity" {
 		return nil, Inputf("sort must be \"popularity\" or omitted, not %q", sortBy)
 	}
-	offset := 0
-	if c := params.String(args, "cursor"); c != "" {
-		payload, err := params.DecodeCursor(c, "channels")
-		if err != nil {
-			return nil, inputErr(err)
-		}
-		if offset, err = strconv.Atoi(payload); err != nil || offset < 0 {
-			return nil, Inputf("cursor is malformed or from another tool; omit it to start from the beginning")
-		}
+	// An offset only means something in the same filtered, sorted list.
+	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy}
+	offset, err := intCursorArg(args, scope, 0)
+	if err != nil {
+		return nil, err
 	}
 	s, err := d.Slack(ctx)
 	if err != nil {
@@ -127,7 +122,7 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	end := min(offset+limit, len(rows))
 	next := ""
 	if end < len(rows) {
-		next = params.EncodeCursor("channels", strconv.Itoa(end))
+		next = scope.Encode(strconv.Itoa(end))
 	}
 	res := pageResult(rows[offset:end], next)
 	if !s.Channels.Ready() {
@@ -149,17 +144,6 @@ func channelType(c workspace.Channel) string {
 	}
 }
 
-// countArg reads a numeric limit argument: absent or 0 means def, larger
-// than max is capped, negative or non-numeric is an error.
-func countArg(args Args, key string, def, max int) (int, error) {
-	return countFrom(params.String(args, key), key, def, max)
-}
-
-func countFrom(raw, key string, def, max int) (int, error) {
-	n, err := params.Count(raw, def, max, key)
-	return n, inputErr(err)
-}
-
 // sessionAndChannel returns the caller's session and the channel ID named
 // by the channel_id argument.
 func sessionAndChannel(ctx context.Context, d *Deps, args Args) (*Session, string, error) {
@@ -167,7 +151,11 @@ func sessionAndChannel(ctx context.Context, d *Deps, args Args) (*Session, strin
 	if err != nil {
 		return nil, "", err
 	}
-	id, err := resolveChannel(ctx, s, params.String(args, "channel_id"))
+	raw, err := params.Scalar(args, "channel_id")
+	if err != nil {
+		return nil, "", inputErr(err)
+	}
+	id, err := resolveChannel(ctx, s, raw)
 	if err != nil {
 		return nil, "", err
 	}

@@ -42,7 +42,7 @@ func conversationsHistory() Tool {
 		Params: []mcp.ToolOption{
 			channelIDParam,
 			mcp.WithString("limit", mcp.DefaultString("1d"),
-				mcp.Description("Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d.")),
+				mcp.Description("Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d; 0 also means 1d.")),
 			cursorParam,
 			activityParam,
 		},
@@ -52,19 +52,18 @@ func conversationsHistory() Tool {
 }
 
 func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	lim, err := params.ParseLimit(params.String(args, "limit"), 0, historyMaxLimit, d.now())
+	lim, err := params.LimitArg(args, "limit", 0, historyMaxLimit, d.now())
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	cursor, err := params.SlackCursor(params.String(args, "cursor"))
-	if err != nil {
+	if _, err := params.Scalar(args, "cursor"); err != nil {
 		return nil, inputErr(err)
 	}
 	activity, err := params.Bool(args, "include_activity_messages", false)
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	p := &slack.GetConversationHistoryParameters{Cursor: cursor, Limit: lim.Count}
+	p := &slack.GetConversationHistoryParameters{Limit: lim.Count}
 	if lim.Count == 0 {
 		// An empty limit is a one-day window, as the incumbent does.
 		lim.Since = d.now().Add(-24 * time.Hour)
@@ -80,17 +79,21 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		return nil, err
 	}
 	p.ChannelID = channelID
+	scope := params.CursorScope{Tool: "conversations_history", Channel: channelID}
+	if p.Cursor, err = slackCursorArg(args, scope); err != nil {
+		return nil, err
+	}
 	resp, err := s.Client.GetConversationHistoryContext(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	next := ""
 	if resp.HasMore {
-		next = resp.ResponseMetaData.NextCursor
+		next = wrapSlackCursor(scope, resp.ResponseMetaData.NextCursor)
 	}
 	rows := renderMessages(ctx, s, p.ChannelID, resp.Messages, activity)
 	res := pageResult(rows, next)
-	if len(rows) == 0 && cursor == "" && p.Oldest != "" {
+	if len(rows) == 0 && p.Cursor == "" && p.Oldest != "" {
 		window := lim.Window
 		if window == "" {
 			window = "1d"
@@ -112,7 +115,7 @@ func conversationsReplies() Tool {
 		Params: []mcp.ToolOption{
 			channelIDParam,
 			mcp.WithString("thread_ts", mcp.Required(), mcp.Description("ts of the thread's parent message, e.g. 1700000000.123456.")),
-			mcp.WithString("limit", mcp.DefaultString("100"), mcp.Description("Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100.")),
+			mcp.WithString("limit", mcp.DefaultString("100"), mcp.Description("Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100; 0 also means 100.")),
 			cursorParam,
 			activityParam,
 		},
@@ -122,16 +125,15 @@ func conversationsReplies() Tool {
 }
 
 func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	ts, err := params.ParseTS(params.String(args, "thread_ts"), "thread_ts")
+	ts, err := params.TSArg(args, "thread_ts", true)
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	lim, err := params.ParseLimit(params.String(args, "limit"), historyDefaultLimit, historyMaxLimit, d.now())
+	lim, err := params.LimitArg(args, "limit", historyDefaultLimit, historyMaxLimit, d.now())
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	cursor, err := params.SlackCursor(params.String(args, "cursor"))
-	if err != nil {
+	if _, err := params.Scalar(args, "cursor"); err != nil {
 		return nil, inputErr(err)
 	}
 	activity, err := params.Bool(args, "include_activity_messages", false)
@@ -139,6 +141,11 @@ func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		return nil, inputErr(err)
 	}
 	s, channelID, err := sessionAndChannel(ctx, d, args)
+	if err != nil {
+		return nil, err
+	}
+	scope := params.CursorScope{Tool: "conversations_replies", Channel: channelID, Thread: ts}
+	cursor, err := slackCursorArg(args, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +162,7 @@ func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	if !hasMore {
 		next = ""
 	}
+	next = wrapSlackCursor(scope, next)
 	return pageResult(renderMessages(ctx, s, channelID, msgs, activity), next), nil
 }
 
@@ -199,13 +207,9 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 	if payload == "" {
 		return nil, Inputf("payload is required: the text of the message")
 	}
-	threadTS := ""
-	if raw := params.String(args, "thread_ts"); raw != "" {
-		ts, err := params.ParseTS(raw, "thread_ts")
-		if err != nil {
-			return nil, inputErr(err)
-		}
-		threadTS = ts
+	threadTS, err := params.TSArg(args, "thread_ts", false)
+	if err != nil {
+		return nil, inputErr(err)
 	}
 	contentType := params.String(args, "content_type")
 	if contentType == "" {
@@ -279,12 +283,9 @@ func conversationsMark() Tool {
 }
 
 func handleMark(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	ts := ""
-	if raw := params.String(args, "ts"); raw != "" {
-		var err error
-		if ts, err = params.ParseTS(raw, "ts"); err != nil {
-			return nil, inputErr(err)
-		}
+	ts, err := params.TSArg(args, "ts", false)
+	if err != nil {
+		return nil, inputErr(err)
 	}
 	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {

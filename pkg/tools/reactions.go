@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 )
 
 // ReactionResult is the result of reactions_add and reactions_remove.
@@ -14,7 +15,7 @@ type ReactionResult struct {
 	Channel   string `json:"channel"`
 	Timestamp string `json:"timestamp"`
 	Emoji     string `json:"emoji"`
-	Action    string `json:"action" jsonschema:"added or removed"`
+	Action    string `json:"action" jsonschema:"added, already_there (nothing changed), removed or not_there (nothing to remove)"`
 }
 
 func reactionParams() []mcp.ToolOption {
@@ -30,10 +31,11 @@ func reactionsAdd() Tool {
 		Name:       "reactions_add",
 		Title:      "Add a reaction",
 		Toolset:    "reactions",
-		Scopes:     []string{"reactions:write"},
+		Scopes:     []string{"reactions:write", "emoji:read"},
 		Gate:       GateReactions,
 		Idempotent: true,
-		Description: "Add an emoji reaction to a message as you. Off unless the operator enables it " +
+		Description: "Add an emoji reaction to a message as you. Adding one you already added succeeds and changes nothing; " +
+			"an emoji name the workspace does not have is refused. Off unless the operator enables it " +
 			"(SLACK_MCP_REACTION_TOOL, or SLACK_MCP_ADD_MESSAGE_TOOL), possibly only for some channels.",
 		Params: reactionParams(),
 		Output: mcp.WithOutputSchema[ReactionResult](),
@@ -48,12 +50,13 @@ func reactionsRemove() Tool {
 		Name:        "reactions_remove",
 		Title:       "Remove a reaction",
 		Toolset:     "reactions",
-		Scopes:      []string{"reactions:write"},
+		Scopes:      []string{"reactions:write", "emoji:read"},
 		Gate:        GateReactions,
 		Destructive: true, Idempotent: true,
-		Description: "Remove your emoji reaction from a message. Same enablement as reactions_add.",
-		Params:      reactionParams(),
-		Output:      mcp.WithOutputSchema[ReactionResult](),
+		Description: "Remove your emoji reaction from a message. Removing one you have not added succeeds and says " +
+			"nothing was removed (only your own reactions can be removed). Same enablement as reactions_add.",
+		Params: reactionParams(),
+		Output: mcp.WithOutputSchema[ReactionResult](),
 		Handler: func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
 			return react(ctx, d, args, false)
 		},
@@ -61,7 +64,7 @@ func reactionsRemove() Tool {
 }
 
 func react(ctx context.Context, d *Deps, args Args, add bool) (*mcp.CallToolResult, error) {
-	ts, err := params.ParseTS(params.String(args, "timestamp"), "timestamp")
+	ts, err := params.TSArg(args, "timestamp", true)
 	if err != nil {
 		return nil, inputErr(err)
 	}
@@ -76,17 +79,33 @@ func react(ctx context.Context, d *Deps, args Args, add bool) (*mcp.CallToolResu
 	if !d.Policy.Reactions.Allows(channelID) {
 		return nil, Inputf("reactions in %s are not allowed by this server's settings", channelID)
 	}
+	if err := d.emoji.unknownEmoji(ctx, s, emoji, d.now()); err != nil {
+		return nil, err
+	}
 	item := slack.NewRefToMessage(channelID, ts)
-	action := "added"
+	out := ReactionResult{Channel: channelID, Timestamp: ts, Emoji: emoji}
+	where := " :" + emoji + ": on " + ts + " in " + channelID
+	var text string
 	if add {
 		err = s.Client.AddReactionContext(ctx, emoji, item)
+		out.Action, text = "added", "added"+where
+		// The tool promises idempotence: the reaction is there, as asked.
+		if slackapi.SlackErrorCode(err) == "already_reacted" {
+			err = nil
+			out.Action, text = "already_there", "already reacted with"+where+"; nothing changed"
+		}
 	} else {
-		action = "removed"
 		err = s.Client.RemoveReactionContext(ctx, emoji, item)
+		out.Action, text = "removed", "removed"+where
+		// The reaction is absent, as asked; say that nothing was removed,
+		// since a model may have expected to remove someone else's.
+		if slackapi.SlackErrorCode(err) == "no_reaction" {
+			err = nil
+			out.Action, text = "not_there", "you had no"+where+", so nothing was removed (only your own reactions can be removed)"
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := ReactionResult{Channel: channelID, Timestamp: ts, Emoji: emoji, Action: action}
-	return mcp.NewToolResultStructured(out, action+" :"+emoji+": on "+ts+" in "+channelID), nil
+	return mcp.NewToolResultStructured(out, text), nil
 }

@@ -46,7 +46,7 @@ func conversationsSearchMessages() Tool {
 			mcp.WithString("filter_date_on", mcp.Description("On this date.")),
 			mcp.WithString("filter_date_during", mcp.Description("During a period: YYYY-MM, YYYY, a month name, 'last week', 'this month'.")),
 			mcp.WithBoolean("filter_threads_only", mcp.DefaultBool(false), mcp.Description("Only messages in threads.")),
-			mcp.WithNumber("limit", mcp.DefaultNumber(searchDefaultLimit), mcp.Min(0), mcp.Max(searchMaxLimit), mcp.Description("Results per page (1-100, default 20).")),
+			countParam("limit", "Results per page", searchDefaultLimit, searchMaxLimit),
 			cursorParam,
 		},
 		Output:  mcp.WithOutputSchema[Page[Message]](),
@@ -60,15 +60,8 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	if err != nil {
 		return nil, err
 	}
-	page := 1
-	if c := params.String(args, "cursor"); c != "" {
-		payload, err := params.DecodeCursor(c, "search")
-		if err != nil {
-			return nil, inputErr(err)
-		}
-		if page, err = strconv.Atoi(payload); err != nil || page < 1 {
-			return nil, Inputf("cursor is malformed or from another tool; omit it to start from the beginning")
-		}
+	if _, err := params.Scalar(args, "cursor"); err != nil {
+		return nil, inputErr(err)
 	}
 	if u, ok, err := params.ParseMessageURL(query); err != nil {
 		return nil, inputErr(err)
@@ -90,6 +83,12 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 		return nil, Inputf("Slack does not let bot tokens (xoxb) search messages; configure a user token (xoxp) to use conversations_search_messages")
 	}
 	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
+	// A page number only means something for the same search and page size.
+	scope := params.CursorScope{Tool: "conversations_search_messages", Filter: full + "|" + strconv.Itoa(limit)}
+	page, err := intCursorArg(args, scope, 1)
+	if err != nil {
+		return nil, err
+	}
 	res, err := s.Client.SearchMessagesContext(ctx, full, slack.SearchParameters{
 		Sort: "timestamp", SortDirection: "desc", Highlight: false, Count: limit, Page: page,
 		TeamID: s.Client.TeamParam(),
@@ -118,7 +117,7 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	}
 	next := ""
 	if res.Paging.Pages > page {
-		next = params.EncodeCursor("search", strconv.Itoa(page+1))
+		next = scope.Encode(strconv.Itoa(page + 1))
 	}
 	return pageResult(rows, next), nil
 }

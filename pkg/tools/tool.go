@@ -75,6 +75,9 @@ type Deps struct {
 	Policy   Policy
 	Logger   zerolog.Logger
 	Now      func() time.Time
+
+	// emoji caches each workspace's custom emoji for the reaction tools.
+	emoji emojiCache
 }
 
 // Slack returns the caller's Slack session.

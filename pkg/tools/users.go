@@ -41,7 +41,7 @@ func usersSearch() Tool {
 			"Use @UserName with conversations_history to read your DM with them.",
 		Params: []mcp.ToolOption{
 			mcp.WithString("query", mcp.Required(), mcp.Description("Name, handle or email (or part of it).")),
-			mcp.WithNumber("limit", mcp.DefaultNumber(usersDefaultLimit), mcp.Min(0), mcp.Max(usersMaxLimit), mcp.Description("Maximum rows (1-100, default 10).")),
+			countParam("limit", "Maximum rows", usersDefaultLimit, usersMaxLimit),
 		},
 		Output:  mcp.WithOutputSchema[Page[User]](),
 		Handler: handleUsersSearch,
