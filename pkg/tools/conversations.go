@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"time"
@@ -93,6 +94,11 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 	}
 	rows := renderMessages(ctx, s, p.ChannelID, resp.Messages, activity)
 	res := pageResult(rows, next)
+	if hidden := len(resp.Messages) - len(rows); hidden > 0 && len(rows) > 0 && next != "" && lim.Count > 0 {
+		// Slack counts notices within limit, so a page can come back short.
+		res = withNote(res, fmt.Sprintf("%d join/leave/topic notices in this page were left out (Slack counts them within limit); "+
+			"next_cursor continues, include_activity_messages=true shows them", hidden))
+	}
 	if len(rows) == 0 && p.Cursor == "" && p.Oldest != "" {
 		window := lim.Window
 		if window == "" {
