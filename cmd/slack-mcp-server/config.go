@@ -162,7 +162,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
 	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
 	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
-	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite} {
+	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership} {
 		c.OpenGates[g] = envBool(getenv(string(g)))
 	}
 	// A write tool named in --enabled-tools without its own setting acts in

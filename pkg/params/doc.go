@@ -14,7 +14,8 @@
 //     ParseDuring, SlackDate);
 //   - opaque pagination cursors, ours and Slack's (EncodeCursor,
 //     DecodeCursor, SlackCursor);
-//   - emoji names for reactions (Emoji).
+//   - emoji names for reactions (Emoji);
+//   - Block Kit blocks given as a JSON string (Blocks).
 //
 // Every function is pure: the clock is passed in as now, nothing is cached
 // and there is no package state. Errors are complete sentences meant to be

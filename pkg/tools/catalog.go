@@ -9,6 +9,10 @@ func Catalog() []Tool {
 	return []Tool{
 		// channels.go
 		channelsList(),
+		// membership.go
+		channelsMe(),
+		conversationsJoin(),
+		conversationsLeave(),
 		// conversations.go
 		conversationsHistory(),
 		conversationsReplies(),

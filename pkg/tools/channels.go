@@ -51,6 +51,7 @@ func channelsList() Tool {
 			mcp.WithNumber("limit", mcp.DefaultNumber(channelsDefaultLimit), mcp.Min(0), mcp.Max(channelsMaxLimit),
 				mcp.Description("Maximum rows (1-999, default 100).")),
 			mcp.WithString("cursor", mcp.Description("next_cursor from a previous call.")),
+			channelQueryParams[0], channelQueryParams[1],
 		},
 		Output:  mcp.WithOutputSchema[Page[Channel]](),
 		Handler: handleChannelsList,
@@ -66,6 +67,10 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 		types = []string{"public_channel", "private_channel"}
 	}
 	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
+	if err != nil {
+		return nil, err
+	}
+	query, err := parseChannelQuery(args)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +111,10 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 		if !want[t] || c.IsArchived {
 			continue
 		}
-		rows = append(rows, Channel{ID: c.ID, Name: channelLabel(s, c), Topic: c.Topic, Purpose: c.Purpose, MemberCount: c.MemberCount, Type: t})
+		row := Channel{ID: c.ID, Name: channelLabel(s, c), Topic: c.Topic, Purpose: c.Purpose, MemberCount: c.MemberCount, Type: t}
+		if query.match(row) {
+			rows = append(rows, row)
+		}
 	}
 	if sortBy == "popularity" {
 		sort.SliceStable(rows, func(i, j int) bool {
