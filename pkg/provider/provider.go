@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -22,12 +23,20 @@ type SingleOptions struct {
 	UsersCache    string
 	ChannelsCache string
 	TTL           time.Duration
-	Logger        zerolog.Logger
+	// MinRefreshInterval bounds how often a cache miss may trigger a
+	// directory sweep (0: the workspace package's default).
+	MinRefreshInterval time.Duration
+	// NoWarm leaves the directories unloaded at start (no cache file, no
+	// Slack call) until the first tool call asks for the session (--no-cache).
+	NoWarm bool
+	Logger zerolog.Logger
 }
 
 // Single serves every request with one session.
 type Single struct {
 	session *tools.Session
+	warm    sync.Once
+	start   func()
 }
 
 // NewSingle validates the token with auth.test and starts warming the
@@ -48,7 +57,7 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 			channelsFile = filepath.Join(o.CacheDir, "channels_"+id.TeamID+"_"+id.UserID+".json")
 		}
 	}
-	base := workspace.Options{TTL: o.TTL, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger}
+	base := workspace.Options{TTL: o.TTL, MinRefreshInterval: o.MinRefreshInterval, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger}
 	uo, co := base, base
 	uo.CacheFile, co.CacheFile = usersFile, channelsFile
 	s := &tools.Session{
@@ -56,13 +65,28 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 		Users:    workspace.NewUsers(client, uo),
 		Channels: workspace.NewChannels(client, co),
 	}
-	s.Users.Start(ctx)
-	s.Channels.Start(ctx)
-	return &Single{session: s}, nil
+	p := &Single{session: s, start: func() {
+		// The server's context, not a request's: the directories live
+		// as long as the server.
+		s.Users.Start(ctx)
+		s.Channels.Start(ctx)
+	}}
+	if !o.NoWarm {
+		p.warm.Do(p.start)
+	}
+	return p, nil
 }
 
-// Session implements tools.Provider.
-func (p *Single) Session(context.Context) (*tools.Session, error) { return p.session, nil }
+// Session implements tools.Provider; with NoWarm the first call starts the
+// directories.
+func (p *Single) Session(context.Context) (*tools.Session, error) {
+	p.warm.Do(p.start)
+	return p.session, nil
+}
+
+// Peek returns the session without starting directories left cold by
+// NoWarm: for start-up code that needs only the identity.
+func (p *Single) Peek() *tools.Session { return p.session }
 
 // Identity is who the token belongs to.
 func (p *Single) Identity() slackapi.Identity { return p.session.Client.Identity }
