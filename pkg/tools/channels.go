@@ -59,14 +59,7 @@ func channelsList() Tool {
 }
 
 func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	types, err := params.ParseChannelTypes(params.String(args, "channel_types"))
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	if len(types) == 0 {
-		types = []string{"public_channel", "private_channel"}
-	}
-	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
+	types, limit, err := typesAndLimit(args)
 	if err != nil {
 		return nil, err
 	}

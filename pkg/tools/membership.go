@@ -42,14 +42,7 @@ func channelsMe() Tool {
 // handleChannelsMe asks Slack (users.conversations) rather than the cached
 // directory: the directory does not record membership.
 func handleChannelsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	types, err := params.ParseChannelTypes(params.String(args, "channel_types"))
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	if len(types) == 0 {
-		types = []string{"public_channel", "private_channel"}
-	}
-	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
+	types, limit, err := typesAndLimit(args)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +72,20 @@ func handleChannelsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 		next = params.EncodeCursor(cursorKindMe, next)
 	}
 	return pageResult(rows, next), nil
+}
+
+// typesAndLimit reads channel_types (default public and private
+// channels) and limit, as channels_list and channels_me take them.
+func typesAndLimit(args Args) ([]string, int, error) {
+	types, err := params.ParseChannelTypes(params.String(args, "channel_types"))
+	if err != nil {
+		return nil, 0, inputErr(err)
+	}
+	if len(types) == 0 {
+		types = []string{"public_channel", "private_channel"}
+	}
+	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
+	return types, limit, err
 }
 
 // memberRow renders a users.conversations entry as a channels_list row.

@@ -70,12 +70,8 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 	if params.IsUserID(query) {
 		// A user ID is an exact lookup (1.3.0 does the same), not a
 		// substring of names.
-		var found []workspace.User
-		u, err := s.Users.Get(ctx, query)
-		switch {
-		case err == nil:
-			found = []workspace.User{u}
-		case !errors.Is(err, workspace.ErrNotFound):
+		found, err := oneOrNone(s.Users.Get(ctx, query))
+		if err != nil {
 			return nil, err
 		}
 		return usersResult(s, found), nil
@@ -88,11 +84,7 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 	found := s.Users.Search(query, limit)
 	if len(found) == 0 {
 		// A cold or partial directory must not mean "nobody": ask Slack.
-		u, err := s.Users.Find(ctx, query)
-		switch {
-		case err == nil:
-			found = []workspace.User{u}
-		case !errors.Is(err, workspace.ErrNotFound):
+		if found, err = oneOrNone(s.Users.Find(ctx, query)); err != nil {
 			return nil, err
 		}
 	}
@@ -101,6 +93,17 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 		res = withNote(res, warmingNote)
 	}
 	return res, nil
+}
+
+// oneOrNone turns a single lookup into a result list: not found is empty.
+func oneOrNone(u workspace.User, err error) ([]workspace.User, error) {
+	switch {
+	case err == nil:
+		return []workspace.User{u}, nil
+	case errors.Is(err, workspace.ErrNotFound):
+		return nil, nil
+	}
+	return nil, err
 }
 
 // usersResult renders users_search rows, with the DM channel when known.
