@@ -86,23 +86,36 @@ func TestAddMessageTextAndBlocks(t *testing.T) {
 	}
 }
 
+// SLACK_MCP_ADD_MESSAGE_MARK: the channel is marked read after posting; a
+// failed mark does not turn the (done) post into an error.
 func TestAddMessageMarksRead(t *testing.T) {
 	t.Parallel()
-	for _, mark := range []bool{false, true} {
-		t.Run(map[bool]string{false: "off", true: "on"}[mark], func(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		mark, fails bool
+	}{{"off", false, false}, {"on", true, false}, {"mark fails", true, true}} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			policy := tools.Policy{AddMessage: tools.AllChannels(), MarkAfterPost: mark}
+			policy := tools.Policy{AddMessage: tools.AllChannels(), MarkAfterPost: tc.mark}
 			e := newEnv(t, envOptions{gates: map[tools.Gate]bool{tools.GateAddMessage: true}, policy: &policy})
+			if tc.fails {
+				e.emu.FailNextWith("conversations.mark", "missing_scope", 1)
+			}
+			before := e.ws.LastRead(generalID, meID)
 			res := e.call(t, "conversations_add_message", map[string]any{"channel_id": generalID, "text": "hi"})
 			require.False(t, res.IsError, text(res))
 			var posted tools.PostedMessage
 			raw, _ := json.Marshal(res.StructuredContent)
 			require.NoError(t, json.Unmarshal(raw, &posted))
-			if mark {
+			switch {
+			case !tc.mark:
+				require.Zero(t, e.emu.Calls("conversations.mark"))
+			case tc.fails:
+				require.Contains(t, text(res), "marking the channel read failed")
+				require.Equal(t, before, e.ws.LastRead(generalID, meID))
+			default:
 				require.Equal(t, 1, e.emu.Calls("conversations.mark"))
 				require.Equal(t, posted.TS, e.ws.LastRead(generalID, meID))
-			} else {
-				require.Zero(t, e.emu.Calls("conversations.mark"))
 			}
 		})
 	}
@@ -128,6 +141,10 @@ func TestChannelsMe(t *testing.T) {
 			require.True(t, strings.HasPrefix(text(res), "ID,Name,Topic,Purpose,MemberCount"), text(res))
 		})
 	}
+	t.Run("member counts as in channels_list", func(t *testing.T) {
+		res := e.call(t, "channels_me", map[string]any{"channel_types": "public_channel"})
+		require.Equal(t, 3, page[tools.Channel](t, res).Items[0].MemberCount)
+	})
 	t.Run("DM rows name the person", func(t *testing.T) {
 		res := e.call(t, "channels_me", map[string]any{"channel_types": "im"})
 		require.Equal(t, "@bob", page[tools.Channel](t, res).Items[0].Name)

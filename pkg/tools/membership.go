@@ -91,6 +91,11 @@ func typesAndLimit(args Args) ([]string, int, error) {
 // memberRow renders a users.conversations entry as a channels_list row.
 func memberRow(s *Session, c slack.Channel) Channel {
 	row := Channel{ID: c.ID, Topic: c.Topic.Value, Purpose: c.Purpose.Value, MemberCount: c.NumMembers}
+	// users.conversations leaves out num_members: take it from the
+	// directory when it knows the channel.
+	if cached, ok := s.Channels.Cached(c.ID); ok && row.MemberCount == 0 {
+		row.MemberCount = cached.MemberCount
+	}
 	switch {
 	case c.IsIM:
 		row.Type, row.Name = "im", "@"+c.User
