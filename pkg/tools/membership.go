@@ -24,9 +24,8 @@ func channelsMe() Tool {
 		Toolset:  "channels",
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{"channels:read", "groups:read", "im:read", "mpim:read", "users:read"},
-		Description: "List only the conversations you are a member of (channels_list lists every channel you can see). " +
-			"Same CSV as channels_list: ID, Name (#channel or @user for DMs), Topic, Purpose, MemberCount and Type; " +
-			"pass next_cursor back as cursor for more.",
+		Description: "List only the conversations you are a member of (channels_list lists every channel you can see), " +
+			"useful on large workspaces. Same CSV columns and paging as channels_list; Name is #channel, or @user for DMs.",
 		Params: []mcp.ToolOption{
 			mcp.WithString("channel_types",
 				mcp.Description("Comma-separated types: public_channel, private_channel, im, mpim. Default public_channel,private_channel.")),
