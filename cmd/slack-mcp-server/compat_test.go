@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
 )
@@ -138,22 +135,9 @@ func TestIncumbentSettings(t *testing.T) {
 // serves the named tools and warns once about what it does not offer.
 func TestRunIncumbentCommandLine(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	stderr := &syncBuffer{}
-	code := make(chan int, 1)
-	env := envOf(map[string]string{"SLACK_MCP_LOG_FORMAT": "json", "SLACK_MCP_SERVER_CA_INSECURE": "true"})
-	go func() {
-		code <- run(ctx, []string{"-t", "stdio", "-no-cache", "-e", "channels_list,conversations_join,channels_me,saved_list"}, env, inR, outW, stderr)
-		_ = outW.Close()
-	}()
-	c := client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
-	require.NoError(t, c.Start(ctx))
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	_, err := c.Initialize(ctx, init)
-	require.NoError(t, err)
+	r := startStdio(t, []string{"-t", "stdio", "-no-cache", "-e", "channels_list,conversations_join,channels_me,saved_list"},
+		map[string]string{"SLACK_MCP_LOG_FORMAT": "json", "SLACK_MCP_SERVER_CA_INSECURE": "true"})
+	c, ctx := r.client, r.ctx
 	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 	require.NoError(t, err)
 	var names []string
@@ -168,14 +152,8 @@ func TestRunIncumbentCommandLine(t *testing.T) {
 	require.False(t, out.IsError)
 	require.Contains(t, out.Content[0].(mcp.TextContent).Text, "#general")
 
-	cancel()
-	select {
-	case got := <-code:
-		require.Equal(t, 0, got)
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
-	logs := stderr.String()
+	require.Equal(t, 0, r.stop(t))
+	logs := r.stderr.String()
 	require.Equal(t, 1, strings.Count(logs, "saved_list not offered"), logs)
 	require.Equal(t, 1, strings.Count(logs, "SLACK_MCP_SERVER_CA_INSECURE is ignored"), logs)
 }
