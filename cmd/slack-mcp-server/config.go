@@ -52,8 +52,9 @@ type config struct {
 
 	LogLevel, LogFormat string
 
-	OAuth oauthConfig
-	Net   netConfig
+	OAuth  oauthConfig
+	Net    netConfig
+	Compat compatConfig
 }
 
 // oauthConfig is multi-tenant OAuth mode (SLACK_MCP_OAUTH_ENABLED).
@@ -86,6 +87,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.Transport, "transport", "stdio", "transport: stdio, sse or http")
 	fs.StringVar(&c.Transport, "t", "stdio", "shorthand for --transport")
 	enabled := fs.String("enabled-tools", getenv("SLACK_MCP_ENABLED_TOOLS"), "comma-separated tool names to expose (default: all read tools plus enabled write tools)")
+	fs.StringVar(enabled, "e", getenv("SLACK_MCP_ENABLED_TOOLS"), "shorthand for --enabled-tools")
+	fs.BoolVar(&c.Compat.NoCache, "no-cache", false, "do not load the users and channels directories at start; they load on the first tool call")
 	fs.BoolVar(&c.Demo, "demo", envBool(getenv("SLACK_MCP_DEMO")), "run against the built-in sandbox workspace (no Slack account needed)")
 	fs.BoolVar(&c.ShowVersion, "version", false, "print the version and exit")
 	fs.BoolVar(&c.Reseal, "reseal", false, "OAuth mode: seal every stored Slack token again under the first key of SLACK_MCP_ENCRYPTION_KEY, report, and exit")
@@ -168,7 +171,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
 	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
 	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
-	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite} {
+	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership} {
 		c.OpenGates[g] = envBool(getenv(string(g)))
 	}
 	// A write tool named in --enabled-tools without its own setting acts in
@@ -218,6 +221,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		errs = append(errs, fmt.Errorf("SLACK_MCP_LOG_FORMAT %q: use json or console", c.LogFormat))
 	}
 
+	errs = append(errs, c.parseCompat(getenv)...)
 	errs = append(errs, c.parseOAuth(getenv)...)
 	errs = append(errs, c.parseNet(getenv)...)
 	if c.Reseal && !c.OAuth.Enabled {
@@ -237,7 +241,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 
 // policy is what tool handlers enforce.
 func (c *config) policy() tools.Policy {
-	p := tools.Policy{AddMessage: c.AddMessage, Reactions: c.Reactions, Unfurl: c.Unfurl}
+	p := tools.Policy{AddMessage: c.AddMessage, Reactions: c.Reactions, Unfurl: c.Unfurl, MarkAfterPost: c.Compat.MarkAfterPost}
 	if c.NonMarketplace {
 		p.HistoryPageMax = nonMarketplacePage
 	}

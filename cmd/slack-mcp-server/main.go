@@ -65,6 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	}
 	log := newLogger(cfg, stderr)
+	logCompatWarnings(cfg, log)
 	// Say why we stop (SIGTERM, SIGINT) as soon as it happens; the log
 	// line is complete before run returns.
 	logged := make(chan struct{})
@@ -103,7 +104,7 @@ func newLogger(cfg *config, stderr io.Writer) zerolog.Logger {
 		}
 	}
 	if format == "console" {
-		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: "15:04:05"}
+		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: "15:04:05", NoColor: cfg.Compat.LogNoColor}
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Str("transport", cfg.Transport).Logger()
 }
@@ -144,7 +145,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	single, err := provider.NewSingle(ctx, provider.SingleOptions{
 		Factory: factory, Credentials: creds,
 		CacheDir: cfg.CacheDir, UsersCache: cfg.UsersCache, ChannelsCache: cfg.ChannelsCache,
-		TTL: cfg.CacheTTL, Logger: log,
+		TTL: cfg.CacheTTL, MinRefreshInterval: cfg.Compat.MinRefreshInterval, NoWarm: cfg.Compat.NoCache, Logger: log,
 	})
 	if err != nil {
 		return connectError(variable, baseURL, creds.Fingerprint(), err)
@@ -162,7 +163,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		Policy:       cfg.policy(),
 		EnabledTools: cfg.EnabledTools,
 		OpenGates:    cfg.OpenGates,
-		Workspace:    tools.WorkspaceName(must(single.Session(ctx))),
+		Workspace:    tools.WorkspaceName(single.Peek()),
 		Instructions: instructions(mode),
 		Sandbox:      cfg.Demo,
 		Logger:       log,
@@ -190,8 +191,6 @@ func endpoint(t string) string {
 	}
 	return "/mcp"
 }
-
-func must[T any](v T, _ error) T { return v }
 
 func describe(err error) string {
 	if msg, ok := slackapi.Explain(err); ok {

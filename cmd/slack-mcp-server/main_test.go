@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
 
@@ -126,25 +124,10 @@ func (s *syncBuffer) String() string {
 // to stderr, and SIGTERM (ctx cancel) ends the process with status 0.
 func TestRunStdioSandbox(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	stderr := &syncBuffer{}
-	code := make(chan int, 1)
-	go func() {
-		code <- run(ctx, []string{"--transport", "stdio"}, envOf(map[string]string{"SLACK_MCP_LOG_FORMAT": "json"}), inR, outW, stderr)
-		_ = outW.Close()
-	}()
-	c := client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
-	require.NoError(t, c.Start(ctx))
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
-	res, err := c.Initialize(ctx, init)
-	require.NoError(t, err)
-	require.Contains(t, res.Instructions, "SANDBOX")
+	r := startStdio(t, []string{"--transport", "stdio"}, map[string]string{"SLACK_MCP_LOG_FORMAT": "json"})
+	require.Contains(t, r.init.Instructions, "SANDBOX")
 	// Write tools are all on in the sandbox and say where they write.
-	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	list, err := r.client.ListTools(r.ctx, mcp.ListToolsRequest{})
 	require.NoError(t, err)
 	writes := 0
 	for _, tool := range list.Tools {
@@ -158,19 +141,13 @@ func TestRunStdioSandbox(t *testing.T) {
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "channels_list"
 	req.Params.Arguments = map[string]any{"channel_types": "public_channel"}
-	out, err := c.CallTool(ctx, req)
+	out, err := r.client.CallTool(r.ctx, req)
 	require.NoError(t, err)
 	require.False(t, out.IsError)
 	require.Contains(t, out.Content[0].(mcp.TextContent).Text, "#general")
 
-	cancel()
-	select {
-	case got := <-code:
-		require.Equal(t, 0, got)
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after cancel")
-	}
-	logs := stderr.String()
+	require.Equal(t, 0, r.stop(t))
+	logs := r.stderr.String()
 	require.Contains(t, logs, "DEMO MODE")
 	require.NotContains(t, logs, slackemu.SandboxUserToken, "tokens never reach logs")
 }

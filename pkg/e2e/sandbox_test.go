@@ -115,7 +115,9 @@ func TestEmptyWindowSaysWhereTheNewestIs(t *testing.T) {
 		require.False(t, res.IsError, text(res))
 		require.Equal(t, c.calls, e.emu.Calls("conversations.history")-before, c.name)
 		if c.note == "" {
-			require.NotContains(t, text(res), "note:", c.name)
+			// A count may still say that notices were left out of the page.
+			require.NotContains(t, text(res), "note: no messages", c.name)
+			require.NotContains(t, text(res), "holds only", c.name)
 			require.NotEmpty(t, rows(t, text(res)), c.name)
 			continue
 		}

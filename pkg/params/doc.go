@@ -18,7 +18,8 @@
 //   - opaque pagination cursors bound to the tool, conversation, thread and
 //     arguments that issued them (CursorScope), and Slack's (SlackCursor);
 //   - emoji names for reactions (Emoji) and whether one is a standard
-//     emoji every workspace has (StandardEmoji).
+//     emoji every workspace has (StandardEmoji);
+//   - Block Kit blocks given as a JSON string (Blocks).
 //
 // Every function is pure: the clock is passed in as now, nothing is cached
 // and there is no package state. Errors are complete sentences meant to be

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -24,7 +25,13 @@ type SingleOptions struct {
 	UsersCache    string
 	ChannelsCache string
 	TTL           time.Duration
-	Logger        zerolog.Logger
+	// MinRefreshInterval bounds how often a cache miss may trigger a
+	// directory sweep (0: the workspace package's default).
+	MinRefreshInterval time.Duration
+	// NoWarm leaves the directories unloaded at start (no cache file, no
+	// Slack call) until the first tool call asks for the session (--no-cache).
+	NoWarm bool
+	Logger zerolog.Logger
 }
 
 // Single serves every request with one session.
@@ -32,7 +39,9 @@ type Single struct {
 	session *tools.Session
 	// err answers every Session call when the token cannot be used at
 	// all: an org-wide token with no workspace to act in.
-	err error
+	err   error
+	warm  sync.Once
+	start func()
 }
 
 // NewSingle validates the token with auth.test and starts warming the
@@ -71,7 +80,7 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 			channelsFile = filepath.Join(o.CacheDir, "channels_"+id.TeamID+"_"+id.UserID+".json")
 		}
 	}
-	base := workspace.Options{TTL: o.TTL, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger}
+	base := workspace.Options{TTL: o.TTL, MinRefreshInterval: o.MinRefreshInterval, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger}
 	uo, co := base, base
 	uo.CacheFile, co.CacheFile = usersFile, channelsFile
 	s := &tools.Session{
@@ -82,17 +91,33 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 	if choice != nil {
 		return &Single{session: s, err: choice}, nil
 	}
-	s.Users.Start(ctx)
-	s.Channels.Start(ctx)
-	return &Single{session: s}, nil
+	p := &Single{session: s, start: func() {
+		// The server's context, not a request's: the directories live
+		// as long as the server.
+		s.Users.Start(ctx)
+		s.Channels.Start(ctx)
+	}}
+	if !o.NoWarm {
+		p.warm.Do(p.start)
+	}
+	return p, nil
 }
 
 // Session implements tools.Provider. When the token cannot act in any
 // workspace the error says why; the session still comes with it, for
-// callers that only read its identity (the workspace name at start).
+// callers that only read its identity. With NoWarm the first call starts
+// the directories.
 func (p *Single) Session(context.Context) (*tools.Session, error) {
-	return p.session, p.err
+	if p.err != nil {
+		return p.session, p.err
+	}
+	p.warm.Do(p.start)
+	return p.session, nil
 }
+
+// Peek returns the session without starting directories left cold by
+// NoWarm: for start-up code that needs only the identity.
+func (p *Single) Peek() *tools.Session { return p.session }
 
 // Identity is who the token belongs to.
 func (p *Single) Identity() slackapi.Identity { return p.session.Client.Identity }

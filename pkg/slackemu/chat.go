@@ -165,12 +165,9 @@ func chatPostMessage(c *call) (obj, error) {
 	text := c.p.Get("text")
 	var blocks json.RawMessage
 	if raw := strings.TrimSpace(c.p.Get("blocks")); raw != "" {
-		var arr []json.RawMessage
-		if json.Unmarshal([]byte(raw), &arr) != nil {
-			return nil, fail("invalid_blocks")
-		}
-		if len(arr) > 0 {
-			blocks = json.RawMessage(raw)
+		var err error
+		if blocks, err = parseBlocks(raw); err != nil {
+			return nil, err
 		}
 	}
 	var atts []Attachment

@@ -29,6 +29,10 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"conversations.open": {tier: tier3, write: true,
 			scopes: []string{"channels:manage", "groups:write", "im:write", "mpim:write"}, fn: conversationsOpen},
 		"conversations.mark": {tier: tier3, write: true, scopes: write, fn: conversationsMark},
+		"conversations.join": {tier: tier3, write: true,
+			scopes: []string{"channels:write", "channels:join"}, fn: conversationsJoin},
+		"conversations.leave": {tier: tier3, write: true,
+			scopes: []string{"channels:write", "groups:write", "im:write", "mpim:write", "channels:manage"}, fn: conversationsLeave},
 
 		"chat.postMessage":  {tier: tierSpecial, write: true, scopes: []string{"chat:write"}, fn: chatPostMessage},
 		"chat.getPermalink": {tier: tierSpecial, fn: chatGetPermalink},

@@ -476,11 +476,7 @@ func writeError(rw http.ResponseWriter, err error) {
 	if !errors.As(err, &ae) {
 		ae = &apiError{code: "internal_error"}
 	}
-	body := obj{"ok": false, "error": ae.code}
-	for k, v := range ae.extra {
-		body[k] = v
-	}
-	writeJSON(rw, http.StatusOK, body)
+	writeJSON(rw, http.StatusOK, errorBody(ae))
 }
 
 func writeJSON(rw http.ResponseWriter, status int, v any) {

@@ -9,6 +9,10 @@ func Catalog() []Tool {
 	return []Tool{
 		// channels.go
 		channelsList(),
+		// membership.go
+		channelsMe(),
+		conversationsJoin(),
+		conversationsLeave(),
 		// conversations.go
 		conversationsHistory(),
 		conversationsReplies(),
@@ -56,6 +60,36 @@ func Scopes(ts []Tool) []string {
 				out = append(out, s)
 			}
 		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// savedWhy is why the saved_* tools of korotovsky/slack-mcp-server 1.3.0
+// are not offered.
+const savedWhy = "1.3.0's saved_* tools use undocumented Slack endpoints that only browser-session tokens can call"
+
+// notOffered are tool names of korotovsky/slack-mcp-server 1.3.0 that this
+// server accepts in --enabled-tools (so a 1.3.0 configuration starts) but
+// does not serve, with the reason.
+var notOffered = map[string]string{
+	"saved_list":            savedWhy,
+	"saved_update":          savedWhy,
+	"saved_clear_completed": savedWhy,
+}
+
+// NotOffered reports whether name is a known tool name this server does
+// not serve, and why.
+func NotOffered(name string) (why string, ok bool) {
+	why, ok = notOffered[name]
+	return why, ok
+}
+
+// NotOfferedNames lists those names, sorted.
+func NotOfferedNames() []string {
+	out := make([]string, 0, len(notOffered))
+	for n := range notOffered {
+		out = append(out, n)
 	}
 	sort.Strings(out)
 	return out

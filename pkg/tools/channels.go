@@ -53,6 +53,7 @@ func channelsList() Tool {
 				mcp.Description("popularity sorts by member count, largest first; default is by name.")),
 			countParam("limit", "Maximum rows", channelsDefaultLimit, channelsMaxLimit),
 			mcp.WithString("cursor", mcp.Description("next_cursor from a previous call.")),
+			channelQueryParams[0], channelQueryParams[1],
 		},
 		Output:  mcp.WithOutputSchema[Page[Channel]](),
 		Handler: handleChannelsList,
@@ -60,14 +61,11 @@ func channelsList() Tool {
 }
 
 func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	types, err := params.ParseChannelTypes(params.String(args, "channel_types"))
+	types, limit, err := typesAndLimit(args)
 	if err != nil {
-		return nil, inputErr(err)
+		return nil, err
 	}
-	if len(types) == 0 {
-		types = []string{"public_channel", "private_channel"}
-	}
-	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
+	query, err := parseChannelQuery(args)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +74,7 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 		return nil, Inputf("sort must be \"popularity\" or omitted, not %q", sortBy)
 	}
 	// An offset only means something in the same filtered, sorted list.
-	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy}
+	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy + "|" + query.key()}
 	offset, err := intCursorArg(args, scope, 0)
 	if err != nil {
 		return nil, err
@@ -104,7 +102,10 @@ func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 		if !want[t] || c.IsArchived {
 			continue
 		}
-		rows = append(rows, Channel{ID: c.ID, Name: channelLabel(s, c), Topic: c.Topic, Purpose: c.Purpose, MemberCount: c.MemberCount, Type: t})
+		row := Channel{ID: c.ID, Name: channelLabel(s, c), Topic: c.Topic, Purpose: c.Purpose, MemberCount: c.MemberCount, Type: t}
+		if query.match(row) {
+			rows = append(rows, row)
+		}
 	}
 	if sortBy == "popularity" {
 		sort.SliceStable(rows, func(i, j int) bool {

@@ -197,7 +197,9 @@ func conversationsAddMessage() Tool {
 		Params: []mcp.ToolOption{
 			channelIDParam,
 			mcp.WithString("thread_ts", mcp.Description("Reply in this thread (the parent's ts). Omit for a top-level message.")),
-			mcp.WithString("payload", mcp.Required(), mcp.Description("The message text.")),
+			mcp.WithString("text", mcp.Description("The message text. With blocks, the plain-text fallback shown in notifications.")),
+			mcp.WithString("payload", mcp.Description("Same as text (older name); give one of them.")),
+			mcp.WithString("blocks", mcp.Description(`Optional Block Kit JSON array (at most 50 blocks), e.g. [{"type":"section","text":{"type":"mrkdwn","text":"*hi*"}}]; then content_type is ignored.`)),
 			mcp.WithString("content_type", mcp.Enum("text/markdown", "text/plain"), mcp.DefaultString("text/markdown"),
 				mcp.Description("text/markdown (default) or text/plain.")),
 		},
@@ -209,13 +211,17 @@ func conversationsAddMessage() Tool {
 var linkPattern = regexp.MustCompile(`https?://[^\s<>|)\]]+`)
 
 func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	payload := params.String(args, "payload")
-	if payload == "" {
-		return nil, Inputf("payload is required: the text of the message")
+	// The shape of every single-value argument first, as every tool checks it.
+	if _, err := params.Scalar(args, "channel_id"); err != nil {
+		return nil, inputErr(err)
 	}
 	threadTS, err := params.TSArg(args, "thread_ts", false)
 	if err != nil {
 		return nil, inputErr(err)
+	}
+	payload, blocks, err := messageBody(args)
+	if err != nil {
+		return nil, err
 	}
 	contentType := params.String(args, "content_type")
 	if contentType == "" {
@@ -225,11 +231,11 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 		return nil, Inputf("content_type must be text/markdown or text/plain, not %q", contentType)
 	}
 	max := plainMaxLen
-	if contentType == "text/markdown" {
+	if contentType == "text/markdown" && blocks == nil {
 		max = markdownMaxLen
 	}
 	if n := utf8.RuneCountInString(payload); n > max {
-		return nil, Inputf("payload is %d characters; Slack accepts at most %d for %s", n, max, contentType)
+		return nil, Inputf("text is %d characters; Slack accepts at most %d for %s", n, max, contentType)
 	}
 	s, channelID, err := sessionAndChannel(ctx, d, args)
 	if err != nil {
@@ -239,9 +245,13 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 		return nil, Inputf("posting to %s is not allowed by this server's SLACK_MCP_ADD_MESSAGE_TOOL setting", channelID)
 	}
 	opts := []slack.MsgOption{}
-	if contentType == "text/markdown" {
+	switch {
+	case blocks != nil:
+		// markdown_text excludes blocks; text is then the fallback.
+		opts = append(opts, slack.MsgOptionBlocks(blocks...), slack.MsgOptionText(payload, false))
+	case contentType == "text/markdown":
 		opts = append(opts, slack.MsgOptionMarkdownText(payload))
-	} else {
+	default:
 		opts = append(opts, slack.MsgOptionText(payload, false))
 	}
 	if threadTS != "" {
@@ -260,6 +270,9 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 	text := "posted message ts=" + ts + " in " + channelID
 	if threadTS != "" {
 		text += " (thread " + threadTS + ")"
+	}
+	if note := markAfterPost(ctx, d, s, channelID, ts); note != "" {
+		text += "\nnote: " + note
 	}
 	return mcp.NewToolResultStructured(out, text), nil
 }

@@ -18,6 +18,9 @@ type Policy struct {
 	// conversations.replies call asks for (0: Slack's own maximum). Slack
 	// limits commercially distributed non-Marketplace apps to 15.
 	HistoryPageMax int
+	// MarkAfterPost marks the channel read after conversations_add_message
+	// posts (SLACK_MCP_ADD_MESSAGE_MARK).
+	MarkAfterPost bool
 }
 
 // historyPage applies HistoryPageMax to a page size.

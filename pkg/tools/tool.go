@@ -24,6 +24,10 @@ const (
 	GateAttachment      Gate = "SLACK_MCP_ATTACHMENT_TOOL"
 	GateMark            Gate = "SLACK_MCP_MARK_TOOL"
 	GateUsergroupsWrite Gate = "SLACK_MCP_USERGROUPS_WRITE_TOOL"
+	// GateMembership opens conversations_join and conversations_leave
+	// (1.3.0 had no setting: there they were on when named in
+	// --enabled-tools, which works here too).
+	GateMembership Gate = "SLACK_MCP_MEMBERSHIP_TOOL"
 )
 
 // Tool is the single declaration of one MCP tool: everything registration,

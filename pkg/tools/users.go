@@ -67,6 +67,15 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 	if err := s.Users.Err(); err != nil {
 		return nil, err // missing_scope: the message names users:read
 	}
+	if params.IsUserID(query) {
+		// A user ID is an exact lookup (1.3.0 does the same), not a
+		// substring of names.
+		found, err := oneOrNone(s.Users.Get(ctx, query))
+		if err != nil {
+			return nil, err
+		}
+		return usersResult(s, found), nil
+	}
 	if !s.Users.Ready() {
 		wctx, cancel := context.WithTimeout(ctx, directoryWait)
 		_ = s.Users.WaitReady(wctx)
@@ -75,14 +84,30 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 	found := s.Users.Search(query, limit)
 	if len(found) == 0 {
 		// A cold or partial directory must not mean "nobody": ask Slack.
-		u, err := s.Users.Find(ctx, query)
-		switch {
-		case err == nil:
-			found = []workspace.User{u}
-		case !errors.Is(err, workspace.ErrNotFound):
+		if found, err = oneOrNone(s.Users.Find(ctx, query)); err != nil {
 			return nil, err
 		}
 	}
+	res := usersResult(s, found)
+	if !s.Users.Ready() {
+		res = withNote(res, warmingNote)
+	}
+	return res, nil
+}
+
+// oneOrNone turns a single lookup into a result list: not found is empty.
+func oneOrNone(u workspace.User, err error) ([]workspace.User, error) {
+	switch {
+	case err == nil:
+		return []workspace.User{u}, nil
+	case errors.Is(err, workspace.ErrNotFound):
+		return nil, nil
+	}
+	return nil, err
+}
+
+// usersResult renders users_search rows, with the DM channel when known.
+func usersResult(s *Session, found []workspace.User) *mcp.CallToolResult {
 	dms := map[string]string{}
 	for _, c := range s.Channels.All() {
 		if c.IsIM {
@@ -96,9 +121,5 @@ func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRe
 			Email: u.Email, Title: u.Title, DMChannelID: dms[u.ID], IsBot: u.IsBot, Deleted: u.Deleted,
 		})
 	}
-	res := pageResult(rows, "")
-	if !s.Users.Ready() {
-		res = withNote(res, warmingNote)
-	}
-	return res, nil
+	return pageResult(rows, "")
 }

@@ -1,0 +1,71 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/slack-go/slack"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+)
+
+// messageBody reads what conversations_add_message posts: text (1.3.0's
+// name) or payload (ours before), and optional Block Kit blocks.
+func messageBody(args Args) (text string, blocks []slack.Block, err error) {
+	text, payload := params.String(args, "text"), params.String(args, "payload")
+	switch {
+	case text != "" && payload != "" && text != payload:
+		return "", nil, Inputf("text and payload are the same argument under two names and were given different values; pass only text")
+	case text == "":
+		text = payload
+	}
+	raw, err := params.Blocks(params.String(args, "blocks"))
+	if err != nil {
+		return "", nil, inputErr(err)
+	}
+	if text == "" && raw == nil {
+		return "", nil, Inputf("text is required (payload is its older name): the text of the message; or blocks, a Block Kit JSON array, with text as its notification fallback")
+	}
+	for _, b := range raw {
+		blocks = append(blocks, rawBlock(b))
+	}
+	return text, blocks, nil
+}
+
+// rawBlock sends a block exactly as the caller wrote it: slack-go's typed
+// blocks would drop fields it does not know.
+type rawBlock json.RawMessage
+
+func (b rawBlock) BlockType() slack.MessageBlockType {
+	var v struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(b, &v)
+	return slack.MessageBlockType(v.Type)
+}
+
+func (b rawBlock) ID() string {
+	var v struct {
+		ID string `json:"block_id"`
+	}
+	_ = json.Unmarshal(b, &v)
+	return v.ID
+}
+
+func (b rawBlock) MarshalJSON() ([]byte, error) { return json.RawMessage(b), nil }
+
+// markAfterPost marks the channel read up to the new message when the
+// operator asked for it (SLACK_MCP_ADD_MESSAGE_MARK, as in 1.3.0). A
+// failure is reported in the result, not as a failed post: the message is
+// out.
+func markAfterPost(ctx context.Context, d *Deps, s *Session, channelID, ts string) string {
+	if !d.Policy.MarkAfterPost {
+		return ""
+	}
+	if err := s.Client.MarkConversationContext(ctx, channelID, ts); err != nil {
+		msg, _ := slackapi.Explain(err)
+		return "posted, but marking the channel read failed: " + msg
+	}
+	return ""
+}
