@@ -6,6 +6,7 @@
 #   docker run --rm -p 13080:13080 -e SLACK_MCP_XOXP_TOKEN=xoxp-... -e SLACK_MCP_API_KEY=... slack-mcp-server
 #   docker run --rm -p 13080:13080 slack-mcp-server --demo --transport http   # sandbox, no token
 #   docker run --rm -i slack-mcp-server --demo --transport stdio              # stdio for local clients
+#   docker run -d -p 13080:13080 --env-file oauth.env -v slack-mcp-data:/data slack-mcp-server   # OAuth mode (docs/03-deployment.md)
 #
 # The default command serves Streamable HTTP on 0.0.0.0:13080 at /mcp
 # (--transport sse serves /sse and /message instead). Set SLACK_MCP_API_KEY
@@ -28,6 +29,9 @@ RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath \
       -ldflags "-s -w -X github.com/slack-mcp-server/slack-mcp-server/pkg/version.Version=${VERSION}" \
       -o /out/slack-mcp-server ./cmd/slack-mcp-server
+# The OAuth store's directory, copied below owned by the runtime user:
+# the runtime image has no shell to create it.
+RUN mkdir -p /out/data
 
 # ---- runtime ----------------------------------------------------------------
 # Static binary on distroless: no shell, no package manager, CA certificates
@@ -40,6 +44,13 @@ LABEL org.opencontainers.image.title="slack-mcp-server" \
       org.opencontainers.image.source="https://github.com/slack-mcp-server/slack-mcp-server"
 
 COPY --from=build /out/slack-mcp-server /slack-mcp-server
+# /data holds the OAuth mode token store (SLACK_MCP_DATA_DIR). It belongs
+# to the runtime user with mode 0700, as the store wants, and a named
+# volume mounted here starts with that owner and mode (Docker copies them
+# from the image into an empty named volume). Without a volume the store
+# lives in the container and is lost with it.
+COPY --from=build --chown=65532:65532 --chmod=0700 /out/data /data
+ENV SLACK_MCP_DATA_DIR=/data
 
 # Listen on every interface of the container; the default outside a
 # container is 127.0.0.1. SLACK_MCP_PORT defaults to 13080.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -13,15 +15,46 @@ import (
 )
 
 func main() {
-	users := flag.Int("users", 0, "generate a workspace with this many users (0 = the sandbox workspace)")
-	channels := flag.Int("channels", 100, "channels of a generated workspace")
-	messages := flag.Int("messages", 10, "messages per channel of a generated workspace")
-	rateLimits := flag.Bool("rate-limits", false, "enforce Slack's per-tier rate limits")
-	clientID := flag.String("oauth-client-id", "", "register an OAuth app with this client ID")
-	clientSecret := flag.String("oauth-client-secret", "", "the OAuth app's client secret")
-	redirects := flag.String("oauth-redirect", "", "comma-separated redirect URLs of the OAuth app")
-	autoApprove := flag.Bool("oauth-auto-approve", false, "approve authorization requests without showing the consent page")
-	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "slack-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage is a bad command line (the flag package printed why).
+var errUsage = errors.New("usage")
+
+// run serves the emulator until ctx ends. Its first line on stdout is
+// machine-readable: the base URL and a user token of the workspace.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("slack-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address host:port (port 0 picks a free one); a fixed one, e.g. 127.0.0.1:9999, lets a server's SLACK_MCP_SLACK_URL and the OAuth app's redirect URL stay the same across restarts")
+	users := fs.Int("users", 0, "generate a workspace with this many users (0 = the sandbox workspace)")
+	channels := fs.Int("channels", 100, "channels of a generated workspace")
+	messages := fs.Int("messages", 10, "messages per channel of a generated workspace")
+	rateLimits := fs.Bool("rate-limits", false, "enforce Slack's per-tier rate limits")
+	clientID := fs.String("oauth-client-id", "", "register an OAuth app with this client ID")
+	clientSecret := fs.String("oauth-client-secret", "", "the OAuth app's client secret")
+	redirects := fs.String("oauth-redirect", "", "comma-separated redirect URLs of the OAuth app")
+	autoApprove := fs.Bool("oauth-auto-approve", false, "approve authorization requests without showing the consent page")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "slack-emulator: unexpected argument %q (flags only; see -h)\n", fs.Arg(0))
+		return errUsage
+	}
 
 	ws, token := slackemu.Sandbox(), slackemu.SandboxUserToken
 	if *users > 0 {
@@ -31,14 +64,15 @@ func main() {
 	if *clientID != "" {
 		ws.AddOAuthApp(slackemu.OAuthApp{ClientID: *clientID, ClientSecret: *clientSecret, RedirectURLs: strings.Split(*redirects, ",")})
 	}
-	srv := slackemu.NewServer(ws, slackemu.Options{RateLimits: *rateLimits})
+	srv, err := slackemu.ServeAt(ws, slackemu.Options{RateLimits: *rateLimits}, *addr)
+	if err != nil {
+		return err
+	}
 	defer srv.Close()
 	if *autoApprove {
 		srv.SetConsent(slackemu.Consent{AutoApprove: true})
 	}
-	// Machine-readable first line: URL and a user token of the workspace.
-	fmt.Printf("%s %s\n", srv.URL, token)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	fmt.Fprintf(stdout, "%s %s\n", srv.URL, token)
 	<-ctx.Done()
+	return nil
 }

@@ -252,7 +252,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	}
 	as, err = oauthserver.New(oauthserver.Options{
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
-		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes,
+		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes, WriteActions: writeActions(selected),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
 		RegistrationsPerHour: cfg.Net.RegistrationsPerHour,
 	})
@@ -260,7 +260,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		return err
 	}
 	ep := endpoint(cfg.Transport)
-	prm := resource.Options{PublicURL: o.PublicURL, Endpoints: []string{ep}}
+	prm := resource.Options{PublicURL: o.PublicURL, Endpoints: []string{ep}, ScopesSupported: as.ScopesSupported()}
 	if err := prm.Validate(); err != nil {
 		return fmt.Errorf("SLACK_MCP_PUBLIC_URL: %w", err)
 	}
@@ -282,10 +282,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		routes[pattern] = h
 	}
 	routes["/oauth/"] = oauth.Routes()
-	readOnly := map[string]bool{}
-	for _, t := range tools.Catalog() {
-		readOnly[t.Name] = t.ReadOnly
-	}
+	readOnly := selectedReadOnly(selected)
 
 	srv, err := server.New(server.Options{
 		Provider:     multi,

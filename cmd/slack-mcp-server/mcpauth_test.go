@@ -538,7 +538,7 @@ func TestMCPAuthRefusals(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(prm.body), &doc))
 		require.Equal(t, e.base+"/mcp", doc.Resource)
 		require.Equal(t, []string{e.base}, doc.AuthorizationServers)
-		require.ElementsMatch(t, []string{"slack:read", "slack:write"}, doc.ScopesSupported)
+		require.Equal(t, []string{"slack:read"}, doc.ScopesSupported, "no write tool is enabled by default")
 		require.Equal(t, []string{"header"}, doc.BearerMethods)
 
 		as := rawDo(t, http.MethodGet, doc.AuthorizationServers[0]+"/.well-known/oauth-authorization-server", "", "")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -102,7 +101,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_scope", "scope may contain only slack:read and slack:write")
 		return
 	}
-	req.scopes = scopes
+	req.scopes = s.grantable(scopes)
 
 	if req.prompt != "consent" {
 		done, err := s.remembered(w, r, req)
@@ -243,10 +242,7 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, req authzRe
 	if name == "" {
 		name = req.client.ID
 	}
-	access := "read only"
-	if slices.Contains(req.scopes, ScopeWrite) {
-		access = "read and write"
-	}
+	read, write := s.permissions(req.scopes)
 	page := consentPage{
 		ClientName:    name,
 		ClientID:      req.client.ID,
@@ -254,8 +250,9 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, req authzRe
 		RedirectHost:  redirectHost(req.redirectURI),
 		RedirectURI:   req.redirectURI,
 		LocalhostOnly: onlyLoopback(req.client.RedirectURIs),
-		Access:        access,
-		Permissions:   describeSlackScopes(s.slackScopes(req.scopes)),
+		Access:        accessText(req.scopes),
+		Permissions:   read,
+		WriteActions:  write,
 		Txn:           id,
 		CSRF:          csrf,
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -21,8 +20,9 @@ const (
 type consentsPage struct {
 	Signed  bool // a browser session names an installation
 	Team    string
-	User    string
-	Revoked bool // just revoked one (after the 303)
+	User    string // the Slack name, else the user ID
+	UserID  string // shown after a name
+	Revoked bool   // just revoked one (after the 303)
 	Items   []consentItem
 	CSRF    string
 	MCPURL  string
@@ -33,7 +33,7 @@ type consentItem struct {
 	RedirectURI                        string
 	ClientIDShown, Unregistered        bool
 	Access                             string
-	Permissions                        []string
+	Permissions, WriteActions          []string
 	GrantedAt                          string
 }
 
@@ -83,7 +83,10 @@ func (s *Server) handleConsents(w http.ResponseWriter, r *http.Request) {
 	page.Signed, page.CSRF = true, s.consentsCSRF(sessHash)
 	page.Revoked = r.URL.Query().Get("revoked") == "1"
 	if in, err := s.o.Store.GetInstallation(ctx, instID); err == nil {
-		page.Team, page.User = in.TeamName, in.UserID
+		page.Team, page.User, page.UserID = in.TeamName, in.UserName, in.UserID
+		if page.User == "" {
+			page.User, page.UserID = in.UserID, ""
+		}
 		if page.Team == "" {
 			page.Team = in.TeamID
 		}
@@ -113,12 +116,9 @@ func (s *Server) handleConsents(w http.ResponseWriter, r *http.Request) {
 			item.ClientName = cl.Name
 			item.ClientIDShown = cl.Name != cl.ID
 		}
-		scopes := splitScope(c.Scope)
-		item.Access = "read only"
-		if slices.Contains(scopes, ScopeWrite) {
-			item.Access = "read and write"
-		}
-		item.Permissions = describeSlackScopes(s.slackScopes(scopes))
+		scopes := s.grantable(splitScope(c.Scope))
+		item.Access = accessText(scopes)
+		item.Permissions, item.WriteActions = s.permissions(scopes)
 		page.Items = append(page.Items, item)
 	}
 	s.render(w, http.StatusOK, "consents", page)

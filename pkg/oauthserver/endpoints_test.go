@@ -58,12 +58,14 @@ func TestNewValidation(t *testing.T) {
 	_, err := New(good)
 	require.NoError(t, err)
 	for name, mod := range map[string]func(*Options){
-		"http non-loopback": func(o *Options) { o.PublicURL = "http://mcp.example.com" },
-		"path":              func(o *Options) { o.PublicURL = "https://mcp.example.com/base" },
-		"no store":          func(o *Options) { o.Store = nil },
-		"no slack":          func(o *Options) { o.Slack = nil },
-		"no scopes":         func(o *Options) { o.ReadSlackScopes = nil },
-		"short key":         func(o *Options) { o.TokenKey = []byte("short") },
+		"http non-loopback":       func(o *Options) { o.PublicURL = "http://mcp.example.com" },
+		"path":                    func(o *Options) { o.PublicURL = "https://mcp.example.com/base" },
+		"no store":                func(o *Options) { o.Store = nil },
+		"no slack":                func(o *Options) { o.Slack = nil },
+		"no scopes":               func(o *Options) { o.ReadSlackScopes = nil },
+		"short key":               func(o *Options) { o.TokenKey = []byte("short") },
+		"write scopes, no action": func(o *Options) { o.WriteSlackScopes = writeScopes },
+		"untitled action":         func(o *Options) { o.WriteActions = []WriteAction{{SlackScopes: writeScopes}} },
 	} {
 		o := good
 		mod(&o)

@@ -39,6 +39,11 @@ const (
 var (
 	readScopes  = []string{"channels:history", "channels:read", "users:read", "search:read"}
 	writeScopes = []string{"chat:write", "reactions:write"}
+	// writeActions are the write tools the harness deployment enables.
+	writeActions = []WriteAction{
+		{Title: "Post a message", SlackScopes: []string{"chat:write"}},
+		{Title: "Add a reaction", SlackScopes: []string{"reactions:write"}},
+	}
 )
 
 // clock is an injected clock tests move by hand.
@@ -129,7 +134,7 @@ func newHarness(t *testing.T, kind string, mods ...func(*hopts)) *harness {
 	require.NoError(t, err)
 	o := Options{
 		PublicURL: base, Store: st, Slack: svc,
-		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes,
+		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes, WriteActions: writeActions,
 		TokenKey: []byte("0123456789abcdef0123456789abcdef"),
 		Logger:   zerolog.Nop(), Now: c.Now, RateLimit: rate.Inf,
 	}

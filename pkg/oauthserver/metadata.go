@@ -34,7 +34,7 @@ func (s *Server) metadata() metadata {
 		TokenEndpoint:                          s.issuer + "/token",
 		RegistrationEndpoint:                   s.issuer + "/register",
 		RevocationEndpoint:                     s.issuer + "/revoke",
-		ScopesSupported:                        []string{ScopeRead, ScopeWrite},
+		ScopesSupported:                        s.ScopesSupported(),
 		ResponseTypesSupported:                 []string{"code"},
 		ResponseModesSupported:                 []string{"query"},
 		GrantTypesSupported:                    []string{"authorization_code", "refresh_token"},

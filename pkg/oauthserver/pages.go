@@ -27,6 +27,12 @@ button.primary{background:#4a154b;color:#fff;border-color:#4a154b}
 .app h2{font-size:1.1rem}.app ul{margin:.25rem 0}.muted{color:#616061}
 </style></head><body>{{end}}
 
+{{define "access"}}<p class="access">Access: <strong>{{.Access}}</strong>. It can read, as you:</p>
+<ul class="read">{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
+{{if .WriteActions}}<p>It can also act in Slack as you:</p>
+<ul class="write">{{range .WriteActions}}<li>{{.}}</li>{{end}}</ul>
+{{else}}<p class="muted read-only">It cannot change anything in Slack.</p>{{end}}{{end}}
+
 {{define "consent"}}{{template "head" "Authorize"}}
 <h1>Allow <strong>{{.ClientName}}</strong> to use Slack as you?</h1>
 <p>The application <strong>{{.ClientName}}</strong>{{if .ClientIDShown}} (<code>{{.ClientID}}</code>){{end}} asks for access to your Slack account through this server.
@@ -34,8 +40,7 @@ After you approve, it will be sent back to:</p>
 <p class="dest"><strong id="redirect-host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}}<br><code id="redirect-uri">{{.RedirectURI}}</code>{{end}}</p>
 {{if .OtherProgram}}<p class="warn" id="other-program">This address is not a web page: this computer hands it, with the authorization, to the program registered for <code>{{.Scheme}}:</code> links. Approve only if that is the application you are connecting.</p>{{end}}
 {{if .LocalhostOnly}}<p class="warn">This application only redirects to <strong>localhost</strong>. Any program on this computer could claim to be it: approve only if you just started connecting <strong>{{.ClientName}}</strong> yourself.</p>{{end}}
-<p>It will be able to ({{.Access}}):</p>
-<ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
+{{template "access" .}}
 <p>Next, Slack may ask you to approve these permissions for this server's Slack app. Your Slack token stays on this server; the application receives only a token issued by this server, which you can revoke.</p>
 <p>Your approval is remembered in this browser, so this application is not asked again for the same access. You can see and revoke the applications you approved on <a href="/authorize/consents" id="manage">Applications you approved</a>.</p>
 <form method="post" action="/authorize/consent">
@@ -51,14 +56,14 @@ After you approve, it will be sent back to:</p>
 {{define "consents"}}{{template "head" "Applications you approved"}}
 <h1>Applications you approved</h1>
 {{if .Signed}}
-<p>These applications can use Slack as you{{if .User}} (<strong>{{.User}}</strong> in <strong>{{.Team}}</strong>){{end}} through this server, and will not be asked again in this browser. Revoking one signs it out at once (every token it holds stops working) and it must ask for your approval again.</p>
+<p>These applications can use Slack as you{{if .User}}, <strong id="user">{{.User}}</strong>{{if .UserID}} <span class="muted">({{.UserID}})</span>{{end}} in <strong>{{.Team}}</strong>,{{end}} through this server, and will not be asked again in this browser. Revoking one signs it out at once (every token it holds stops working) and it must ask for your approval again.</p>
 {{if .Revoked}}<p class="ok" id="revoked">The application's access was revoked.</p>{{end}}
 {{range .Items}}<div class="app">
 <h2>{{.ClientName}}</h2>
 {{if .ClientIDShown}}<p class="muted"><code>{{.ClientID}}</code></p>{{end}}
 {{if .Unregistered}}<p class="muted">This application is no longer registered with this server.</p>{{end}}
-<p>Sent back to <strong class="host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}} (<code>{{.RedirectURI}}</code>){{end}}; approved {{.GrantedAt}}. It may ({{.Access}}):</p>
-<ul>{{range .Permissions}}<li>{{.}}</li>{{end}}</ul>
+<p>Sent back to <strong class="host">{{.RedirectHost}}</strong>{{if ne .RedirectHost .RedirectURI}} (<code>{{.RedirectURI}}</code>){{end}}; approved {{.GrantedAt}}.</p>
+{{template "access" .}}
 <form method="post" action="/authorize/consents/revoke">
 <input type="hidden" name="client_id" value="{{.ClientID}}">
 <input type="hidden" name="csrf" value="{{$.CSRF}}">
@@ -95,7 +100,7 @@ type consentPage struct {
 	ClientIDShown, LocalhostOnly       bool
 	OtherProgram                       bool // not http(s): another program receives the code
 	Access                             string
-	Permissions                        []string
+	Permissions, WriteActions          []string
 	Txn, CSRF                          string
 }
 

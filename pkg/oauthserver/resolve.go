@@ -41,7 +41,7 @@ func (s *Server) ResolveAccessToken(ctx context.Context, token string) (Grant, e
 	}
 	return Grant{
 		Credentials:    creds,
-		Scopes:         splitScope(t.Scope),
+		Scopes:         s.grantable(splitScope(t.Scope)),
 		ClientID:       t.ClientID,
 		Resource:       t.Resource,
 		InstallationID: t.InstallationID,

@@ -68,6 +68,10 @@ type Options struct {
 	// behind the MCP scopes "slack:read" and "slack:write"; write implies
 	// read.
 	ReadSlackScopes, WriteSlackScopes []string
+	// WriteActions are the enabled write tools, for the consent page.
+	// None means this deployment cannot write: slack:write is neither
+	// advertised nor granted (a request for it gets slack:read).
+	WriteActions []WriteAction
 	// AllowPrivateCIMD lets CIMD fetches reach loopback and private
 	// addresses (tests only).
 	AllowPrivateCIMD bool
@@ -141,6 +145,14 @@ func New(o Options) (*Server, error) {
 			bad("Slack scope %q is malformed", sc)
 		}
 	}
+	if len(o.WriteSlackScopes) > 0 && len(o.WriteActions) == 0 {
+		bad("write Slack scopes were given but no write action: slack:write would grant nothing the consent page names")
+	}
+	for _, a := range o.WriteActions {
+		if strings.TrimSpace(a.Title) == "" {
+			bad("a write action needs a title")
+		}
+	}
 	if len(o.TokenKey) < minTokenKeyLen {
 		bad("a token key of at least %d bytes is required", minTokenKeyLen)
 	}
@@ -172,6 +184,7 @@ func New(o Options) (*Server, error) {
 	o.TokenKey = slices.Clone(o.TokenKey)
 	o.ReadSlackScopes = slices.Clone(o.ReadSlackScopes)
 	o.WriteSlackScopes = slices.Clone(o.WriteSlackScopes)
+	o.WriteActions = slices.Clone(o.WriteActions)
 
 	s := &Server{
 		o:         o,
@@ -304,7 +317,7 @@ func (s *Server) wrap(limited, cors bool, h http.Handler, methods ...string) htt
 // slackScopes returns the Slack user scopes behind the MCP scopes.
 func (s *Server) slackScopes(scopes []string) []string {
 	out := slices.Clone(s.o.ReadSlackScopes)
-	if slices.Contains(scopes, ScopeWrite) {
+	if slices.Contains(scopes, ScopeWrite) && s.writeOffered() {
 		out = append(out, s.o.WriteSlackScopes...)
 	}
 	slices.Sort(out)

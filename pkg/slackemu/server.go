@@ -99,21 +99,10 @@ const postsPerChannel = 60
 
 // NewServer serves w on a fresh 127.0.0.1 port until Close.
 func NewServer(w *Workspace, opts Options) *Server {
-	s := newServer(w, opts)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := ServeAt(w, opts, "127.0.0.1:0")
 	if err != nil {
-		panic("slackemu: listen: " + err.Error())
+		panic(err.Error())
 	}
-	s.ln = ln
-	s.URL = "http://" + ln.Addr().String()
-	s.hs = &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       60 * time.Second,
-	}
-	go func() { _ = s.hs.Serve(ln) }()
 	return s
 }
 

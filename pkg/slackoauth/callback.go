@@ -68,6 +68,7 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request) {
 		TeamID:     res.TeamID,
 		Enterprise: res.EnterpriseID,
 		UserID:     res.UserID,
+		UserName:   res.UserName,
 		OrgInstall: res.IsEnterpriseInstall,
 		PAT:        res.pat,
 		MCPURL:     s.publicBase + "/mcp",
@@ -184,6 +185,12 @@ func (s *Service) install(ctx context.Context, code, state, slackErr string, req
 
 	in := who.Installation
 	in.TeamName = g.TeamName
+	if in.UserName = s.userName(ctx, g); in.UserName == "" {
+		// The lookup failed: keep the name an earlier login read.
+		if old, err := s.o.Store.FindInstallation(ctx, in.EnterpriseID, in.TeamID, in.UserID); err == nil {
+			in.UserName = old.UserName
+		}
+	}
 	in.IsEnterpriseInstall = g.IsEnterpriseInstall
 	in.Scopes = g.Scopes
 	in.TokenExpiresAt = g.ExpiresAt

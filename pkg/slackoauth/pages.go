@@ -43,7 +43,7 @@ input[type=password]{width:100%;padding:.4rem;box-sizing:border-box}
 var pages = template.Must(template.New("pages").Parse(pageHead + `
 {{define "success"}}{{template "head" "Connected"}}
 <h1>Slack connected</h1>
-<p>Connected <strong>{{.Workspace}}</strong>{{if .OrgInstall}} (Enterprise Grid organization {{.Enterprise}}){{else if .TeamID}} ({{.TeamID}}){{end}} as Slack user <strong>{{.UserID}}</strong>.</p>
+<p>Connected <strong>{{.Workspace}}</strong>{{if .OrgInstall}} (Enterprise Grid organization {{.Enterprise}}){{else if .TeamID}} ({{.TeamID}}){{end}} as {{if .UserName}}<strong id="user-name">{{.UserName}}</strong> (Slack user {{.UserID}}){{else}}Slack user <strong>{{.UserID}}</strong>{{end}}.</p>
 <h2>Your personal access token</h2>
 <p class="warn">Copy it now: it is shown <strong>only once</strong>. Anyone holding it can use Slack as you through this server. Treat it like a password.</p>
 <pre class="token" id="pat">{{.PAT}}</pre>
@@ -92,6 +92,7 @@ navigator.clipboard.writeText(t).then(function(){b.textContent="Copied";});});})
 // token is not a field, so it cannot be rendered.
 type successPage struct {
 	Workspace, TeamID, Enterprise, UserID string
+	UserName                              string // "" when unknown
 	OrgInstall                            bool
 	PAT                                   string
 	MCPURL, RevokeURL, ContinueURL        string

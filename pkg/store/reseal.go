@@ -67,7 +67,7 @@ func scanInstallationFrom(row interface{ Scan(...any) error }) (Installation, er
 		scopes                    string
 		tokenExp, installed, used sql.NullInt64
 	)
-	err := row.Scan(&in.ID, &in.EnterpriseID, &in.TeamID, &in.TeamName, &in.UserID, &in.IsEnterpriseInstall,
+	err := row.Scan(&in.ID, &in.EnterpriseID, &in.TeamID, &in.TeamName, &in.UserID, &in.UserName, &in.IsEnterpriseInstall,
 		&scopes, &in.AccessToken, &in.RefreshToken, &tokenExp, &installed, &used, &in.Status)
 	if err != nil {
 		return Installation{}, err

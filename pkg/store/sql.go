@@ -41,7 +41,7 @@ type queries struct {
 
 const (
 	pendingCols      = `state_hash, nonce_hash, return_url, metadata, scopes, created_at, expires_at`
-	installationCols = `id, enterprise_id, team_id, team_name, user_id, is_enterprise_install, scopes, access_token, refresh_token, token_expires_at, installed_at, last_used_at, status`
+	installationCols = `id, enterprise_id, team_id, team_name, user_id, user_name, is_enterprise_install, scopes, access_token, refresh_token, token_expires_at, installed_at, last_used_at, status`
 	auditCols        = `id, at, event, enterprise_id, team_id, user_id, tool, channel, message_ts, outcome, detail`
 )
 
@@ -54,9 +54,9 @@ func newQueries(d dialect) queries {
 		sweepPending:   r(`DELETE FROM pending_authorizations WHERE expires_at <= ?`),
 
 		upsertInstallation: r(`INSERT INTO installations (` + installationCols + `, revoked_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL)` +
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL)` +
 			d.upsert([]string{"enterprise_id", "team_id", "user_id"},
-				"team_name", "is_enterprise_install", "scopes", "access_token", "refresh_token", "token_expires_at") +
+				"team_name", "user_name", "is_enterprise_install", "scopes", "access_token", "refresh_token", "token_expires_at") +
 			`, last_used_at = COALESCE(excluded.last_used_at, installations.last_used_at), status = 'active', revoked_at = NULL
 RETURNING ` + installationCols),
 		getInstallation:  r(`SELECT ` + installationCols + ` FROM installations WHERE id = ?`),
@@ -182,7 +182,7 @@ func (s *sqlStore) UpsertInstallation(ctx context.Context, in Installation) (Ins
 		in.InstalledAt = s.now()
 	}
 	row := s.w.QueryRowContext(ctx, s.q.upsertInstallation,
-		id, in.EnterpriseID, in.TeamID, in.TeamName, in.UserID, in.IsEnterpriseInstall, scopes,
+		id, in.EnterpriseID, in.TeamID, in.TeamName, in.UserID, in.UserName, in.IsEnterpriseInstall, scopes,
 		in.AccessToken, in.RefreshToken, nullMillis(in.TokenExpiresAt), millis(in.InstalledAt), nullMillis(in.LastUsedAt))
 	out, err := scanInstallation(row)
 	if err != nil {

@@ -39,11 +39,14 @@ type Pending struct {
 // the sealed tokens. Identity is (EnterpriseID, TeamID, UserID); TeamID is
 // empty for Enterprise Grid org-wide installs.
 type Installation struct {
-	ID                  string
-	EnterpriseID        string
-	TeamID              string
-	TeamName            string
-	UserID              string
+	ID           string
+	EnterpriseID string
+	TeamID       string
+	TeamName     string
+	UserID       string
+	// UserName is the person's Slack name as read at login ("" when
+	// unknown).
+	UserName            string
 	IsEnterpriseInstall bool
 	Scopes              []string
 	// AccessToken and RefreshToken are pkg/seal ciphertexts ("" when none).

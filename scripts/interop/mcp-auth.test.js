@@ -442,7 +442,7 @@ describe('MCP Authorization with the TypeScript SDK client and a real browser', 
       client = new Client({ name: 'mcp-auth-interop', version: '1.0.0' });
       await client.connect(transport);
 
-      provider.browse = person({ expectPermission: /Send messages as you/ });
+      provider.browse = person({ expectPermission: /Post a message \(chat:write\)/ });
       await assert.rejects(client.callTool(POST_MESSAGE), UnauthorizedError, 'the SDK sent the person to authorize');
       assert.equal(provider.authorizationUrls.length, 2);
       const q = provider.authorizationUrls[1].searchParams;
