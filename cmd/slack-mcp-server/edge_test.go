@@ -133,7 +133,20 @@ func TestTrustedProxiesThroughTheBinary(t *testing.T) {
 				}
 			}
 			require.Equal(t, http.StatusTooManyRequests, status, "client A spends its bucket")
-			require.Equal(t, tc.wantB, register("198.51.100.2"), "client B")
+			if tc.wantB == http.StatusCreated {
+				require.Equal(t, tc.wantB, register("198.51.100.2"), "client B has its own bucket")
+				return
+			}
+			// Sharing A's bucket, B gets at most what refilled since A's
+			// 429 (slow machines under -race may see one token), never a
+			// fresh burst.
+			created := 0
+			for range 3 {
+				if register("198.51.100.2") == http.StatusCreated {
+					created++
+				}
+			}
+			require.LessOrEqual(t, created, 1, "client B shares A's bucket")
 		})
 	}
 }
