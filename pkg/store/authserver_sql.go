@@ -116,19 +116,14 @@ ORDER BY c.granted_at DESC, c.client_id`),
 	}
 }
 
-var validClientKinds = map[string]bool{ClientDynamic: true, ClientMetadata: true, ClientStatic: true}
-
 // PutClient implements AuthServer: insert, or replace every field of the
 // client with that ID except CreatedAt (the first registration's is kept)
 // and LastUsedAt (a zero one keeps the stored one). A zero CreatedAt
 // becomes now. Redirect URIs are stored as a JSON array; nil or empty
 // ones and empty Metadata come back nil.
 func (s *sqlStore) PutClient(ctx context.Context, c Client) error {
-	if c.ID == "" {
-		return errors.New("store: client needs an ID")
-	}
-	if !validClientKinds[c.Kind] {
-		return fmt.Errorf("store: unknown client kind %q", c.Kind)
+	if err := CheckClient(c); err != nil {
+		return err
 	}
 	uris := []string{}
 	if len(c.RedirectURIs) > 0 {
@@ -232,11 +227,8 @@ func (s *sqlStore) DeleteUnusedClients(ctx context.Context, before time.Time) (n
 // non-empty Slack state hash) is taken. IDHash and ExpiresAt are required;
 // a zero CreatedAt becomes now.
 func (s *sqlStore) CreateTxn(ctx context.Context, t AuthTxn) error {
-	if t.IDHash == "" {
-		return errors.New("store: authorization transaction needs an ID hash")
-	}
-	if t.ExpiresAt.IsZero() {
-		return errors.New("store: authorization transaction needs an expiry")
+	if err := CheckTxn(t); err != nil {
+		return err
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = s.now()
@@ -325,11 +317,8 @@ func (s *sqlStore) ConsumeTxnBySlackState(ctx context.Context, slackStateHash st
 // ExpiresAt are required; a zero CreatedAt becomes now; UsedAt is ignored
 // (a new code is unused).
 func (s *sqlStore) CreateCode(ctx context.Context, c AuthCode) error {
-	if c.Hash == "" {
-		return errors.New("store: authorization code needs a hash")
-	}
-	if c.ExpiresAt.IsZero() {
-		return errors.New("store: authorization code needs an expiry")
+	if err := CheckCode(c); err != nil {
+		return err
 	}
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = s.now()

@@ -47,14 +47,8 @@ AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.hash = oauth_revoked_familie
 
 // checkToken validates a token to be stored and fills a zero CreatedAt.
 func (s *sqlStore) checkToken(t *Token) error {
-	if t.Hash == "" || t.FamilyID == "" {
-		return errors.New("store: token needs a hash and a family ID")
-	}
-	if t.Kind != TokenAccess && t.Kind != TokenRefresh {
-		return fmt.Errorf("store: unknown token kind %q", t.Kind)
-	}
-	if t.ExpiresAt.IsZero() {
-		return errors.New("store: token needs an expiry")
+	if err := CheckToken(*t); err != nil {
+		return err
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = s.now()
@@ -328,11 +322,11 @@ func (s *sqlStore) insertIssued(ctx context.Context, tx *sql.Tx, op string, from
 		return err
 	}
 	for _, t := range toks {
-		if err := s.checkToken(&t); err != nil {
+		if err := CheckIssued(op, from, t); err != nil {
 			return err
 		}
-		if t.FamilyID != from.FamilyID || t.InstallationID != from.InstallationID || t.ClientID != from.ClientID {
-			return fmt.Errorf("store: %s: an issued token must keep the family, installation and client it comes from", op)
+		if err := s.checkToken(&t); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, s.q.createToken, tokenArgs(t)...)
 		if err := created(op, res, err); errors.Is(err, ErrAlreadyExists) {
