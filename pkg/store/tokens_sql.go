@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// Tokens and their families. Redeeming a code or rotating a refresh token
-// and issuing what it buys happen in one write transaction, and a revoked
-// family is recorded (oauth_revoked_families), so a family revoked on
-// reuse cannot gain a working token afterwards, however the calls race
-// (issue 7, finding 2).
+// Authorization codes, tokens and their families. Redeeming a code or
+// rotating a refresh token and issuing what it buys happen in one write
+// transaction, and a revoked family is recorded (oauth_revoked_families),
+// so a family revoked on reuse cannot gain a working token afterwards,
+// however the calls race (issue 7, finding 2).
 
 // tokenQueries are the statements of this file, rebound once at open.
 type tokenQueries struct {
@@ -43,6 +43,22 @@ AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.hash = oauth_revoked_familie
 		refreshForRotate: r(`SELECT ` + tokenCols + ` FROM oauth_tokens WHERE hash = ? AND kind = 'refresh' AND revoked_at IS NULL AND expires_at > ?` + d.forUpdate),
 		markRotated:      r(`UPDATE oauth_tokens SET rotated_at = ? WHERE hash = ? AND rotated_at IS NULL`),
 	}
+}
+
+// CreateCode implements AuthServer: ErrNotFound when the installation is
+// unknown or revoked, ErrAlreadyExists when the hash is taken. Hash and
+// ExpiresAt are required; a zero CreatedAt becomes now; UsedAt is ignored
+// (a new code is unused).
+func (s *sqlStore) CreateCode(ctx context.Context, c AuthCode) error {
+	if err := CheckCode(c); err != nil {
+		return err
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
+	return s.insertGranting(ctx, "create code", c.InstallationID, s.q.createCode,
+		c.Hash, c.ClientID, c.InstallationID, c.RedirectURI, c.CodeChallenge, c.Scope, c.Resource,
+		millis(c.CreatedAt), millis(c.ExpiresAt), nil)
 }
 
 // checkToken validates a token to be stored and fills a zero CreatedAt.
@@ -231,6 +247,14 @@ func (s *sqlStore) RotateRefresh(ctx context.Context, hash string, now time.Time
 	return t, nil
 }
 
+// RevokeToken implements AuthServer: ErrNotFound when unknown. Revoking a
+// revoked token succeeds and keeps the first revocation time. It revokes
+// that one token only; RevokeFamily revokes a whole grant.
+func (s *sqlStore) RevokeToken(ctx context.Context, hash string, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, s.q.revokeToken, at.UnixMilli(), hash)
+	return affected("revoke token", res, err)
+}
+
 // RevokeFamily implements AuthServer in one transaction: the family is
 // recorded as revoked (keeping the first time) and every access and
 // refresh token of it, rotated or not, gets revoked_at (each keeps its
@@ -337,4 +361,33 @@ func (s *sqlStore) insertIssued(ctx context.Context, tx *sql.Tx, op string, from
 		}
 	}
 	return nil
+}
+
+func scanCode(row scanner) (AuthCode, error) {
+	var (
+		c                      AuthCode
+		created, expires, used sql.NullInt64
+	)
+	err := row.Scan(&c.Hash, &c.ClientID, &c.InstallationID, &c.RedirectURI, &c.CodeChallenge, &c.Scope,
+		&c.Resource, &created, &expires, &used)
+	if err != nil {
+		return AuthCode{}, err
+	}
+	c.CreatedAt, c.ExpiresAt, c.UsedAt = fromMillis(created), fromMillis(expires), fromMillis(used)
+	return c, nil
+}
+
+func scanToken(row scanner) (Token, error) {
+	var (
+		t                                  Token
+		created, expires, revoked, rotated sql.NullInt64
+	)
+	err := row.Scan(&t.Hash, &t.Kind, &t.FamilyID, &t.ClientID, &t.InstallationID, &t.Scope, &t.Resource,
+		&created, &expires, &revoked, &rotated)
+	if err != nil {
+		return Token{}, err
+	}
+	t.CreatedAt, t.ExpiresAt = fromMillis(created), fromMillis(expires)
+	t.RevokedAt, t.RotatedAt = fromMillis(revoked), fromMillis(rotated)
+	return t, nil
 }
