@@ -26,8 +26,9 @@ type Options struct {
 	Logger zerolog.Logger
 }
 
-// MemoryPath opens a private in-memory database (tests only: it vanishes on
-// Close).
+// MemoryPath opens a private in-memory SQLite database (tests only: it
+// vanishes on Close). It runs the SQL code on one connection; a store
+// that needs no SQL at all is package memory.
 const MemoryPath = ":memory:"
 
 const (
