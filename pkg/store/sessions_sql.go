@@ -15,11 +15,8 @@ import (
 // installation is unknown or revoked, ErrAlreadyExists when the hash is
 // taken. hash and expiresAt are required.
 func (s *sqlStore) CreateBrowserSession(ctx context.Context, hash, installationID string, expiresAt time.Time) error {
-	if hash == "" {
-		return errors.New("store: browser session needs a hash")
-	}
-	if expiresAt.IsZero() {
-		return errors.New("store: browser session needs an expiry")
+	if err := CheckBrowserSession(hash, expiresAt); err != nil {
+		return err
 	}
 	return s.insertGranting(ctx, "create browser session", installationID, s.q.createSession,
 		hash, installationID, millis(s.now()), millis(expiresAt))
@@ -48,8 +45,8 @@ func (s *sqlStore) DeleteBrowserSession(ctx context.Context, hash string) error 
 // its revocation. c.RevokedAt is ignored; a zero GrantedAt becomes now.
 // ErrNotFound when the installation is unknown or revoked.
 func (s *sqlStore) PutConsent(ctx context.Context, c Consent) error {
-	if c.ClientID == "" {
-		return errors.New("store: consent needs a client ID")
+	if err := CheckConsent(c); err != nil {
+		return err
 	}
 	if c.GrantedAt.IsZero() {
 		c.GrantedAt = s.now()

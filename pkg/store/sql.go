@@ -234,8 +234,8 @@ func (s *sqlStore) RevokeInstallation(ctx context.Context, id string, at time.Ti
 // or revoked, ErrAlreadyExists when the hash is taken. A zero CreatedAt
 // becomes now.
 func (s *sqlStore) CreatePAT(ctx context.Context, p PAT) (err error) {
-	if p.Hash == "" {
-		return errors.New("store: personal access token needs a hash")
+	if err := CheckPAT(p); err != nil {
+		return err
 	}
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.now()
@@ -302,8 +302,8 @@ func (s *sqlStore) TouchPAT(ctx context.Context, hash string, at time.Time) erro
 // AppendAudit implements Store. A zero At becomes now; e.ID is ignored
 // (assigned by the database, increasing).
 func (s *sqlStore) AppendAudit(ctx context.Context, e AuditEvent) error {
-	if e.Event == "" {
-		return errors.New("store: audit event needs a name")
+	if err := CheckAuditEvent(e); err != nil {
+		return err
 	}
 	if e.At.IsZero() {
 		e.At = s.now()

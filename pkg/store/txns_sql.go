@@ -38,8 +38,8 @@ func (s *sqlStore) GetTxn(ctx context.Context, idHash string, now time.Time) (Au
 // when the transaction is unknown or expired at now; ErrAlreadyExists when
 // it already has a Slack state, or another transaction has this one.
 func (s *sqlStore) SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, now time.Time) (err error) {
-	if slackStateHash == "" {
-		return errors.New("store: empty Slack state hash")
+	if err := CheckSlackState(slackStateHash); err != nil {
+		return err
 	}
 	nowMS := now.UnixMilli()
 	tx, err := s.w.BeginTx(ctx, nil)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -50,6 +51,22 @@ func CheckInstallation(in Installation) error {
 	return CheckScopes(in.Scopes)
 }
 
+// CheckPAT checks what CreatePAT requires.
+func CheckPAT(p PAT) error {
+	if p.Hash == "" {
+		return errors.New("store: personal access token needs a hash")
+	}
+	return nil
+}
+
+// CheckAuditEvent checks what AppendAudit requires.
+func CheckAuditEvent(e AuditEvent) error {
+	if e.Event == "" {
+		return errors.New("store: audit event needs a name")
+	}
+	return nil
+}
+
 // CheckClient checks what PutClient requires.
 func CheckClient(c Client) error {
 	if c.ID == "" {
@@ -68,6 +85,14 @@ func CheckTxn(t AuthTxn) error {
 	}
 	if t.ExpiresAt.IsZero() {
 		return errors.New("store: authorization transaction needs an expiry")
+	}
+	return nil
+}
+
+// CheckSlackState checks what SetTxnSlackState requires.
+func CheckSlackState(slackStateHash string) error {
+	if slackStateHash == "" {
+		return errors.New("store: empty Slack state hash")
 	}
 	return nil
 }
@@ -93,6 +118,25 @@ func CheckToken(t Token) error {
 	}
 	if t.ExpiresAt.IsZero() {
 		return errors.New("store: token needs an expiry")
+	}
+	return nil
+}
+
+// CheckBrowserSession checks what CreateBrowserSession requires.
+func CheckBrowserSession(hash string, expiresAt time.Time) error {
+	if hash == "" {
+		return errors.New("store: browser session needs a hash")
+	}
+	if expiresAt.IsZero() {
+		return errors.New("store: browser session needs an expiry")
+	}
+	return nil
+}
+
+// CheckConsent checks what PutConsent requires.
+func CheckConsent(c Consent) error {
+	if c.ClientID == "" {
+		return errors.New("store: consent needs a client ID")
 	}
 	return nil
 }

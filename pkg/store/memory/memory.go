@@ -93,17 +93,19 @@ func (m *Memory) Close() error {
 	return nil
 }
 
-// lock starts a call: it fails on a canceled context or a closed store,
-// and otherwise returns the data locked; the caller unlocks.
-func (m *Memory) lock(ctx context.Context) (*db, error) {
+// tx runs f with the data locked: every call is one step, as one SQL
+// transaction is. It fails without running f on a canceled context or a
+// closed store.
+func (m *Memory) tx(ctx context.Context, f func(d *db) error) error {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if m.closed.Load() {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	m.db.mu.Lock()
-	return m.db, nil
+	defer m.db.mu.Unlock()
+	return f(m.db)
 }
 
 // ms is what the SQL backends keep of a time: UTC milliseconds; zero
@@ -113,6 +115,23 @@ func ms(t time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.Truncate(time.Millisecond).UTC()
+}
+
+// later is the newer of a stored time and at (in milliseconds): times of
+// use never move backwards.
+func later(stored, at time.Time) time.Time {
+	if at = ms(at); at.After(stored) {
+		return at
+	}
+	return stored
+}
+
+// first keeps a revocation time already set, or sets at.
+func first(stored, at time.Time) time.Time {
+	if stored.IsZero() {
+		return ms(at)
+	}
+	return stored
 }
 
 // cloneOrNil copies a slice; an empty one becomes nil, as a backend that
@@ -125,7 +144,7 @@ func cloneOrNil[T any](s []T) []T {
 }
 
 // alive reports whether the installation exists and is active (rows that
-// grant access are only usable then). Called with the lock held.
+// grant access are only usable then).
 func (d *db) alive(installationID string) bool {
 	in, ok := d.installs[installationID]
 	return ok && in.Status == store.StatusActive
@@ -139,92 +158,83 @@ func (m *Memory) CreatePending(ctx context.Context, p store.Pending) error {
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = m.now()
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	if _, ok := d.pending[p.StateHash]; ok {
-		return store.ErrAlreadyExists
-	}
-	p.Metadata, p.Scopes = cloneOrNil(p.Metadata), cloneOrNil(p.Scopes)
-	p.CreatedAt, p.ExpiresAt = ms(p.CreatedAt), ms(p.ExpiresAt)
-	d.pending[p.StateHash] = p
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		if _, ok := d.pending[p.StateHash]; ok {
+			return store.ErrAlreadyExists
+		}
+		p.Metadata, p.Scopes = cloneOrNil(p.Metadata), cloneOrNil(p.Scopes)
+		p.CreatedAt, p.ExpiresAt = ms(p.CreatedAt), ms(p.ExpiresAt)
+		d.pending[p.StateHash] = p
+		return nil
+	})
 }
 
 // ConsumePending implements store.Store: the lookup and the delete are one
-// step under the lock, so of concurrent consumers exactly one gets it.
-func (m *Memory) ConsumePending(ctx context.Context, stateHash string, now time.Time) (store.Pending, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.Pending{}, err
-	}
-	defer d.mu.Unlock()
-	p, ok := d.pending[stateHash]
-	if !ok {
-		return store.Pending{}, store.ErrNotFound
-	}
-	delete(d.pending, stateHash)
-	if !ms(now).Before(p.ExpiresAt) {
-		return store.Pending{}, store.ErrNotFound // expired: deleted all the same
-	}
-	p.Metadata, p.Scopes = cloneOrNil(p.Metadata), cloneOrNil(p.Scopes)
-	return p, nil
+// step, so of concurrent consumers exactly one gets it.
+func (m *Memory) ConsumePending(ctx context.Context, stateHash string, now time.Time) (p store.Pending, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		stored, ok := d.pending[stateHash]
+		if !ok {
+			return store.ErrNotFound
+		}
+		delete(d.pending, stateHash)
+		if !ms(now).Before(stored.ExpiresAt) {
+			return store.ErrNotFound // expired: deleted all the same
+		}
+		p = stored
+		p.Metadata, p.Scopes = cloneOrNil(p.Metadata), cloneOrNil(p.Scopes)
+		return nil
+	})
+	return p, err
 }
 
 // SweepPending implements store.Store.
-func (m *Memory) SweepPending(ctx context.Context, now time.Time) (int, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer d.mu.Unlock()
-	now = ms(now)
-	n := 0
-	for k, p := range d.pending {
-		if !now.Before(p.ExpiresAt) {
-			delete(d.pending, k)
-			n++
+func (m *Memory) SweepPending(ctx context.Context, now time.Time) (n int, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		for k, p := range d.pending {
+			if !ms(now).Before(p.ExpiresAt) {
+				delete(d.pending, k)
+				n++
+			}
 		}
-	}
-	return n, nil
+		return nil
+	})
+	return n, err
 }
 
 // UpsertInstallation implements store.Store as SQLite does: the ID of a
 // new installation is generated here; in.ID and in.Status are ignored; a
 // zero InstalledAt becomes now; a zero LastUsedAt keeps the stored one.
-func (m *Memory) UpsertInstallation(ctx context.Context, in store.Installation) (store.Installation, error) {
+func (m *Memory) UpsertInstallation(ctx context.Context, in store.Installation) (out store.Installation, err error) {
 	if err := store.CheckInstallation(in); err != nil {
-		return store.Installation{}, err
+		return out, err
 	}
 	id, err := store.NewInstallationID()
 	if err != nil {
-		return store.Installation{}, err
+		return out, err
 	}
 	if in.InstalledAt.IsZero() {
 		in.InstalledAt = m.now()
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.Installation{}, err
-	}
-	defer d.mu.Unlock()
-	key := identity{in.EnterpriseID, in.TeamID, in.UserID}
-	if old, ok := d.installs[d.identities[key]]; ok {
-		in.ID, in.InstalledAt = old.ID, old.InstalledAt
-		if in.LastUsedAt.IsZero() {
-			in.LastUsedAt = old.LastUsedAt
+	err = m.tx(ctx, func(d *db) error {
+		key := identity{in.EnterpriseID, in.TeamID, in.UserID}
+		if old, ok := d.installs[d.identities[key]]; ok {
+			in.ID, in.InstalledAt = old.ID, old.InstalledAt
+			if in.LastUsedAt.IsZero() {
+				in.LastUsedAt = old.LastUsedAt
+			}
+		} else {
+			in.ID = id
+			d.identities[key] = id
 		}
-	} else {
-		in.ID = id
-		d.identities[key] = id
-	}
-	in.Status = store.StatusActive
-	in.Scopes = cloneOrNil(in.Scopes)
-	in.TokenExpiresAt, in.InstalledAt, in.LastUsedAt = ms(in.TokenExpiresAt), ms(in.InstalledAt), ms(in.LastUsedAt)
-	d.installs[in.ID] = in
-	return copyInstallation(in), nil
+		in.Status = store.StatusActive
+		in.Scopes = cloneOrNil(in.Scopes)
+		in.TokenExpiresAt, in.InstalledAt, in.LastUsedAt = ms(in.TokenExpiresAt), ms(in.InstalledAt), ms(in.LastUsedAt)
+		d.installs[in.ID] = in
+		out = copyInstallation(in)
+		return nil
+	})
+	return out, err
 }
 
 func copyInstallation(in store.Installation) store.Installation {
@@ -234,72 +244,67 @@ func copyInstallation(in store.Installation) store.Installation {
 
 // GetInstallation implements store.Store.
 func (m *Memory) GetInstallation(ctx context.Context, id string) (store.Installation, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.Installation{}, err
-	}
-	defer d.mu.Unlock()
-	in, ok := d.installs[id]
-	if !ok {
-		return store.Installation{}, store.ErrNotFound
-	}
-	return copyInstallation(in), nil
+	return m.installation(ctx, func(d *db) string { return id })
 }
 
 // FindInstallation implements store.Store.
 func (m *Memory) FindInstallation(ctx context.Context, enterpriseID, teamID, userID string) (store.Installation, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.Installation{}, err
-	}
-	defer d.mu.Unlock()
-	in, ok := d.installs[d.identities[identity{enterpriseID, teamID, userID}]]
-	if !ok {
-		return store.Installation{}, store.ErrNotFound
-	}
-	return copyInstallation(in), nil
+	return m.installation(ctx, func(d *db) string { return d.identities[identity{enterpriseID, teamID, userID}] })
+}
+
+// installation returns a copy of the installation whose ID id finds.
+func (m *Memory) installation(ctx context.Context, id func(*db) string) (out store.Installation, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		in, ok := d.installs[id(d)]
+		if !ok {
+			return store.ErrNotFound
+		}
+		out = copyInstallation(in)
+		return nil
+	})
+	return out, err
 }
 
 // UpdateTokens implements store.Store: ErrNotFound when the installation is
 // unknown or revoked.
 func (m *Memory) UpdateTokens(ctx context.Context, id, accessToken, refreshToken string, expiresAt time.Time) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	in, ok := d.installs[id]
-	if !ok || in.Status != store.StatusActive {
-		return store.ErrNotFound
-	}
-	in.AccessToken, in.RefreshToken, in.TokenExpiresAt = accessToken, refreshToken, ms(expiresAt)
-	d.installs[id] = in
-	return nil
+	return m.updateInstallation(ctx, id, true, func(in *store.Installation) bool {
+		in.AccessToken, in.RefreshToken, in.TokenExpiresAt = accessToken, refreshToken, ms(expiresAt)
+		return true
+	})
 }
 
 // TouchInstallation implements store.Store.
 func (m *Memory) TouchInstallation(ctx context.Context, id string, at time.Time) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	in, ok := d.installs[id]
-	if !ok {
-		return store.ErrNotFound
-	}
-	in.LastUsedAt = later(in.LastUsedAt, at)
-	d.installs[id] = in
-	return nil
+	return m.updateInstallation(ctx, id, false, func(in *store.Installation) bool {
+		in.LastUsedAt = later(in.LastUsedAt, at)
+		return true
+	})
 }
 
-// later is the newer of a stored time and at (in milliseconds): times
-// of use never move backwards.
-func later(stored, at time.Time) time.Time {
-	if at = ms(at); at.After(stored) {
-		return at
-	}
-	return stored
+// ResealTokens implements store.Resealer: the swap happens only while the
+// stored tokens are still the old ones.
+func (m *Memory) ResealTokens(ctx context.Context, id, oldAccess, oldRefresh, newAccess, newRefresh string) error {
+	return m.updateInstallation(ctx, id, true, func(in *store.Installation) bool {
+		if in.AccessToken != oldAccess || in.RefreshToken != oldRefresh {
+			return false
+		}
+		in.AccessToken, in.RefreshToken = newAccess, newRefresh
+		return true
+	})
+}
+
+// updateInstallation applies f to a stored installation (an active one
+// when active is set); ErrNotFound when there is none or f declines.
+func (m *Memory) updateInstallation(ctx context.Context, id string, active bool, f func(*store.Installation) bool) error {
+	return m.tx(ctx, func(d *db) error {
+		in, ok := d.installs[id]
+		if !ok || (active && in.Status != store.StatusActive) || !f(&in) {
+			return store.ErrNotFound
+		}
+		d.installs[id] = in
+		return nil
+	})
 }
 
 // RevokeInstallation implements store.Store in one step: the installation
@@ -308,190 +313,150 @@ func later(stored, at time.Time) time.Time {
 // revocation time), its codes and browser sessions deleted, so a
 // reinstall brings none of them back. Revoking again succeeds.
 func (m *Memory) RevokeInstallation(ctx context.Context, id string, at time.Time) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	in, ok := d.installs[id]
-	if !ok {
-		return store.ErrNotFound
-	}
-	at = ms(at)
-	in.Status, in.AccessToken, in.RefreshToken, in.TokenExpiresAt = store.StatusRevoked, "", "", time.Time{}
-	d.installs[id] = in
-	for h, p := range d.pats {
-		if p.InstallationID == id && p.RevokedAt.IsZero() {
-			p.RevokedAt = at
-			d.pats[h] = p
+	return m.tx(ctx, func(d *db) error {
+		in, ok := d.installs[id]
+		if !ok {
+			return store.ErrNotFound
 		}
-	}
-	for h, t := range d.tokens {
-		if t.InstallationID == id && t.RevokedAt.IsZero() {
-			t.RevokedAt = at
-			d.tokens[h] = t
+		in.Status, in.AccessToken, in.RefreshToken, in.TokenExpiresAt = store.StatusRevoked, "", "", time.Time{}
+		d.installs[id] = in
+		for h, p := range d.pats {
+			if p.InstallationID == id {
+				p.RevokedAt = first(p.RevokedAt, at)
+				d.pats[h] = p
+			}
 		}
-	}
-	for k, c := range d.consents {
-		if k.installation == id && c.RevokedAt.IsZero() {
-			c.RevokedAt = at
-			d.consents[k] = c
+		for h, t := range d.tokens {
+			if t.InstallationID == id {
+				t.RevokedAt = first(t.RevokedAt, at)
+				d.tokens[h] = t
+			}
 		}
-	}
-	for h, c := range d.codes {
-		if c.InstallationID == id {
-			delete(d.codes, h)
+		for k, c := range d.consents {
+			if k.installation == id {
+				c.RevokedAt = first(c.RevokedAt, at)
+				d.consents[k] = c
+			}
 		}
-	}
-	for h, s := range d.sessions {
-		if s.installationID == id {
-			delete(d.sessions, h)
+		for h, c := range d.codes {
+			if c.InstallationID == id {
+				delete(d.codes, h)
+			}
 		}
-	}
-	return nil
+		for h, s := range d.sessions {
+			if s.installationID == id {
+				delete(d.sessions, h)
+			}
+		}
+		return nil
+	})
 }
 
 // SealedInstallations implements store.Resealer.
-func (m *Memory) SealedInstallations(ctx context.Context, afterID string, limit int) ([]store.Installation, error) {
+func (m *Memory) SealedInstallations(ctx context.Context, afterID string, limit int) (out []store.Installation, err error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer d.mu.Unlock()
-	var out []store.Installation
-	for _, in := range d.installs {
-		if in.Status == store.StatusActive && in.AccessToken != "" && in.ID > afterID {
-			out = append(out, copyInstallation(in))
+	err = m.tx(ctx, func(d *db) error {
+		for _, in := range d.installs {
+			if in.Status == store.StatusActive && in.AccessToken != "" && in.ID > afterID {
+				out = append(out, copyInstallation(in))
+			}
 		}
-	}
+		return nil
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
-}
-
-// ResealTokens implements store.Resealer: the swap happens only while the
-// stored tokens are still the old ones.
-func (m *Memory) ResealTokens(ctx context.Context, id, oldAccess, oldRefresh, newAccess, newRefresh string) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	in, ok := d.installs[id]
-	if !ok || in.Status != store.StatusActive || in.AccessToken != oldAccess || in.RefreshToken != oldRefresh {
-		return store.ErrNotFound
-	}
-	in.AccessToken, in.RefreshToken = newAccess, newRefresh
-	d.installs[id] = in
-	return nil
+	return out[:min(limit, len(out))], err
 }
 
 // CreatePAT implements store.Store: ErrNotFound when the installation is
 // unknown or revoked, ErrAlreadyExists when the hash is taken. A zero
 // CreatedAt becomes now.
 func (m *Memory) CreatePAT(ctx context.Context, p store.PAT) error {
-	if p.Hash == "" {
-		return errors.New("store: personal access token needs a hash")
+	if err := store.CheckPAT(p); err != nil {
+		return err
 	}
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = m.now()
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	if !d.alive(p.InstallationID) {
-		return store.ErrNotFound
-	}
-	if _, ok := d.pats[p.Hash]; ok {
-		return store.ErrAlreadyExists
-	}
-	p.CreatedAt, p.LastUsedAt, p.RevokedAt = ms(p.CreatedAt), ms(p.LastUsedAt), ms(p.RevokedAt)
-	d.pats[p.Hash] = p
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		if !d.alive(p.InstallationID) {
+			return store.ErrNotFound
+		}
+		if _, ok := d.pats[p.Hash]; ok {
+			return store.ErrAlreadyExists
+		}
+		p.CreatedAt, p.LastUsedAt, p.RevokedAt = ms(p.CreatedAt), ms(p.LastUsedAt), ms(p.RevokedAt)
+		d.pats[p.Hash] = p
+		return nil
+	})
 }
 
 // GetPAT implements store.Store: the token must be unrevoked and its
 // installation active.
-func (m *Memory) GetPAT(ctx context.Context, hash string) (store.PAT, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.PAT{}, err
-	}
-	defer d.mu.Unlock()
-	p, ok := d.pats[hash]
-	if !ok || !p.RevokedAt.IsZero() || !d.alive(p.InstallationID) {
-		return store.PAT{}, store.ErrNotFound
-	}
-	return p, nil
+func (m *Memory) GetPAT(ctx context.Context, hash string) (p store.PAT, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		stored, ok := d.pats[hash]
+		if !ok || !stored.RevokedAt.IsZero() || !d.alive(stored.InstallationID) {
+			return store.ErrNotFound
+		}
+		p = stored
+		return nil
+	})
+	return p, err
 }
 
 // TouchPAT implements store.Store.
 func (m *Memory) TouchPAT(ctx context.Context, hash string, at time.Time) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	p, ok := d.pats[hash]
-	if !ok {
-		return store.ErrNotFound
-	}
-	p.LastUsedAt = later(p.LastUsedAt, at)
-	d.pats[hash] = p
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		p, ok := d.pats[hash]
+		if !ok {
+			return store.ErrNotFound
+		}
+		p.LastUsedAt = later(p.LastUsedAt, at)
+		d.pats[hash] = p
+		return nil
+	})
 }
 
 // AppendAudit implements store.Store. A zero At becomes now; e.ID is
 // ignored (assigned here, increasing).
 func (m *Memory) AppendAudit(ctx context.Context, e store.AuditEvent) error {
-	if e.Event == "" {
-		return errors.New("store: audit event needs a name")
+	if err := store.CheckAuditEvent(e); err != nil {
+		return err
 	}
 	if e.At.IsZero() {
 		e.At = m.now()
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	d.lastAudit++
-	e.ID, e.At = d.lastAudit, ms(e.At)
-	d.audit = append(d.audit, e)
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		d.lastAudit++
+		e.ID, e.At = d.lastAudit, ms(e.At)
+		d.audit = append(d.audit, e)
+		return nil
+	})
 }
 
 // ListAudit implements store.Store: newest first (by At, then ID); Limit
 // <= 0 means no limit.
-func (m *Memory) ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEvent, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer d.mu.Unlock()
+func (m *Memory) ListAudit(ctx context.Context, f store.AuditFilter) (out []store.AuditEvent, err error) {
 	since := ms(f.Since)
-	var out []store.AuditEvent
-	for _, e := range d.audit {
-		if (f.Event == "" || e.Event == f.Event) && (f.TeamID == "" || e.TeamID == f.TeamID) &&
-			(f.UserID == "" || e.UserID == f.UserID) && (since.IsZero() || !e.At.Before(since)) {
-			out = append(out, e)
+	err = m.tx(ctx, func(d *db) error {
+		for _, e := range d.audit {
+			if (f.Event == "" || e.Event == f.Event) && (f.TeamID == "" || e.TeamID == f.TeamID) &&
+				(f.UserID == "" || e.UserID == f.UserID) && (since.IsZero() || !e.At.Before(since)) {
+				out = append(out, e)
+			}
 		}
-	}
+		return nil
+	})
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].At.Equal(out[j].At) {
 			return out[i].At.After(out[j].At)
 		}
 		return out[i].ID > out[j].ID
 	})
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+	if f.Limit > 0 {
+		out = out[:min(f.Limit, len(out))]
 	}
-	return out, nil
+	return out, err
 }

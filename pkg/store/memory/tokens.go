@@ -23,20 +23,17 @@ func (m *Memory) CreateCode(ctx context.Context, c store.AuthCode) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = m.now()
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	if !d.alive(c.InstallationID) {
-		return store.ErrNotFound
-	}
-	if _, ok := d.codes[c.Hash]; ok {
-		return store.ErrAlreadyExists
-	}
-	c.CreatedAt, c.ExpiresAt, c.UsedAt = ms(c.CreatedAt), ms(c.ExpiresAt), time.Time{}
-	d.codes[c.Hash] = c
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		if !d.alive(c.InstallationID) {
+			return store.ErrNotFound
+		}
+		if _, ok := d.codes[c.Hash]; ok {
+			return store.ErrAlreadyExists
+		}
+		c.CreatedAt, c.ExpiresAt, c.UsedAt = ms(c.CreatedAt), ms(c.ExpiresAt), time.Time{}
+		d.codes[c.Hash] = c
+		return nil
+	})
 }
 
 // RedeemCode implements store.AuthServer as SQLite does: ErrNotFound when
@@ -46,36 +43,35 @@ func (m *Memory) CreateCode(ctx context.Context, c store.AuthCode) error {
 // (under the lock) and its tokens are stored, all or none; when issue
 // fails the code stays used, when its tokens are refused the code is left
 // unused, as a rolled-back transaction leaves it.
-func (m *Memory) RedeemCode(ctx context.Context, hash string, now time.Time, issue func(store.AuthCode) ([]store.Token, error)) (store.AuthCode, error) {
-	const op = "redeem code"
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.AuthCode{}, err
-	}
-	defer d.mu.Unlock()
+func (m *Memory) RedeemCode(ctx context.Context, hash string, now time.Time, issue func(store.AuthCode) ([]store.Token, error)) (out store.AuthCode, err error) {
 	now = ms(now)
-	c, ok := d.codes[hash]
-	if !ok || !now.Before(c.ExpiresAt) || !d.alive(c.InstallationID) {
-		return store.AuthCode{}, store.ErrNotFound
-	}
-	if !c.UsedAt.IsZero() {
-		d.revokeFamily(c.Hash, now)
-		return c, store.ErrAlreadyExists
-	}
-	c.UsedAt = now
-	var toks []store.Token
-	if issue != nil {
-		if toks, err = issue(c); err != nil {
-			d.codes[hash] = c // single use, whatever happens
-			return c, err
+	err = m.tx(ctx, func(d *db) error {
+		c, ok := d.codes[hash]
+		if !ok || !now.Before(c.ExpiresAt) || !d.alive(c.InstallationID) {
+			return store.ErrNotFound
 		}
-	}
-	from := store.Token{FamilyID: c.Hash, InstallationID: c.InstallationID, ClientID: c.ClientID}
-	if err := d.insertIssued(op, from, toks, m.now); err != nil {
-		return store.AuthCode{}, err
-	}
-	d.codes[hash] = c
-	return c, nil
+		if !c.UsedAt.IsZero() {
+			d.revokeFamily(c.Hash, now)
+			out = c
+			return store.ErrAlreadyExists
+		}
+		c.UsedAt = now
+		var toks []store.Token
+		if issue != nil {
+			var err error
+			if toks, err = issue(c); err != nil {
+				d.codes[hash], out = c, c // single use, whatever happens
+				return err
+			}
+		}
+		from := store.Token{FamilyID: c.Hash, InstallationID: c.InstallationID, ClientID: c.ClientID}
+		if err := d.insertIssued("redeem code", from, toks, m.now); err != nil {
+			return err
+		}
+		d.codes[hash], out = c, c
+		return nil
+	})
+	return out, err
 }
 
 // CreateToken implements store.AuthServer: ErrNotFound when the
@@ -89,19 +85,16 @@ func (m *Memory) CreateToken(ctx context.Context, t store.Token) error {
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = m.now()
 	}
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	if !d.grantable(t.InstallationID, t.FamilyID) {
-		return store.ErrNotFound
-	}
-	if _, ok := d.tokens[t.Hash]; ok {
-		return store.ErrAlreadyExists
-	}
-	d.tokens[t.Hash] = msToken(t)
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		if !d.grantable(t.InstallationID, t.FamilyID) {
+			return store.ErrNotFound
+		}
+		if _, ok := d.tokens[t.Hash]; ok {
+			return store.ErrAlreadyExists
+		}
+		d.tokens[t.Hash] = msToken(t)
+		return nil
+	})
 }
 
 func msToken(t store.Token) store.Token {
@@ -119,18 +112,17 @@ func (d *db) grantable(installationID, familyID string) bool {
 // GetToken implements store.AuthServer: a token not revoked, not rotated,
 // not expired at now, not of a revoked family, whose installation is
 // active; ErrNotFound otherwise.
-func (m *Memory) GetToken(ctx context.Context, hash string, now time.Time) (store.Token, error) {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.Token{}, err
-	}
-	defer d.mu.Unlock()
-	t, ok := d.tokens[hash]
-	if !ok || !t.RevokedAt.IsZero() || !t.RotatedAt.IsZero() || !ms(now).Before(t.ExpiresAt) ||
-		!d.grantable(t.InstallationID, t.FamilyID) {
-		return store.Token{}, store.ErrNotFound
-	}
-	return t, nil
+func (m *Memory) GetToken(ctx context.Context, hash string, now time.Time) (t store.Token, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		stored, ok := d.tokens[hash]
+		if !ok || !stored.RevokedAt.IsZero() || !stored.RotatedAt.IsZero() || !ms(now).Before(stored.ExpiresAt) ||
+			!d.grantable(stored.InstallationID, stored.FamilyID) {
+			return store.ErrNotFound
+		}
+		t = stored
+		return nil
+	})
+	return t, err
 }
 
 // RotateRefresh implements store.AuthServer as SQLite does: ErrNotFound
@@ -140,96 +132,83 @@ func (m *Memory) GetToken(ctx context.Context, hash string, now time.Time) (stor
 // issue runs (under the lock) on the token marked rotated, and the token
 // is marked and the new ones stored together; when issue fails or its
 // tokens are refused nothing changes.
-func (m *Memory) RotateRefresh(ctx context.Context, hash string, now time.Time, issue func(store.Token) ([]store.Token, error)) (store.Token, error) {
-	const op = "rotate refresh token"
-	d, err := m.lock(ctx)
-	if err != nil {
-		return store.Token{}, err
-	}
-	defer d.mu.Unlock()
+func (m *Memory) RotateRefresh(ctx context.Context, hash string, now time.Time, issue func(store.Token) ([]store.Token, error)) (out store.Token, err error) {
 	now = ms(now)
-	t, ok := d.tokens[hash]
-	if !ok || t.Kind != store.TokenRefresh || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) ||
-		!d.grantable(t.InstallationID, t.FamilyID) {
-		return store.Token{}, store.ErrNotFound
-	}
-	if !t.RotatedAt.IsZero() {
-		d.revokeFamily(t.FamilyID, now)
-		return t, store.ErrAlreadyExists
-	}
-	t.RotatedAt = now
-	var toks []store.Token
-	if issue != nil {
-		if toks, err = issue(t); err != nil {
-			return store.Token{}, err
+	err = m.tx(ctx, func(d *db) error {
+		t, ok := d.tokens[hash]
+		if !ok || t.Kind != store.TokenRefresh || !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) ||
+			!d.grantable(t.InstallationID, t.FamilyID) {
+			return store.ErrNotFound
 		}
-	}
-	if err := d.insertIssued(op, t, toks, m.now); err != nil {
-		return store.Token{}, err
-	}
-	d.tokens[hash] = t
-	return t, nil
+		if !t.RotatedAt.IsZero() {
+			d.revokeFamily(t.FamilyID, now)
+			out = t
+			return store.ErrAlreadyExists
+		}
+		t.RotatedAt = now
+		var toks []store.Token
+		if issue != nil {
+			var err error
+			if toks, err = issue(t); err != nil {
+				return err
+			}
+		}
+		if err := d.insertIssued("rotate refresh token", t, toks, m.now); err != nil {
+			return err
+		}
+		d.tokens[hash], out = t, t
+		return nil
+	})
+	return out, err
 }
 
 // RevokeToken implements store.AuthServer: one token; revoking again keeps
 // the first revocation time.
 func (m *Memory) RevokeToken(ctx context.Context, hash string, at time.Time) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	t, ok := d.tokens[hash]
-	if !ok {
-		return store.ErrNotFound
-	}
-	if t.RevokedAt.IsZero() {
-		t.RevokedAt = ms(at)
+	return m.tx(ctx, func(d *db) error {
+		t, ok := d.tokens[hash]
+		if !ok {
+			return store.ErrNotFound
+		}
+		t.RevokedAt = first(t.RevokedAt, at)
 		d.tokens[hash] = t
-	}
-	return nil
+		return nil
+	})
 }
 
 // RevokeFamily implements store.AuthServer: the family is recorded as
 // revoked even when no token has it (then ErrNotFound), so a token issued
 // in it later is refused.
 func (m *Memory) RevokeFamily(ctx context.Context, familyID string, at time.Time) error {
-	d, err := m.lock(ctx)
-	if err != nil {
-		return err
-	}
-	defer d.mu.Unlock()
-	if d.revokeFamily(familyID, ms(at)) == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return m.tx(ctx, func(d *db) error {
+		if d.revokeFamily(familyID, at) == 0 {
+			return store.ErrNotFound
+		}
+		return nil
+	})
 }
 
 // revokeFamily records the family as revoked (keeping the first time) and
 // revokes each of its tokens (each keeping its first time); it returns
 // how many tokens the family has.
 func (d *db) revokeFamily(familyID string, at time.Time) int {
-	if _, ok := d.families[familyID]; !ok {
-		d.families[familyID] = at
-	}
+	d.families[familyID] = first(d.families[familyID], at)
 	n := 0
 	for h, t := range d.tokens {
-		if t.FamilyID != familyID {
-			continue
-		}
-		n++
-		if t.RevokedAt.IsZero() {
-			t.RevokedAt = at
+		if t.FamilyID == familyID {
+			n++
+			t.RevokedAt = first(t.RevokedAt, at)
 			d.tokens[h] = t
 		}
 	}
 	return n
 }
 
-// insertIssued stores the tokens a redemption or rotation issues, all or
-// none: each must be valid, keep from's family, installation and client,
-// and have a hash not taken (by a stored token or another of toks). The
-// family must still be grantable. A zero CreatedAt becomes now().
+// insertIssued stores the tokens a redemption or rotation (op) issues,
+// all or none: each must be valid, keep from's family, installation and
+// client, and have a hash not taken (by a stored token or another of
+// toks). The family must still be grantable. A zero CreatedAt becomes
+// now().
 func (d *db) insertIssued(op string, from store.Token, toks []store.Token, now func() time.Time) error {
 	if len(toks) == 0 {
 		return nil
