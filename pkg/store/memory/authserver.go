@@ -225,7 +225,6 @@ func (m *Memory) CreateBrowserSession(ctx context.Context, hash, installationID 
 	if err := store.CheckBrowserSession(hash, expiresAt); err != nil {
 		return err
 	}
-	created := m.now()
 	return m.tx(ctx, func(d *db) error {
 		if !d.alive(installationID) {
 			return store.ErrNotFound
@@ -233,7 +232,7 @@ func (m *Memory) CreateBrowserSession(ctx context.Context, hash, installationID 
 		if _, ok := d.sessions[hash]; ok {
 			return store.ErrAlreadyExists
 		}
-		d.sessions[hash] = session{installationID: installationID, createdAt: ms(created), expiresAt: ms(expiresAt)}
+		d.sessions[hash] = session{installationID: installationID, expiresAt: ms(expiresAt)}
 		return nil
 	})
 }

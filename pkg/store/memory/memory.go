@@ -55,7 +55,6 @@ type consentKey struct{ installation, client string }
 
 type session struct {
 	installationID string
-	createdAt      time.Time
 	expiresAt      time.Time
 }
 

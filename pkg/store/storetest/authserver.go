@@ -47,6 +47,7 @@ func RunAuthServer(t *testing.T, open func(t *testing.T) store.AuthServerStore) 
 		{"RotateRefreshIssues", testRotateRefreshIssues},
 		{"RotateRefreshIssueFails", testRotateRefreshIssueFails},
 		{"RevokedFamilyRecorded", testRevokedFamilyRecorded},
+		{"IssuedHashTaken", testIssuedHashTaken},
 		{"RefreshReuseRace", testRefreshReuseRace},
 		{"CodeReplayRace", testCodeReplayRace},
 		{"BrowserSessions", testBrowserSessions},
