@@ -9,52 +9,21 @@ import (
 	"time"
 )
 
-// The AuthServer statements and what the resource files share: the
-// installation checks of rows that grant access, the cascade of a
-// revoked installation and the sweeper. Each resource has its file:
+// What the AuthServer resource files share: the installation check of
+// rows that grant access, the cascade of a revoked installation and the
+// sweeper. Each resource has its file, statements included:
 // clients_sql.go, txns_sql.go, tokens_sql.go (codes and tokens),
 // sessions_sql.go (browser sessions and consents).
 
-// authQueries are the AuthServer statements, rebound for the dialect once,
-// at open (see newQueries).
+// authQueries are the statements the resource files share, rebound for
+// the dialect once, at open (see newQueries).
 type authQueries struct {
-	putClient, getClient, touchClient                                    string
-	unusedTokens, unusedCodes, unusedConsents, unusedTxns, unusedClients string
-
-	createTxn, getTxn, slackStateTaken, setTxnSlackState, txnState, consumeTxn string
-
-	createCode string
-
-	revokeToken string
-
-	createSession, getSession, deleteSession string
-
-	putConsent, getConsent, revokeConsent, listConsents string
-
-	// Run by RevokeClientGrants, in one transaction.
-	revokeClientTokens, deleteClientCodes string
-
 	// Run by RevokeInstallation, in its transaction.
 	revokeInstTokens, deleteInstCodes, deleteInstSessions, revokeInstConsents string
 
 	// Run by the sweeper.
 	sweepTxns, sweepCodes, sweepTokens, sweepSessions string
 }
-
-const (
-	clientCols  = `id, kind, name, redirect_uris, auth_method, secret_hash, metadata, created_at, expires_at, last_used_at`
-	txnCols     = `id_hash, client_id, redirect_uri, code_challenge, scope, resource, client_state, slack_state_hash, csrf_hash, nonce_hash, created_at, expires_at`
-	codeCols    = `hash, client_id, installation_id, redirect_uri, code_challenge, scope, resource, created_at, expires_at, used_at`
-	tokenCols   = `hash, kind, family_id, client_id, installation_id, scope, resource, created_at, expires_at, revoked_at, rotated_at`
-	consentCols = `installation_id, client_id, scope, redirect_uri, granted_at, revoked_at`
-
-	// unusedClient selects DCR clients not used since before: neither
-	// touched (nor created) since, nor holding a token that was still valid
-	// after it. Two placeholders: before, before.
-	unusedClient = `SELECT c.id FROM oauth_clients c
-WHERE c.kind = 'dcr' AND COALESCE(c.last_used_at, c.created_at) < ?
-AND NOT EXISTS (SELECT 1 FROM oauth_tokens t WHERE t.client_id = c.id AND t.revoked_at IS NULL AND t.expires_at > ?)`
-)
 
 // prefixCols qualifies every column of a column list with alias.
 func prefixCols(alias, cols string) string {
@@ -68,47 +37,6 @@ func prefixCols(alias, cols string) string {
 func newAuthQueries(d dialect) authQueries {
 	r := d.rebind
 	return authQueries{
-		putClient: r(`INSERT INTO oauth_clients (` + clientCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
-			d.upsert([]string{"id"}, "kind", "name", "redirect_uris", "auth_method", "secret_hash", "metadata", "expires_at") +
-			`, last_used_at = COALESCE(excluded.last_used_at, oauth_clients.last_used_at)`),
-		getClient:      r(`SELECT ` + clientCols + ` FROM oauth_clients WHERE id = ?`),
-		touchClient:    r(`UPDATE oauth_clients SET last_used_at = ` + d.greatest + `(COALESCE(last_used_at, ?), ?) WHERE id = ?`),
-		unusedTokens:   r(`DELETE FROM oauth_tokens WHERE client_id IN (` + unusedClient + `)`),
-		unusedCodes:    r(`DELETE FROM oauth_codes WHERE client_id IN (` + unusedClient + `)`),
-		unusedConsents: r(`DELETE FROM oauth_consents WHERE client_id IN (` + unusedClient + `)`),
-		unusedTxns:     r(`DELETE FROM oauth_txns WHERE client_id IN (` + unusedClient + `)`),
-		unusedClients:  r(`DELETE FROM oauth_clients WHERE id IN (` + unusedClient + `)`),
-
-		createTxn:        r(`INSERT INTO oauth_txns (` + txnCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert(nil)),
-		getTxn:           r(`SELECT ` + txnCols + ` FROM oauth_txns WHERE id_hash = ? AND expires_at > ?`),
-		slackStateTaken:  r(`SELECT 1 FROM oauth_txns WHERE slack_state_hash = ?` + d.forUpdate),
-		setTxnSlackState: r(`UPDATE oauth_txns SET slack_state_hash = ? WHERE id_hash = ? AND expires_at > ? AND slack_state_hash IS NULL`),
-		txnState:         r(`SELECT slack_state_hash FROM oauth_txns WHERE id_hash = ? AND expires_at > ?`),
-		consumeTxn:       r(`DELETE FROM oauth_txns WHERE slack_state_hash = ? RETURNING ` + txnCols),
-
-		createCode: r(`INSERT INTO oauth_codes (` + codeCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
-
-		revokeToken: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`),
-
-		createSession: r(`INSERT INTO browser_sessions (hash, installation_id, created_at, expires_at) VALUES (?, ?, ?, ?)` + d.upsert([]string{"hash"})),
-		getSession: r(`SELECT b.installation_id FROM browser_sessions b JOIN installations i ON i.id = b.installation_id
-WHERE b.hash = ? AND b.expires_at > ? AND i.status = 'active'`),
-		deleteSession: r(`DELETE FROM browser_sessions WHERE hash = ?`),
-
-		putConsent: r(`INSERT INTO oauth_consents (` + consentCols + `) VALUES (?, ?, ?, ?, ?, NULL)` +
-			d.upsert([]string{"installation_id", "client_id"}, "scope", "redirect_uri", "granted_at", "revoked_at")),
-		getConsent: r(`SELECT ` + prefixCols("c", consentCols) + `
-FROM oauth_consents c JOIN installations i ON i.id = c.installation_id
-WHERE c.installation_id = ? AND c.client_id = ? AND c.revoked_at IS NULL AND i.status = 'active'`),
-		revokeConsent: r(`UPDATE oauth_consents SET revoked_at = COALESCE(revoked_at, ?) WHERE installation_id = ? AND client_id = ?`),
-		listConsents: r(`SELECT ` + prefixCols("c", consentCols) + `
-FROM oauth_consents c JOIN installations i ON i.id = c.installation_id
-WHERE c.installation_id = ? AND c.revoked_at IS NULL AND i.status = 'active'
-ORDER BY c.granted_at DESC, c.client_id`),
-
-		revokeClientTokens: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE installation_id = ? AND client_id = ?`),
-		deleteClientCodes:  r(`DELETE FROM oauth_codes WHERE installation_id = ? AND client_id = ?`),
-
 		revokeInstTokens:   r(`UPDATE oauth_tokens SET revoked_at = ? WHERE installation_id = ? AND revoked_at IS NULL`),
 		deleteInstCodes:    r(`DELETE FROM oauth_codes WHERE installation_id = ?`),
 		deleteInstSessions: r(`DELETE FROM browser_sessions WHERE installation_id = ?`),

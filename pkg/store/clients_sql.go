@@ -11,6 +11,39 @@ import (
 // OAuth clients of the MCP authorization server: dynamic registrations,
 // cached client metadata documents and static clients.
 
+// clientQueries are the statements of this file, rebound once at open.
+type clientQueries struct {
+	putClient, getClient, touchClient                                    string
+	unusedTokens, unusedCodes, unusedConsents, unusedTxns, unusedClients string
+}
+
+const (
+	clientCols = `id, kind, name, redirect_uris, auth_method, secret_hash, metadata, created_at, expires_at, last_used_at`
+
+	// unusedClient selects DCR clients not used since before: neither
+	// touched (nor created) since, nor holding a token that was still valid
+	// after it. Two placeholders: before, before.
+	unusedClient = `SELECT c.id FROM oauth_clients c
+WHERE c.kind = 'dcr' AND COALESCE(c.last_used_at, c.created_at) < ?
+AND NOT EXISTS (SELECT 1 FROM oauth_tokens t WHERE t.client_id = c.id AND t.revoked_at IS NULL AND t.expires_at > ?)`
+)
+
+func newClientQueries(d dialect) clientQueries {
+	r := d.rebind
+	return clientQueries{
+		putClient: r(`INSERT INTO oauth_clients (` + clientCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` +
+			d.upsert([]string{"id"}, "kind", "name", "redirect_uris", "auth_method", "secret_hash", "metadata", "expires_at") +
+			`, last_used_at = COALESCE(excluded.last_used_at, oauth_clients.last_used_at)`),
+		getClient:      r(`SELECT ` + clientCols + ` FROM oauth_clients WHERE id = ?`),
+		touchClient:    r(`UPDATE oauth_clients SET last_used_at = ` + d.greatest + `(COALESCE(last_used_at, ?), ?) WHERE id = ?`),
+		unusedTokens:   r(`DELETE FROM oauth_tokens WHERE client_id IN (` + unusedClient + `)`),
+		unusedCodes:    r(`DELETE FROM oauth_codes WHERE client_id IN (` + unusedClient + `)`),
+		unusedConsents: r(`DELETE FROM oauth_consents WHERE client_id IN (` + unusedClient + `)`),
+		unusedTxns:     r(`DELETE FROM oauth_txns WHERE client_id IN (` + unusedClient + `)`),
+		unusedClients:  r(`DELETE FROM oauth_clients WHERE id IN (` + unusedClient + `)`),
+	}
+}
+
 // PutClient implements AuthServer: insert, or replace every field of the
 // client with that ID except CreatedAt (the first registration's is kept)
 // and LastUsedAt (a zero one keeps the stored one). A zero CreatedAt

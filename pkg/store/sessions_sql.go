@@ -11,6 +11,42 @@ import (
 // Browser sessions and consents: what lets a person who connected before
 // skip the Slack round trip, and how a client's grants end.
 
+// sessionQueries are the statements of this file, rebound once at open.
+type sessionQueries struct {
+	createSession, getSession, deleteSession string
+
+	putConsent, getConsent, revokeConsent, listConsents string
+
+	// Run by RevokeClientGrants, in one transaction.
+	revokeClientTokens, deleteClientCodes string
+}
+
+const consentCols = `installation_id, client_id, scope, redirect_uri, granted_at, revoked_at`
+
+func newSessionQueries(d dialect) sessionQueries {
+	r := d.rebind
+	return sessionQueries{
+		createSession: r(`INSERT INTO browser_sessions (hash, installation_id, created_at, expires_at) VALUES (?, ?, ?, ?)` + d.upsert([]string{"hash"})),
+		getSession: r(`SELECT b.installation_id FROM browser_sessions b JOIN installations i ON i.id = b.installation_id
+WHERE b.hash = ? AND b.expires_at > ? AND i.status = 'active'`),
+		deleteSession: r(`DELETE FROM browser_sessions WHERE hash = ?`),
+
+		putConsent: r(`INSERT INTO oauth_consents (` + consentCols + `) VALUES (?, ?, ?, ?, ?, NULL)` +
+			d.upsert([]string{"installation_id", "client_id"}, "scope", "redirect_uri", "granted_at", "revoked_at")),
+		getConsent: r(`SELECT ` + prefixCols("c", consentCols) + `
+FROM oauth_consents c JOIN installations i ON i.id = c.installation_id
+WHERE c.installation_id = ? AND c.client_id = ? AND c.revoked_at IS NULL AND i.status = 'active'`),
+		revokeConsent: r(`UPDATE oauth_consents SET revoked_at = COALESCE(revoked_at, ?) WHERE installation_id = ? AND client_id = ?`),
+		listConsents: r(`SELECT ` + prefixCols("c", consentCols) + `
+FROM oauth_consents c JOIN installations i ON i.id = c.installation_id
+WHERE c.installation_id = ? AND c.revoked_at IS NULL AND i.status = 'active'
+ORDER BY c.granted_at DESC, c.client_id`),
+
+		revokeClientTokens: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE installation_id = ? AND client_id = ?`),
+		deleteClientCodes:  r(`DELETE FROM oauth_codes WHERE installation_id = ? AND client_id = ?`),
+	}
+}
+
 // CreateBrowserSession implements AuthServer: ErrNotFound when the
 // installation is unknown or revoked, ErrAlreadyExists when the hash is
 // taken. hash and expiresAt are required.

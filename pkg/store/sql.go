@@ -30,7 +30,10 @@ type queries struct {
 	appendAudit, listAudit                                          string
 
 	authQueries
+	clientQueries
+	txnQueries
 	tokenQueries
+	sessionQueries
 }
 
 const (
@@ -76,8 +79,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		// listAudit is completed per call (optional filters), see ListAudit.
 		listAudit: `SELECT ` + auditCols + ` FROM audit_events`,
 
-		authQueries:  newAuthQueries(d),
-		tokenQueries: newTokenQueries(d),
+		authQueries:    newAuthQueries(d),
+		clientQueries:  newClientQueries(d),
+		txnQueries:     newTxnQueries(d),
+		tokenQueries:   newTokenQueries(d),
+		sessionQueries: newSessionQueries(d),
 	}
 }
 

@@ -14,8 +14,14 @@ import (
 // so a family revoked on reuse cannot gain a working token afterwards,
 // however the calls race (issue 7, finding 2).
 
+const (
+	codeCols  = `hash, client_id, installation_id, redirect_uri, code_challenge, scope, resource, created_at, expires_at, used_at`
+	tokenCols = `hash, kind, family_id, client_id, installation_id, scope, resource, created_at, expires_at, revoked_at, rotated_at`
+)
+
 // tokenQueries are the statements of this file, rebound once at open.
 type tokenQueries struct {
+	createCode, revokeToken                                                         string
 	createToken, getToken, familyRevoked, recordFamily, revokeFamily, sweepFamilies string
 	codeForRedeem, markCodeUsed, refreshForRotate, markRotated                      string
 }
@@ -24,6 +30,9 @@ func newTokenQueries(d dialect) tokenQueries {
 	r := d.rebind
 	const notRevokedFamily = `NOT EXISTS (SELECT 1 FROM oauth_revoked_families f WHERE f.family_id = t.family_id)`
 	return tokenQueries{
+		createCode:  r(`INSERT INTO oauth_codes (` + codeCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
+		revokeToken: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`),
+
 		createToken: r(`INSERT INTO oauth_tokens (` + tokenCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
 		getToken: r(`SELECT ` + prefixCols("t", tokenCols) + `
 FROM oauth_tokens t JOIN installations i ON i.id = t.installation_id

@@ -11,6 +11,25 @@ import (
 // Authorization transactions: an MCP authorization between /authorize
 // and the Slack callback.
 
+// txnQueries are the statements of this file, rebound once at open.
+type txnQueries struct {
+	createTxn, getTxn, slackStateTaken, setTxnSlackState, txnState, consumeTxn string
+}
+
+const txnCols = `id_hash, client_id, redirect_uri, code_challenge, scope, resource, client_state, slack_state_hash, csrf_hash, nonce_hash, created_at, expires_at`
+
+func newTxnQueries(d dialect) txnQueries {
+	r := d.rebind
+	return txnQueries{
+		createTxn:        r(`INSERT INTO oauth_txns (` + txnCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert(nil)),
+		getTxn:           r(`SELECT ` + txnCols + ` FROM oauth_txns WHERE id_hash = ? AND expires_at > ?`),
+		slackStateTaken:  r(`SELECT 1 FROM oauth_txns WHERE slack_state_hash = ?` + d.forUpdate),
+		setTxnSlackState: r(`UPDATE oauth_txns SET slack_state_hash = ? WHERE id_hash = ? AND expires_at > ? AND slack_state_hash IS NULL`),
+		txnState:         r(`SELECT slack_state_hash FROM oauth_txns WHERE id_hash = ? AND expires_at > ?`),
+		consumeTxn:       r(`DELETE FROM oauth_txns WHERE slack_state_hash = ? RETURNING ` + txnCols),
+	}
+}
+
 // CreateTxn implements AuthServer: ErrAlreadyExists when the ID hash (or a
 // non-empty Slack state hash) is taken. IDHash and ExpiresAt are required;
 // a zero CreatedAt becomes now.
