@@ -11,6 +11,13 @@
 // (ConsumePending, ConsumeTxnBySlackState, RedeemCode, RotateRefresh,
 // RevokeInstallation, RevokeClientGrants) run whole under the lock, and so
 // do the issue callbacks of RedeemCode and RotateRefresh: they must not
-// call the store. A call that fails changes nothing, except where the
-// interface says otherwise (a redeemed code stays used when issue fails).
+// call the store (it would deadlock). A call that fails changes nothing,
+// except where the interfaces say so: a replayed code or reused refresh
+// token revokes its family, an expired pending authorization or
+// transaction is deleted by the consume that finds it, and a code stays
+// used when issue fails.
+//
+// Unlike SQLite it has no sweeper and no DeleteNeverUsedClients (neither
+// is part of the interfaces): expired rows stay until the process ends,
+// which is harmless at the sizes it is meant for.
 package memory
