@@ -26,6 +26,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/memory"
 )
 
 const (
@@ -72,7 +73,9 @@ var storeKinds = []string{"mem", "sqlite"}
 func openStore(t testing.TB, kind string, c *clock) Store {
 	t.Helper()
 	if kind == "mem" {
-		return newMemStore(t, c.Now)
+		m := memory.New(store.Options{Now: c.Now})
+		t.Cleanup(func() { _ = m.Close() })
+		return m
 	}
 	sq, err := store.OpenSQLite(context.Background(), store.MemoryPath, store.Options{Now: c.Now})
 	require.NoError(t, err)

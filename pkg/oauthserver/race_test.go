@@ -28,14 +28,14 @@ const (
 	raceWorkers = 8
 )
 
-// raceStores are the backends the race tests run on: the fake, and a
+// raceStores are the backends the race tests run on: memory, and a
 // SQLite file (separate read and write pools, as in production).
 func raceStores(t *testing.T, c *clock) map[string]Store {
 	t.Helper()
 	sq, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "race.db"), store.Options{Now: c.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sq.Close() })
-	return map[string]Store{"mem": newMemStore(t, c.Now), "sqlite-file": sq}
+	return map[string]Store{"mem": openStore(t, "mem", c), "sqlite-file": sq}
 }
 
 // raceServer is a Server on st (the harness supplies the Slack leg, which

@@ -4,9 +4,11 @@
 // what the MCP authorization server keeps: clients, authorization
 // transactions, codes, access and refresh tokens, browser sessions and
 // consents ([AuthServer]). Small interfaces, an embedded SQLite backend
-// ([OpenSQLite], implementing both), and a conformance suite every backend
-// runs (package storetest). Every installation key includes the Slack team
-// or enterprise ID.
+// ([OpenSQLite], implementing both), an in-memory one for tests and
+// single-process demos (package memory), and a conformance suite every
+// backend runs (package storetest). Every installation key includes the
+// Slack team or enterprise ID. The input checks every backend applies
+// live in validate.go.
 //
 // # What is stored
 //

@@ -2,20 +2,14 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/rs/zerolog"
 )
-
-// maxPendingMetadata is the documented limit on Pending.Metadata.
-const maxPendingMetadata = 1024
 
 // sqlStore implements Store over database/sql for any dialect. Writes go
 // to w; reads go to r (the same pool when the engine has one connection).
@@ -36,7 +30,10 @@ type queries struct {
 	appendAudit, listAudit                                          string
 
 	authQueries
+	clientQueries
+	txnQueries
 	tokenQueries
+	sessionQueries
 }
 
 const (
@@ -82,26 +79,20 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		// listAudit is completed per call (optional filters), see ListAudit.
 		listAudit: `SELECT ` + auditCols + ` FROM audit_events`,
 
-		authQueries:  newAuthQueries(d),
-		tokenQueries: newTokenQueries(d),
+		authQueries:    newAuthQueries(d),
+		clientQueries:  newClientQueries(d),
+		txnQueries:     newTxnQueries(d),
+		tokenQueries:   newTokenQueries(d),
+		sessionQueries: newSessionQueries(d),
 	}
 }
 
 // CreatePending implements Store.
 func (s *sqlStore) CreatePending(ctx context.Context, p Pending) error {
-	if p.StateHash == "" || p.NonceHash == "" {
-		return errors.New("store: pending authorization needs a state hash and a nonce hash")
-	}
-	if len(p.Metadata) > maxPendingMetadata {
-		return fmt.Errorf("store: pending metadata is %d bytes, at most %d allowed", len(p.Metadata), maxPendingMetadata)
-	}
-	if p.ExpiresAt.IsZero() {
-		return errors.New("store: pending authorization needs an expiry")
-	}
-	scopes, err := joinScopes(p.Scopes)
-	if err != nil {
+	if err := CheckPending(p); err != nil {
 		return err
 	}
+	scopes := strings.Join(p.Scopes, " ")
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.now()
 	}
@@ -167,14 +158,11 @@ func (s *sqlStore) SweepPending(ctx context.Context, now time.Time) (int, error)
 // here ("inst_" + 32 hex digits); in.ID and in.Status are ignored. A zero
 // InstalledAt becomes now; a zero LastUsedAt keeps the stored one.
 func (s *sqlStore) UpsertInstallation(ctx context.Context, in Installation) (Installation, error) {
-	if in.UserID == "" || (in.TeamID == "" && in.EnterpriseID == "") {
-		return Installation{}, errors.New("store: installation needs a user ID and a team or enterprise ID")
-	}
-	scopes, err := joinScopes(in.Scopes)
-	if err != nil {
+	if err := CheckInstallation(in); err != nil {
 		return Installation{}, err
 	}
-	id, err := newInstallationID()
+	scopes := strings.Join(in.Scopes, " ")
+	id, err := NewInstallationID()
 	if err != nil {
 		return Installation{}, err
 	}
@@ -252,8 +240,8 @@ func (s *sqlStore) RevokeInstallation(ctx context.Context, id string, at time.Ti
 // or revoked, ErrAlreadyExists when the hash is taken. A zero CreatedAt
 // becomes now.
 func (s *sqlStore) CreatePAT(ctx context.Context, p PAT) (err error) {
-	if p.Hash == "" {
-		return errors.New("store: personal access token needs a hash")
+	if err := CheckPAT(p); err != nil {
+		return err
 	}
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.now()
@@ -320,8 +308,8 @@ func (s *sqlStore) TouchPAT(ctx context.Context, hash string, at time.Time) erro
 // AppendAudit implements Store. A zero At becomes now; e.ID is ignored
 // (assigned by the database, increasing).
 func (s *sqlStore) AppendAudit(ctx context.Context, e AuditEvent) error {
-	if e.Event == "" {
-		return errors.New("store: audit event needs a name")
+	if err := CheckAuditEvent(e); err != nil {
+		return err
 	}
 	if e.At.IsZero() {
 		e.At = s.now()
@@ -417,15 +405,6 @@ func affected(op string, res sql.Result, err error) error {
 	return nil
 }
 
-// newInstallationID returns "inst_" + 16 random bytes in hex.
-func newInstallationID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("store: generating installation ID: %w", err)
-	}
-	return "inst_" + hex.EncodeToString(b[:]), nil
-}
-
 // Times are stored as UTC unix milliseconds; a zero time.Time is NULL.
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
@@ -443,17 +422,8 @@ func fromMillis(v sql.NullInt64) time.Time {
 	return time.UnixMilli(v.Int64).UTC()
 }
 
-// Scopes are stored space-separated (the OAuth scope syntax), so a scope
-// may not be empty or contain white space.
-func joinScopes(scopes []string) (string, error) {
-	for _, sc := range scopes {
-		if sc == "" || strings.IndexFunc(sc, unicode.IsSpace) >= 0 {
-			return "", fmt.Errorf("store: invalid scope %q: scopes are non-empty and contain no spaces", sc)
-		}
-	}
-	return strings.Join(scopes, " "), nil
-}
-
+// Scopes are stored space-separated (the OAuth scope syntax; see
+// CheckScopes).
 func splitScopes(s string) []string {
 	if s == "" {
 		return nil

@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go)
+	"modernc.org/sqlite" // the "sqlite" database/sql driver (pure Go); its Error carries the result code
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Options configure a backend.
@@ -26,8 +27,9 @@ type Options struct {
 	Logger zerolog.Logger
 }
 
-// MemoryPath opens a private in-memory database (tests only: it vanishes on
-// Close).
+// MemoryPath opens a private in-memory SQLite database (tests only: it
+// vanishes on Close). It runs the SQL code on one connection; a store
+// that needs no SQL at all is package memory.
 const MemoryPath = ":memory:"
 
 const (
@@ -136,7 +138,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 		s.r.SetConnMaxIdleTime(5 * time.Minute)
 	}
 
-	if err := s.w.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, s.w); err != nil {
 		return nil, fmt.Errorf("store: opening SQLite %s: %w", s.path, err)
 	}
 	if checked != nil {
@@ -157,6 +159,27 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 		return nil, err
 	}
 	return s, nil
+}
+
+// pingWhileBusy opens the first connection, trying again for up to
+// busyTimeout while SQLite answers SQLITE_BUSY: two processes opening a
+// fresh file at once both switch it to WAL, which can deadlock, and SQLite
+// then fails one at once instead of waiting (busy_timeout does not apply).
+// A failed open leaves no connection behind, so the next try starts clean.
+func pingWhileBusy(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := db.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -74,6 +74,17 @@ func prepareFile(path string, log zerolog.Logger) (*dbFile, error) {
 // empty or an SQLite database. A mode readable or writable by others is
 // tightened to 0600 through the descriptor.
 func openChecked(path string, main bool, log zerolog.Logger) (*dbFile, error) {
+	d, err := openCheckedOnce(path, main, log)
+	if errors.Is(err, fs.ErrExist) {
+		// Only the O_EXCL create fails so: another process (a replica
+		// starting at the same moment) created the file after our Lstat.
+		// Check it again, as the existing file it now is.
+		d, err = openCheckedOnce(path, main, log)
+	}
+	return d, err
+}
+
+func openCheckedOnce(path string, main bool, log zerolog.Logger) (*dbFile, error) {
 	what := "database file"
 	if !main {
 		what = "database companion file"

@@ -8,14 +8,20 @@ import (
 	"time"
 )
 
-// Tokens and their families. Redeeming a code or rotating a refresh token
-// and issuing what it buys happen in one write transaction, and a revoked
-// family is recorded (oauth_revoked_families), so a family revoked on
-// reuse cannot gain a working token afterwards, however the calls race
-// (issue 7, finding 2).
+// Authorization codes, tokens and their families. Redeeming a code or
+// rotating a refresh token and issuing what it buys happen in one write
+// transaction, and a revoked family is recorded (oauth_revoked_families),
+// so a family revoked on reuse cannot gain a working token afterwards,
+// however the calls race (issue 7, finding 2).
+
+const (
+	codeCols  = `hash, client_id, installation_id, redirect_uri, code_challenge, scope, resource, created_at, expires_at, used_at`
+	tokenCols = `hash, kind, family_id, client_id, installation_id, scope, resource, created_at, expires_at, revoked_at, rotated_at`
+)
 
 // tokenQueries are the statements of this file, rebound once at open.
 type tokenQueries struct {
+	createCode, revokeToken                                                         string
 	createToken, getToken, familyRevoked, recordFamily, revokeFamily, sweepFamilies string
 	codeForRedeem, markCodeUsed, refreshForRotate, markRotated                      string
 }
@@ -24,6 +30,9 @@ func newTokenQueries(d dialect) tokenQueries {
 	r := d.rebind
 	const notRevokedFamily = `NOT EXISTS (SELECT 1 FROM oauth_revoked_families f WHERE f.family_id = t.family_id)`
 	return tokenQueries{
+		createCode:  r(`INSERT INTO oauth_codes (` + codeCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
+		revokeToken: r(`UPDATE oauth_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`),
+
 		createToken: r(`INSERT INTO oauth_tokens (` + tokenCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert([]string{"hash"})),
 		getToken: r(`SELECT ` + prefixCols("t", tokenCols) + `
 FROM oauth_tokens t JOIN installations i ON i.id = t.installation_id
@@ -45,16 +54,26 @@ AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.hash = oauth_revoked_familie
 	}
 }
 
+// CreateCode implements AuthServer: ErrNotFound when the installation is
+// unknown or revoked, ErrAlreadyExists when the hash is taken. Hash and
+// ExpiresAt are required; a zero CreatedAt becomes now; UsedAt is ignored
+// (a new code is unused).
+func (s *sqlStore) CreateCode(ctx context.Context, c AuthCode) error {
+	if err := CheckCode(c); err != nil {
+		return err
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
+	return s.insertGranting(ctx, "create code", c.InstallationID, s.q.createCode,
+		c.Hash, c.ClientID, c.InstallationID, c.RedirectURI, c.CodeChallenge, c.Scope, c.Resource,
+		millis(c.CreatedAt), millis(c.ExpiresAt), nil)
+}
+
 // checkToken validates a token to be stored and fills a zero CreatedAt.
 func (s *sqlStore) checkToken(t *Token) error {
-	if t.Hash == "" || t.FamilyID == "" {
-		return errors.New("store: token needs a hash and a family ID")
-	}
-	if t.Kind != TokenAccess && t.Kind != TokenRefresh {
-		return fmt.Errorf("store: unknown token kind %q", t.Kind)
-	}
-	if t.ExpiresAt.IsZero() {
-		return errors.New("store: token needs an expiry")
+	if err := CheckToken(*t); err != nil {
+		return err
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = s.now()
@@ -237,6 +256,14 @@ func (s *sqlStore) RotateRefresh(ctx context.Context, hash string, now time.Time
 	return t, nil
 }
 
+// RevokeToken implements AuthServer: ErrNotFound when unknown. Revoking a
+// revoked token succeeds and keeps the first revocation time. It revokes
+// that one token only; RevokeFamily revokes a whole grant.
+func (s *sqlStore) RevokeToken(ctx context.Context, hash string, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, s.q.revokeToken, at.UnixMilli(), hash)
+	return affected("revoke token", res, err)
+}
+
 // RevokeFamily implements AuthServer in one transaction: the family is
 // recorded as revoked (keeping the first time) and every access and
 // refresh token of it, rotated or not, gets revoked_at (each keeps its
@@ -328,11 +355,11 @@ func (s *sqlStore) insertIssued(ctx context.Context, tx *sql.Tx, op string, from
 		return err
 	}
 	for _, t := range toks {
-		if err := s.checkToken(&t); err != nil {
+		if err := CheckIssued(op, from, t); err != nil {
 			return err
 		}
-		if t.FamilyID != from.FamilyID || t.InstallationID != from.InstallationID || t.ClientID != from.ClientID {
-			return fmt.Errorf("store: %s: an issued token must keep the family, installation and client it comes from", op)
+		if err := s.checkToken(&t); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, s.q.createToken, tokenArgs(t)...)
 		if err := created(op, res, err); errors.Is(err, ErrAlreadyExists) {
@@ -343,4 +370,33 @@ func (s *sqlStore) insertIssued(ctx context.Context, tx *sql.Tx, op string, from
 		}
 	}
 	return nil
+}
+
+func scanCode(row scanner) (AuthCode, error) {
+	var (
+		c                      AuthCode
+		created, expires, used sql.NullInt64
+	)
+	err := row.Scan(&c.Hash, &c.ClientID, &c.InstallationID, &c.RedirectURI, &c.CodeChallenge, &c.Scope,
+		&c.Resource, &created, &expires, &used)
+	if err != nil {
+		return AuthCode{}, err
+	}
+	c.CreatedAt, c.ExpiresAt, c.UsedAt = fromMillis(created), fromMillis(expires), fromMillis(used)
+	return c, nil
+}
+
+func scanToken(row scanner) (Token, error) {
+	var (
+		t                                  Token
+		created, expires, revoked, rotated sql.NullInt64
+	)
+	err := row.Scan(&t.Hash, &t.Kind, &t.FamilyID, &t.ClientID, &t.InstallationID, &t.Scope, &t.Resource,
+		&created, &expires, &revoked, &rotated)
+	if err != nil {
+		return Token{}, err
+	}
+	t.CreatedAt, t.ExpiresAt = fromMillis(created), fromMillis(expires)
+	t.RevokedAt, t.RotatedAt = fromMillis(revoked), fromMillis(rotated)
+	return t, nil
 }

@@ -4,7 +4,8 @@
 // database it can open more than once and dump raw. A backend that is also
 // a store.AuthServer calls [RunAuthServer] too; [RunDurable] then also
 // checks that the authorization server's rows survive a restart and that
-// only hashes of its secrets are at rest.
+// only hashes of its secrets are at rest. The SQLite backend and package
+// memory run all three. The tests are in one file per resource.
 //
 // The suite passes times explicitly wherever the API takes them, so it
 // needs no sleeps; it expects backends to keep times to the millisecond in

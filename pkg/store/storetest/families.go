@@ -263,3 +263,39 @@ func testCodeReplayRace(t *testing.T, s store.AuthServerStore) {
 		requireLive(t, s, false, issued...)
 	}
 }
+
+// testIssuedHashTaken: an issued token whose hash is taken, by a stored
+// token or by another token of the same issue, refuses the whole issue
+// with an error that is not reuse, and changes nothing.
+func testIssuedHashTaken(t *testing.T, s store.AuthServerStore) {
+	ctx := context.Background()
+	in := mustUpsert(t, s, installation("", "T1", "U1"))
+	mustToken(t, s, token("taken", store.TokenAccess, "other", in.ID))
+	mustToken(t, s, token("rt", store.TokenRefresh, "fam", in.ID))
+	require.NoError(t, s.CreateCode(ctx, code("c", in.ID)))
+	for name, rename := range map[string]func(toks []store.Token){
+		"stored":     func(toks []store.Token) { toks[1].Hash = "taken" },
+		"same issue": func(toks []store.Token) { toks[1].Hash = toks[0].Hash },
+	} {
+		_, err := s.RotateRefresh(ctx, "rt", t0, func(old store.Token) ([]store.Token, error) {
+			toks, _ := issuePair("dup")(old)
+			rename(toks)
+			return toks, nil
+		})
+		require.Error(t, err, name)
+		require.NotErrorIs(t, err, store.ErrAlreadyExists, name)
+		_, err = s.RedeemCode(ctx, "c", t0, func(c store.AuthCode) ([]store.Token, error) {
+			toks, _ := issueForCode("dup")(c)
+			rename(toks)
+			return toks, nil
+		})
+		require.Error(t, err, name)
+		require.NotErrorIs(t, err, store.ErrAlreadyExists, name)
+		requireLive(t, s, false, "dup-at", "dup-rt")
+	}
+	requireLive(t, s, true, "rt", "taken")
+	_, err := s.RotateRefresh(ctx, "rt", t0, issuePair("ok-rt"))
+	require.NoError(t, err, "the refresh token is still unrotated")
+	_, err = s.RedeemCode(ctx, "c", t0, issueForCode("ok-code"))
+	require.NoError(t, err, "the code is still unused")
+}
