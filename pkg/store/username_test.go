@@ -10,10 +10,10 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
-// TestInstallationUserName: the person's Slack name read at login is
-// stored with the installation (migration 0004), replaced by the next
-// login's, and survives a reopen.
-func TestInstallationUserName(t *testing.T) {
+// TestInstallationUserNameSurvivesReopen: the person's Slack name is a
+// column of migration 0004, kept across a reopen of the file (the
+// conformance suite checks the rest on every backend).
+func TestInstallationUserNameSurvivesReopen(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "store.db")

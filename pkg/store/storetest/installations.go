@@ -284,3 +284,25 @@ func testReinstallAfterRevoke(t *testing.T, s store.Store) {
 	_, err = s.GetPAT(ctx, "new")
 	require.NoError(t, err)
 }
+
+// The person's Slack name read at login is stored with the installation
+// and replaced by the next login's, empty included (slackoauth keeps an
+// earlier name when a lookup fails; the store only stores the field).
+func testInstallationUserName(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	in := store.Installation{TeamID: "T1", TeamName: "Acme", UserID: "U1", Scopes: []string{"users:read"}}
+	for _, tc := range []struct{ send, want string }{
+		{"", ""},
+		{"Alice Ames", "Alice Ames"},
+		{"", ""},
+		{"Alice B. Ames", "Alice B. Ames"},
+	} {
+		in.UserName = tc.send
+		got, err := s.UpsertInstallation(ctx, in)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, got.UserName, "sent %q", tc.send)
+		found, err := s.FindInstallation(ctx, "", "T1", "U1")
+		require.NoError(t, err)
+		require.Equal(t, tc.want, found.UserName)
+	}
+}

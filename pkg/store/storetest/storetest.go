@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SweepPending", testSweepPending},
 		{"UpsertInsert", testUpsertInsert},
 		{"UpsertKeepsIDAndInstalledAt", testUpsertKeepsIdentity},
+		{"InstallationUserName", testInstallationUserName},
 		{"UpsertConcurrent", testUpsertConcurrent},
 		{"InstallationIdentities", testInstallationIdentities},
 		{"InstallationValidation", testInstallationValidation},
