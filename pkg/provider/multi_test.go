@@ -27,27 +27,13 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type fakeClock = testkit.Clock
 
-func newClock() *fakeClock { return &fakeClock{t: time.Unix(1_763_800_000, 0)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *fakeClock { return testkit.NewClock(time.Unix(1_763_800_000, 0)) }
 
 // userToken is the token of user i of team.
 func userToken(team string, i int) string {

@@ -9,12 +9,13 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 )
 
 // OAuth fixture: a plain app and a rotating one.
@@ -40,24 +41,9 @@ func oauthFixture(team Team) *Workspace {
 func fixtureTeam() Team { return Team{ID: tTeam, Name: "Fixture", Domain: "fixture"} }
 
 // fakeClock is an injectable Options.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type fakeClock = testkit.Clock
 
-func newClock() *fakeClock { return &fakeClock{now: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *fakeClock { return testkit.NewClock(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)) }
 
 // oauthServer starts an emulator on the OAuth fixture with a fake clock
 // and the given consent.
