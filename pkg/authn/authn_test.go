@@ -1,7 +1,6 @@
 package authn
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 )
 
 func TestParseBearer(t *testing.T) {
@@ -83,22 +83,7 @@ func (f *fakeAuth) Authenticate(_ context.Context, bearer string) (*tenant.Calle
 	return &tenant.Caller{Key: "key-" + bearer, Bearer: bearer}, nil
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testkit.LogBuffer
 
 func TestMiddleware(t *testing.T) {
 	t.Parallel()

@@ -1,17 +1,16 @@
 package e2e
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
 
@@ -52,22 +51,7 @@ func TestGoldenText(t *testing.T) {
 	}
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = testkit.LogBuffer
 
 // Info logs name the tool and outcome, never message text, queries or tokens.
 func TestLogsHoldNoContent(t *testing.T) {

@@ -1,0 +1,4 @@
+// Package testkit holds what tests across the repository share: a fake
+// clock to inject where code takes a now func (expiry without sleeps) and
+// a goroutine-safe buffer to capture logs. Only tests import it.
+package testkit
