@@ -143,7 +143,11 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		return err
 	}
 	creds := slackapi.Credentials{Token: token, Cookie: cookie}
-	single, err := provider.NewSingle(ctx, provider.SingleOptions{
+	// The directories live under their own context, so serving can end
+	// them and wait for a cache file being written before run returns.
+	dirCtx, endDirs := context.WithCancel(ctx)
+	defer endDirs()
+	single, err := provider.NewSingle(dirCtx, provider.SingleOptions{
 		Factory: factory, Credentials: creds,
 		CacheDir: cfg.CacheDir, UsersCache: cfg.UsersCache, ChannelsCache: cfg.ChannelsCache,
 		TTL: cfg.CacheTTL, MinRefreshInterval: cfg.Compat.MinRefreshInterval, NoWarm: cfg.Compat.NoCache, Logger: log,
@@ -172,6 +176,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	if err != nil {
 		return err
 	}
+	defer func() { endDirs(); single.Stopped() }()
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
