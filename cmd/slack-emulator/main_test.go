@@ -20,7 +20,9 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 )
 
-// freePort returns a loopback port nobody listens on right now.
+// freePort returns a loopback port nobody listens on right now. The flag
+// under test takes an address, so the port is closed before the emulator
+// binds it; a collision fails the test loudly rather than silently.
 func freePort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

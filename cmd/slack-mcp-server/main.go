@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -142,7 +143,11 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		return err
 	}
 	creds := slackapi.Credentials{Token: token, Cookie: cookie}
-	single, err := provider.NewSingle(ctx, provider.SingleOptions{
+	// The directories live under their own context, so serving can end
+	// them and wait for a cache file being written before run returns.
+	dirCtx, endDirs := context.WithCancel(ctx)
+	defer endDirs()
+	single, err := provider.NewSingle(dirCtx, provider.SingleOptions{
 		Factory: factory, Credentials: creds,
 		CacheDir: cfg.CacheDir, UsersCache: cfg.UsersCache, ChannelsCache: cfg.ChannelsCache,
 		TTL: cfg.CacheTTL, MinRefreshInterval: cfg.Compat.MinRefreshInterval, NoWarm: cfg.Compat.NoCache, Logger: log,
@@ -171,6 +176,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	if err != nil {
 		return err
 	}
+	defer func() { endDirs(); single.Stopped() }()
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
 		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
@@ -178,11 +184,28 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		// Saying that OAuth mode is off needs no API key (issue 8).
 		OpenPrefixes: []string{"/oauth/"},
+		Listener:     listenerFrom(ctx),
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
 		Health: cfg.health(mode, "caches", func() any { return single.CacheStatus() }),
 	})
+}
+
+// listenerKey carries a net.Listener for run to serve on instead of
+// binding the configured address. Tests hold a port from the moment they
+// pick it until the server takes it over, so nothing else can bind it in
+// between (picking a free port and closing it before the server binds is
+// a race).
+type listenerKey struct{}
+
+func withListener(ctx context.Context, ln net.Listener) context.Context {
+	return context.WithValue(ctx, listenerKey{}, ln)
+}
+
+func listenerFrom(ctx context.Context) net.Listener {
+	ln, _ := ctx.Value(listenerKey{}).(net.Listener)
+	return ln
 }
 
 func endpoint(t string) string {
@@ -319,6 +342,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 				Tool: func(name string) (bool, bool) { ro, ok := readOnly[name]; return ro, ok },
 			}, next)
 		},
+		Listener: listenerFrom(ctx),
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},

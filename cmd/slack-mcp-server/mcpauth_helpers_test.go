@@ -27,6 +27,7 @@ import (
 // SQLite store, restartable over the same store.
 type authEnv struct {
 	t         *testing.T
+	lp        *localPort // held until the server takes it; restarts bind it again
 	port      int
 	base      string
 	issuer    string // the iss expected on redirects to the client
@@ -41,13 +42,14 @@ type authEnv struct {
 func newAuthEnv(t *testing.T, extra map[string]string) *authEnv {
 	t.Helper()
 	ws := slackemu.Sandbox()
-	port := freePort(t)
+	lp := freePort(t)
+	port := lp.Port
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{base + "/oauth/callback"}})
 	emu := slackemu.NewServer(ws, slackemu.Options{})
 	t.Cleanup(emu.Close)
 	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
-	e := &authEnv{t: t, port: port, base: base, emu: emu, storePath: t.TempDir() + "/store.db", extra: extra, issuer: base}
+	e := &authEnv{t: t, lp: lp, port: port, base: base, emu: emu, storePath: t.TempDir() + "/store.db", extra: extra, issuer: base}
 	e.start()
 	t.Cleanup(e.stop)
 	return e
@@ -56,7 +58,7 @@ func newAuthEnv(t *testing.T, extra map[string]string) *authEnv {
 // start runs the binary path; it waits for /health.
 func (e *authEnv) start() {
 	e.t.Helper()
-	s := startOAuthServer(e.t, e.emu.URL, e.port, e.storePath, "http", e.extra)
+	s := startOAuthServer(e.t, e.emu.URL, e.lp, e.storePath, "http", e.extra)
 	e.mu.Lock()
 	e.srv = s
 	e.mu.Unlock()

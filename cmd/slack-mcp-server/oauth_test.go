@@ -29,17 +29,41 @@ type oauthServer struct {
 	stop   func()
 }
 
-func freePort(t *testing.T) int {
+// localPort is a loopback port a test holds from the moment it picks it
+// (its URL goes into settings before the server starts) until the server
+// takes the listener over, so nothing else can bind it in between.
+type localPort struct {
+	t    *testing.T
+	Port int
+	ln   net.Listener
+}
+
+func freePort(t *testing.T) *localPort {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	return port
+	t.Cleanup(func() { _ = ln.Close() })
+	return &localPort{t: t, Port: ln.Addr().(*net.TCPAddr).Port, ln: ln}
 }
 
-func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind string, extra ...map[string]string) *oauthServer {
+// Take hands the held listener to a server; a restart binds the same port
+// again (the stopped server closed it).
+func (p *localPort) Take() net.Listener {
+	p.t.Helper()
+	if ln := p.ln; ln != nil {
+		p.ln = nil
+		return ln
+	}
+	// The server owns it from here and closes it when it stops; a cleanup
+	// registered now would run before the test's own stop (LIFO).
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p.Port))
+	require.NoError(p.t, err)
+	return ln
+}
+
+func startOAuthServer(t *testing.T, emuURL string, lp *localPort, storePath, kind string, extra ...map[string]string) *oauthServer {
 	t.Helper()
+	port := lp.Port
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 	env := map[string]string{
 		"SLACK_MCP_OAUTH_ENABLED":       "true",
@@ -57,7 +81,7 @@ func startOAuthServer(t *testing.T, emuURL string, port int, storePath, kind str
 			env[k] = v
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(withListener(context.Background(), lp.Take()))
 	s := &oauthServer{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
 	done := make(chan int, 1)
 	go func() {
@@ -155,11 +179,11 @@ func history(t *testing.T, c *client.Client) *mcp.CallToolResult {
 // browser, call tools with the issued token, restart, revoke.
 func TestOAuthModeEndToEnd(t *testing.T) {
 	t.Parallel()
-	port := freePort(t)
-	emu := sandboxWithApp(t, port)
+	lp := freePort(t)
+	emu := sandboxWithApp(t, lp.Port)
 	storePath := filepath.Join(t.TempDir(), "store.db")
 
-	srv := startOAuthServer(t, emu.URL, port, storePath, "http")
+	srv := startOAuthServer(t, emu.URL, lp, storePath, "http")
 
 	// Without a token: 401 with a challenge and a JSON body.
 	resp, err := http.Post(srv.base+"/mcp", "application/json", strings.NewReader(`{}`))
@@ -185,7 +209,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 
 	// Restart over the same store, now serving SSE: the token still works.
 	srv.stop()
-	srv = startOAuthServer(t, emu.URL, port, storePath, "sse")
+	srv = startOAuthServer(t, emu.URL, lp, storePath, "sse")
 	sse, err := client.NewSSEMCPClient(srv.base+"/sse", transport.WithHeaders(map[string]string{"Authorization": "Bearer " + pat}))
 	require.NoError(t, err)
 	require.NoError(t, sse.Start(context.Background()))
@@ -199,7 +223,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 
 	// And back to Streamable HTTP.
 	srv.stop()
-	srv = startOAuthServer(t, emu.URL, port, storePath, "http")
+	srv = startOAuthServer(t, emu.URL, lp, storePath, "http")
 	c, err = mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
 	require.False(t, history(t, c).IsError)
@@ -226,9 +250,10 @@ func TestOAuthEndpointsDisabledWithoutOAuthMode(t *testing.T) {
 	for _, apiKey := range []string{"", "k3y-for-the-mcp-endpoint"} {
 		t.Run("api key "+strconv.FormatBool(apiKey != ""), func(t *testing.T) {
 			t.Parallel()
-			port := freePort(t)
+			lp := freePort(t)
+			port := lp.Port
 			base := "http://127.0.0.1:" + strconv.Itoa(port)
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(withListener(context.Background(), lp.Take()))
 			done := make(chan int, 1)
 			env := map[string]string{"SLACK_MCP_PORT": strconv.Itoa(port), "SLACK_MCP_API_KEY": apiKey}
 			go func() {

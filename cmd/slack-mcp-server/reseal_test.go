@@ -23,19 +23,19 @@ import (
 // 2, the key IDs named), not 503s later.
 func TestKeyRotationAsDocumented(t *testing.T) {
 	t.Parallel()
-	port := freePort(t)
-	emu := sandboxWithApp(t, port)
+	lp := freePort(t)
+	emu := sandboxWithApp(t, lp.Port)
 	storePath := filepath.Join(t.TempDir(), "store.db")
 	oldKey := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")) // startOAuthServer's bare key
 	newKey := base64.StdEncoding.EncodeToString([]byte("fedcba9876543210fedcba9876543210"))
 
-	srv := startOAuthServer(t, emu.URL, port, storePath, "http")
+	srv := startOAuthServer(t, emu.URL, lp, storePath, "http")
 	pat, _ := connectInBrowser(t, srv.base)
 	srv.stop()
 	require.Equal(t, []string{"k1"}, storedLabels(t, storePath))
 
 	documented := map[string]string{"SLACK_MCP_ENCRYPTION_KEY": "new:" + newKey + ",old:" + oldKey}
-	srv = startOAuthServer(t, emu.URL, port, storePath, "http", documented)
+	srv = startOAuthServer(t, emu.URL, lp, storePath, "http", documented)
 	c, err := mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
 	require.False(t, history(t, c).IsError)
@@ -45,12 +45,12 @@ func TestKeyRotationAsDocumented(t *testing.T) {
 	// --reseal reports nothing left to do.
 	out := &syncBuffer{}
 	errOut := &syncBuffer{}
-	code := run(context.Background(), []string{"--reseal"}, envOf(oauthEnv(emu.URL, port, storePath, documented)), strings.NewReader(""), out, errOut)
+	code := run(context.Background(), []string{"--reseal"}, envOf(oauthEnv(emu.URL, lp.Port, storePath, documented)), strings.NewReader(""), out, errOut)
 	require.Equal(t, 0, code, errOut.String())
 	require.Contains(t, out.String(), "re-seal under key new: 1 installations checked, 0 re-sealed")
 
 	// The old key removed: still fine.
-	srv = startOAuthServer(t, emu.URL, port, storePath, "http", map[string]string{"SLACK_MCP_ENCRYPTION_KEY": "new:" + newKey})
+	srv = startOAuthServer(t, emu.URL, lp, storePath, "http", map[string]string{"SLACK_MCP_ENCRYPTION_KEY": "new:" + newKey})
 	c, err = mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
 	require.False(t, history(t, c).IsError)
@@ -60,7 +60,7 @@ func TestKeyRotationAsDocumented(t *testing.T) {
 	wrong := map[string]string{"SLACK_MCP_ENCRYPTION_KEY": "k2:" + oldKey}
 	for _, args := range [][]string{{"-t", "http"}, {"--reseal"}} {
 		stderr := &syncBuffer{}
-		code := run(context.Background(), args, envOf(oauthEnv(emu.URL, port, storePath, wrong)), strings.NewReader(""), io.Discard, stderr)
+		code := run(context.Background(), args, envOf(oauthEnv(emu.URL, lp.Port, storePath, wrong)), strings.NewReader(""), io.Discard, stderr)
 		require.Equal(t, 2, code, stderr.String())
 		require.Contains(t, stderr.String(), `sealed under key ID(s) new, which no configured key opens (configured: k2)`)
 		require.NotContains(t, stderr.String(), oldKey)

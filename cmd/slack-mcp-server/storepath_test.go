@@ -26,7 +26,7 @@ func TestOAuthRefusesSymlinkedStorePath(t *testing.T) {
 	require.NoError(t, os.Chmod(victim, 0o644))
 	link := filepath.Join(dir, "slack-mcp.db")
 	require.NoError(t, os.Symlink(victim, link))
-	port := freePort(t)
+	port := freePort(t).Port // the server refuses to start: it never binds
 	stderr := &syncBuffer{}
 	code := run(context.Background(), []string{"-t", "http"}, envOf(map[string]string{
 		"SLACK_MCP_OAUTH_ENABLED":       "true",

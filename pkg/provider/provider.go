@@ -119,6 +119,13 @@ func (p *Single) Session(context.Context) (*tools.Session, error) {
 // NoWarm: for start-up code that needs only the identity.
 func (p *Single) Peek() *tools.Session { return p.session }
 
+// Stopped waits for the directories' background work (a sweep writing
+// its cache file) once the context given to NewSingle is done.
+func (p *Single) Stopped() {
+	p.session.Users.Stopped()
+	p.session.Channels.Stopped()
+}
+
 // Identity is who the token belongs to.
 func (p *Single) Identity() slackapi.Identity { return p.session.Client.Identity }
 

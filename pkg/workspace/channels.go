@@ -81,6 +81,11 @@ func (c *Channels) Start(ctx context.Context) {
 	})
 }
 
+// Stopped waits until a sweep in flight, and its cache file write, has
+// ended. Call it after the context given to Start is done, so a process
+// never exits (or a test removes the cache directory) mid-write.
+func (c *Channels) Stopped() { c.r.stopped() }
+
 // Ready reports whether a complete sweep, or a cache file younger than
 // TTL, is installed.
 func (c *Channels) Ready() bool { return c.r.ready.Load() }

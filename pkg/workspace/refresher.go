@@ -28,6 +28,7 @@ type refresher struct {
 	lastStart int64           // unix nanos of the last sweep start
 	retryAt   int64           // unix nanos before which no sweep starts after a failure
 	failures  int
+	sweeps    sync.WaitGroup // sweeps in flight, for stopped
 }
 
 func newRefresher(kind string, o Options, sweep func(context.Context) (int, error)) *refresher {
@@ -91,8 +92,18 @@ func (r *refresher) kick() <-chan struct{} {
 	r.lastStart = now
 	done := make(chan struct{})
 	r.inflight = done
+	r.sweeps.Add(1) // under mu with ctx live: never after stopped's Wait began for good
 	go r.run(r.ctx, done)
 	return done
+}
+
+// stopped waits for the sweep in flight, cache file write included. Call
+// it once the context given to start is done: no sweep starts after that.
+func (r *refresher) stopped() {
+	// A kick that saw the context live has added its sweep under mu.
+	r.mu.Lock()
+	r.mu.Unlock()
+	r.sweeps.Wait()
 }
 
 // running returns the channel of the sweep in flight, or nil.
@@ -110,6 +121,7 @@ func (r *refresher) failureCount() int {
 }
 
 func (r *refresher) run(ctx context.Context, done chan struct{}) {
+	defer r.sweeps.Done()
 	start := r.o.Now()
 	n, err := r.sweep(ctx)
 	end := r.o.Now()

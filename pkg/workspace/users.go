@@ -108,6 +108,11 @@ func (u *Users) Start(ctx context.Context) {
 	})
 }
 
+// Stopped waits until a sweep in flight, and its cache file write, has
+// ended. Call it after the context given to Start is done, so a process
+// never exits (or a test removes the cache directory) mid-write.
+func (u *Users) Stopped() { u.r.stopped() }
+
 // Ready reports whether a complete sweep, or a cache file younger than
 // TTL, is installed.
 func (u *Users) Ready() bool { return u.view == AccessNone || u.r.ready.Load() }
