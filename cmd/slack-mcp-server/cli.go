@@ -5,11 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/rs/zerolog"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
@@ -93,16 +93,8 @@ func logShutdown(ctx context.Context, cfg *config, log zerolog.Logger) {
 // machine without an API key: anyone who reaches the port acts as the
 // token's owner. (OAuth mode authenticates every request itself.)
 func warnIfExposed(cfg *config, log zerolog.Logger) {
-	if cfg.Transport == transport.Stdio || cfg.APIKey != "" || cfg.OAuth.Enabled || isLoopbackHost(cfg.Host) {
+	if cfg.Transport == transport.Stdio || cfg.APIKey != "" || cfg.OAuth.Enabled || loopback.IsHost(cfg.Host) {
 		return
 	}
 	log.Warn().Str("addr", cfg.addr()).Msg("listening beyond this machine without SLACK_MCP_API_KEY: anyone who reaches this port can use Slack as the token's owner; set SLACK_MCP_API_KEY, enable OAuth mode, or listen on 127.0.0.1")
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }

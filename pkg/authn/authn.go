@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
@@ -344,11 +344,4 @@ type errorBody struct {
 	Scope string `json:"scope,omitempty"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, body errorBody) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
-}
+func writeJSON(w http.ResponseWriter, status int, body errorBody) { httpjson.Write(w, status, body) }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 )
 
 const (
@@ -52,7 +54,7 @@ func checkRedirectURI(raw string) (*url.URL, error) {
 			return nil, errors.New("https redirect URI needs a host")
 		}
 	case scheme == "http":
-		if u.Opaque != "" || !isLoopbackHost(u.Hostname()) {
+		if u.Opaque != "" || !loopback.IsHost(u.Hostname()) {
 			return nil, errors.New("http redirect URIs are allowed only for loopback hosts (localhost, 127.0.0.1, [::1]); use https")
 		}
 	case blockedSchemes[scheme]:
@@ -75,7 +77,7 @@ func matchRedirect(registered, requested string) bool {
 		return true
 	}
 	ru, err := url.Parse(registered)
-	if err != nil || ru.Scheme != "http" || !isLoopbackHost(ru.Hostname()) {
+	if err != nil || ru.Scheme != "http" || !loopback.IsHost(ru.Hostname()) {
 		return false
 	}
 	qu, err := checkRedirectURI(requested)
@@ -119,7 +121,7 @@ func onlyLoopback(registered []string) bool {
 	}
 	for _, r := range registered {
 		u, err := url.Parse(r)
-		if err != nil || u.Scheme != "http" || !isLoopbackHost(u.Hostname()) {
+		if err != nil || u.Scheme != "http" || !loopback.IsHost(u.Hostname()) {
 			return false
 		}
 	}
@@ -163,7 +165,7 @@ func formActionSource(redirectURI string) (string, bool) {
 		// An IPv6 literal: CSP's host-source grammar has none, so the
 		// scheme is the narrowest expression that matches ([::1] only,
 		// since http is loopback-only for clients).
-		if u.Scheme != "http" || !isLoopbackHost(host) {
+		if u.Scheme != "http" || !loopback.IsHost(host) {
 			return "", false
 		}
 		return "http:", true

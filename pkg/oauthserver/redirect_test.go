@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 )
 
 func TestCheckRedirectURI(t *testing.T) {
@@ -137,7 +139,7 @@ func FuzzMatchRedirect(f *testing.F) {
 		if err1 != nil || err2 != nil {
 			t.Fatalf("matched unparsable %q %q", registered, requested)
 		}
-		if ru.Scheme != "http" || qu.Scheme != "http" || !isLoopbackHost(ru.Hostname()) {
+		if ru.Scheme != "http" || qu.Scheme != "http" || !loopback.IsHost(ru.Hostname()) {
 			t.Fatalf("non-exact match outside loopback http: %q %q", registered, requested)
 		}
 		if ru.Hostname() != qu.Hostname() || qu.User != nil || qu.Fragment != "" || ru.RawQuery != qu.RawQuery {

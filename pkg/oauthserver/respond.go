@@ -1,10 +1,10 @@
 package oauthserver
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -15,19 +15,7 @@ type oauthError struct {
 	Description string `json:"error_description,omitempty"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { httpjson.Write(w, status, v) }
 
 func writeOAuthError(w http.ResponseWriter, status int, code, description string) {
 	writeJSON(w, status, oauthError{Error: code, Description: description})

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
@@ -221,7 +221,7 @@ func checkPublicURL(raw string) (string, error) {
 	}
 	switch {
 	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
+	case u.Scheme == "http" && loopback.IsHost(u.Hostname()):
 	default:
 		return "", fmt.Errorf("oauthserver: public URL %q must use https (http only for loopback hosts)", raw)
 	}
@@ -243,15 +243,6 @@ func canonicalHost(scheme, host string) string {
 		return strings.TrimSuffix(host, ":80")
 	}
 	return host
-}
-
-// isLoopbackHost: localhost, 127.0.0.0/8 and ::1.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Issuer is the issuer identifier (PublicURL without trailing slash).

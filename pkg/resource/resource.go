@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
@@ -255,9 +256,5 @@ func metadataHandler(md Metadata) http.Handler {
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg, "code": code})
+	httpjson.Write(w, status, map[string]string{"error": msg, "code": code})
 }

@@ -1,11 +1,12 @@
 package slackoauth
 
 import (
-	"encoding/json"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
 )
 
 // Error codes in {"error","code"} bodies, error pages and
@@ -84,18 +85,7 @@ type errorBody struct {
 	Code  string `json:"code"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error","code":"INTERNAL_ERROR"}`)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { httpjson.Write(w, status, v) }
 
 func writeJSONError(w http.ResponseWriter, status int, code string) {
 	writeJSON(w, status, errorBody{Error: message(code), Code: code})

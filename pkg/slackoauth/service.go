@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -208,7 +208,7 @@ func checkRedirectURI(raw string) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !loopback.IsHost(u.Hostname()) {
 			return nil, fmt.Errorf("slackoauth: redirect URI %q must use https (http is allowed only for loopback hosts)", raw)
 		}
 	default:
@@ -218,14 +218,6 @@ func checkRedirectURI(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("slackoauth: redirect URI %q must not carry a fragment or user info", raw)
 	}
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // checkBaseURL accepts an absolute http(s) URL without query or fragment

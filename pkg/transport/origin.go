@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 )
 
 // originPolicy validates the Origin header of requests to the MCP
@@ -44,7 +46,7 @@ func originPolicy(origins, hosts []string, next http.Handler) http.Handler {
 		}
 		host := strings.ToLower(u.Host)
 		return any || allowOrigin[strings.ToLower(origin)] || allowHost[host] || allowHost[strings.ToLower(u.Hostname())] ||
-			(isLoopback(host) && sameListener(u, r))
+			(loopback.IsAddr(host) && sameListener(u, r))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")

@@ -3,8 +3,9 @@ package transport
 import (
 	"net"
 	"net/http"
-	"net/netip"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
 )
 
 // rejectRebinding is DNS-rebinding protection: a request that reaches a
@@ -23,7 +24,7 @@ func rejectRebinding(allowed []string, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
-		if local != nil && isLoopback(local.String()) && !isLoopback(r.Host) && !ok[strings.ToLower(r.Host)] {
+		if local != nil && loopback.IsAddr(local.String()) && !loopback.IsAddr(r.Host) && !ok[strings.ToLower(r.Host)] {
 			writeJSON(w, http.StatusForbidden, map[string]string{
 				"error": "Host header " + r.Host + " is not served on this loopback listener; behind a reverse proxy, add it to SLACK_MCP_ALLOWED_HOSTS",
 				"code":  "INVALID_HOST",
@@ -32,16 +33,4 @@ func rejectRebinding(allowed []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = strings.Trim(addr, "[]")
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
 }
