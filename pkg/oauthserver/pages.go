@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/htmlpage"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 )
 
@@ -107,16 +108,7 @@ type consentPage struct {
 // setPageHeaders hardens our HTML pages: not frameable, no scripts, forms
 // only to us (and their redirects only on to Slack, or to the client from
 // the consent page), nothing cached or leaked in Referer.
-func (s *Server) setPageHeaders(w http.ResponseWriter, csp string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-}
+func (s *Server) setPageHeaders(w http.ResponseWriter, csp string) { htmlpage.SetHeaders(w, csp) }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
 	s.renderCSP(w, status, name, data, s.csp)

@@ -3,6 +3,7 @@ package oauthserver
 import (
 	"net/http"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/audit"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
@@ -37,24 +38,7 @@ func (s *Server) internalPage(w http.ResponseWriter, r *http.Request, what strin
 // audit records an event in the log and the store; a failure is logged,
 // never shown. detail must hold no secret.
 func (s *Server) audit(r *http.Request, e store.AuditEvent) {
-	e.At = s.o.Now()
-	if ip := clientip.Truncated(clientip.Of(r)); ip != "" {
-		if e.Detail != "" {
-			e.Detail += " "
-		}
-		e.Detail += "ip=" + ip
-	}
-	ev := s.o.Logger.Info().Str("event", e.Event).Str("outcome", e.Outcome).Str("detail", e.Detail)
-	if e.TeamID != "" {
-		ev = ev.Str("team", e.TeamID)
-	}
-	if e.UserID != "" {
-		ev = ev.Str("user", e.UserID)
-	}
-	ev.Msg("oauthserver: audit")
-	if err := s.o.Store.AppendAudit(r.Context(), e); err != nil {
-		s.o.Logger.Warn().Err(err).Str("event", e.Event).Msg("oauthserver: writing audit event")
-	}
+	audit.Writer{Component: "oauthserver", Store: s.o.Store, Logger: s.o.Logger, Now: s.o.Now}.Record(r, e)
 }
 
 // auditInstallation fills the Slack identity of an installation into e.

@@ -3,11 +3,9 @@ package slackoauth
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
-
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/audit"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
@@ -93,25 +91,5 @@ func (s *Service) internal(w http.ResponseWriter, r *http.Request, what string, 
 
 // audit records an event; a failure is logged, never shown.
 func (s *Service) audit(r *http.Request, e store.AuditEvent) {
-	e.At = s.o.Now()
-	if ip := clientip.Truncated(clientip.Of(r)); ip != "" {
-		if e.Detail != "" {
-			e.Detail += " "
-		}
-		e.Detail += "ip=" + ip
-	}
-	ev := s.o.Logger.Info().Str("event", e.Event).Str("outcome", e.Outcome)
-	if e.TeamID != "" {
-		ev = ev.Str("team", e.TeamID)
-	}
-	if e.EnterpriseID != "" {
-		ev = ev.Str("enterprise", e.EnterpriseID)
-	}
-	if e.UserID != "" {
-		ev = ev.Str("user", e.UserID)
-	}
-	ev.Msg("slackoauth: audit")
-	if err := s.o.Store.AppendAudit(r.Context(), e); err != nil && !errors.Is(err, r.Context().Err()) {
-		s.o.Logger.Warn().Err(err).Str("event", e.Event).Msg("slackoauth: writing audit event")
-	}
+	audit.Writer{Component: "slackoauth", Store: s.o.Store, Logger: s.o.Logger, Now: s.o.Now}.Record(r, e)
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/htmlpage"
 )
 
 // setPageHeaders hardens every HTML page; nonce (may be "") admits the
@@ -14,14 +16,7 @@ func setPageHeaders(w http.ResponseWriter, nonce string) {
 	if nonce != "" {
 		script = "'nonce-" + nonce + "'"
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src "+script+"; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
+	htmlpage.SetHeaders(w, "default-src 'none'; style-src 'unsafe-inline'; script-src "+script+"; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 }
 
 const pageHead = `{{define "head"}}<!doctype html>
