@@ -288,12 +288,12 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		return fmt.Errorf("SLACK_MCP_PUBLIC_URL: %w", err)
 	}
 	multi := provider.NewMulti(provider.MultiOptions{
-		Factory: factory, PATs: oauth, PATPrefix: slackoauth.PATPrefix,
+		Factory: factory, PATs: oauth, PATPrefix: tenant.PATPrefix,
 		AccessTokens: provider.AccessTokenFunc(func(ctx context.Context, token string) (provider.AccessGrant, error) {
 			g, err := as.ResolveAccessToken(ctx, token)
 			return provider.AccessGrant(g), err
 		}),
-		AccessTokenPrefix: oauthserver.AccessTokenPrefix,
+		AccessTokenPrefix: tenant.AccessTokenPrefix,
 		Resources:         resource.Identifiers(o.PublicURL, []string{ep}),
 		AcceptSlackTokens: o.AcceptSlackTokens, ValidationTTL: o.ValidationTTL, Logger: log,
 		Revoked: revokeRefused(oauth, as, log),

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // revokeRefused is provider.MultiOptions.Revoked in OAuth mode: it finds
@@ -23,9 +24,9 @@ func revokeRefused(oauth *slackoauth.Service, as *oauthserver.Server, log zerolo
 		var id string
 		var err error
 		switch {
-		case strings.HasPrefix(bearer, slackoauth.PATPrefix):
+		case strings.HasPrefix(bearer, tenant.PATPrefix):
 			id, err = oauth.PATInstallation(ctx, bearer)
-		case strings.HasPrefix(bearer, oauthserver.AccessTokenPrefix):
+		case strings.HasPrefix(bearer, tenant.AccessTokenPrefix):
 			id, err = as.AccessTokenInstallation(ctx, bearer)
 		default:
 			return

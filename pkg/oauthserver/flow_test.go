@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 func TestFullFlow(t *testing.T) {
@@ -60,8 +61,8 @@ func TestFullFlow(t *testing.T) {
 		require.Equal(t, "no-store", r.header.Get("Cache-Control"))
 		tok := r.json(t)
 		at, rt := tok["access_token"].(string), tok["refresh_token"].(string)
-		require.True(t, strings.HasPrefix(at, AccessTokenPrefix))
-		require.True(t, strings.HasPrefix(rt, RefreshTokenPrefix))
+		require.True(t, strings.HasPrefix(at, tenant.AccessTokenPrefix))
+		require.True(t, strings.HasPrefix(rt, tenant.RefreshTokenPrefix))
 		require.Equal(t, "Bearer", tok["token_type"])
 		require.EqualValues(t, 3600, tok["expires_in"])
 		require.Equal(t, "slack:read", tok["scope"])
@@ -266,12 +267,12 @@ func TestResolveAccessTokenRefusals(t *testing.T) {
 		require.NoError(t, err)
 
 		// A token for another resource (issued before PublicURL moved).
-		other := AccessTokenPrefix + newRandom()
+		other := tenant.AccessTokenPrefix + newRandom()
 		require.NoError(t, h.store.CreateToken(ctx, storeToken(h.as.tokenHash(other), g.InstallationID, clientID, "https://other.example.com/mcp", h.clock.Now())))
 		_, err = h.as.ResolveAccessToken(ctx, other)
 		require.ErrorIs(t, err, authn.ErrInvalidToken)
 
-		for _, bad := range []string{"", "xoxp-123", "mcp_at_", "mcp_at_short", AccessTokenPrefix + newRandom(), strings.Replace(at, "mcp_at_", "mcp_rt_", 1)} {
+		for _, bad := range []string{"", "xoxp-123", "mcp_at_", "mcp_at_short", tenant.AccessTokenPrefix + newRandom(), strings.Replace(at, "mcp_at_", "mcp_rt_", 1)} {
 			_, err := h.as.ResolveAccessToken(ctx, bad)
 			require.ErrorIs(t, err, authn.ErrInvalidToken, bad)
 			if bad != "" {

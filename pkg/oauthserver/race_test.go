@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // Issue 7, finding 2: parallel presentations of one refresh token (or one
@@ -118,7 +119,7 @@ func TestRefreshReuseRace(t *testing.T) {
 			s, clientID, instID := raceServer(t, st)
 			ctx := context.Background()
 			for round := range raceRounds {
-				rt := RefreshTokenPrefix + newRandom()
+				rt := tenant.RefreshTokenPrefix + newRandom()
 				family := fmt.Sprintf("race-family-%d", round)
 				now := s.o.Now()
 				require.NoError(t, st.CreateToken(ctx, store.Token{Hash: s.tokenHash(rt), Kind: store.TokenRefresh,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // ResolveAccessToken maps one of our access tokens to its grant and the
@@ -16,7 +17,7 @@ import (
 // authn.ErrRevokedToken; any other error is an outage. The token never
 // appears in an error.
 func (s *Server) ResolveAccessToken(ctx context.Context, token string) (Grant, error) {
-	hash, err := s.parseToken(token, AccessTokenPrefix)
+	hash, err := s.parseToken(token, tenant.AccessTokenPrefix)
 	if err != nil {
 		return Grant{}, fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
 	}
@@ -53,7 +54,7 @@ func (s *Server) ResolveAccessToken(ctx context.Context, token string) (Grant, e
 // refuses its token). Anything but a valid access token wraps
 // authn.ErrInvalidToken.
 func (s *Server) AccessTokenInstallation(ctx context.Context, token string) (string, error) {
-	hash, err := s.parseToken(token, AccessTokenPrefix)
+	hash, err := s.parseToken(token, tenant.AccessTokenPrefix)
 	if err != nil {
 		return "", fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
 	}

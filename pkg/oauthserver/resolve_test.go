@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // AccessTokenInstallation finds the installation behind a valid access
@@ -27,7 +28,7 @@ func TestAccessTokenInstallation(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, g.InstallationID, id)
 
-		for _, bad := range []string{"", "xoxp-123", "mcp_at_short", AccessTokenPrefix + newRandom(), rt, strings.Replace(rt, "mcp_rt_", "mcp_at_", 1)} {
+		for _, bad := range []string{"", "xoxp-123", "mcp_at_short", tenant.AccessTokenPrefix + newRandom(), rt, strings.Replace(rt, "mcp_rt_", "mcp_at_", 1)} {
 			_, err := h.as.AccessTokenInstallation(ctx, bad)
 			require.ErrorIs(t, err, authn.ErrInvalidToken, "%.12q", bad)
 		}

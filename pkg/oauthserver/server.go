@@ -20,10 +20,9 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
-// Token prefixes: ours, never confused with Slack's xox* tokens.
+// Token prefixes of access and refresh tokens: tenant.AccessTokenPrefix
+// and tenant.RefreshTokenPrefix.
 const (
-	AccessTokenPrefix  = "mcp_at_"
-	RefreshTokenPrefix = "mcp_rt_"
 	// ClientIDPrefix marks client IDs issued by dynamic registration.
 	ClientIDPrefix = "mcpc_"
 )

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // tokenError is an RFC 6749 §5.2 error answer.
@@ -311,7 +312,7 @@ func (s *Server) grantRefresh(r *http.Request, c store.Client, req tokenRequest)
 	if raw == "" {
 		return tokenResponse{}, invalidRequest("refresh_token is required")
 	}
-	hash, err := s.parseToken(raw, RefreshTokenPrefix)
+	hash, err := s.parseToken(raw, tenant.RefreshTokenPrefix)
 	if err != nil {
 		return tokenResponse{}, invalidGrant("the refresh token is invalid, expired or revoked")
 	}
@@ -375,7 +376,7 @@ func (s *Server) checkRefresh(t store.Token, c store.Client, req tokenRequest) (
 // newTokens makes a new access and refresh token pair of one family: the
 // answer for the client and the rows for the store (hashes only).
 func (s *Server) newTokens(family, clientID, installationID, accessScope, refreshScope, resource string, now time.Time) (tokenResponse, []store.Token) {
-	at, rt := AccessTokenPrefix+newRandom(), RefreshTokenPrefix+newRandom()
+	at, rt := tenant.AccessTokenPrefix+newRandom(), tenant.RefreshTokenPrefix+newRandom()
 	toks := []store.Token{
 		{Hash: s.tokenHash(at), Kind: store.TokenAccess, Scope: accessScope, ExpiresAt: now.Add(s.o.AccessTTL)},
 		{Hash: s.tokenHash(rt), Kind: store.TokenRefresh, Scope: refreshScope, ExpiresAt: now.Add(s.o.RefreshTTL)},
@@ -416,7 +417,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.o.Now()
 	var hash string
-	for _, p := range []string{AccessTokenPrefix, RefreshTokenPrefix} {
+	for _, p := range []string{tenant.AccessTokenPrefix, tenant.RefreshTokenPrefix} {
 		if h, err := s.parseToken(raw, p); err == nil {
 			hash = h
 		}

@@ -76,10 +76,6 @@ func (f AccessTokenFunc) ResolveAccessToken(ctx context.Context, token string) (
 	return f(ctx, token)
 }
 
-// DefaultAccessTokenPrefix is MultiOptions.AccessTokenPrefix when
-// AccessTokens is set and the prefix is empty.
-const DefaultAccessTokenPrefix = "mcp_at_"
-
 // The sentences of refusals the client sees (authn.Refusal); fixed text,
 // no request data.
 const (
@@ -107,12 +103,12 @@ type MultiOptions struct {
 	// PATs resolves personal access tokens (PATPrefix...); nil accepts
 	// only Slack tokens.
 	PATs      PATResolver
-	PATPrefix string // e.g. "smcp_"
+	PATPrefix string // tenant.PATPrefix in OAuth mode
 	// AccessTokens resolves the OAuth access tokens we issue
 	// (AccessTokenPrefix...); nil refuses them.
 	AccessTokens AccessTokenResolver
 	// AccessTokenPrefix marks our access tokens (default
-	// DefaultAccessTokenPrefix when AccessTokens is set). It must differ
+	// tenant.AccessTokenPrefix when AccessTokens is set). It must differ
 	// from PATPrefix.
 	AccessTokenPrefix string
 	// Resources are the resource URIs an access token may be bound to
@@ -213,7 +209,7 @@ func NewMulti(o MultiOptions) *Multi {
 		o.Now = time.Now
 	}
 	if o.AccessTokens != nil && o.AccessTokenPrefix == "" {
-		o.AccessTokenPrefix = DefaultAccessTokenPrefix
+		o.AccessTokenPrefix = tenant.AccessTokenPrefix
 	}
 	return &Multi{
 		o:          o,

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // Finding 5: Slack refusing an installation's token for good revokes the
@@ -26,7 +27,7 @@ func TestRevokeRefused(t *testing.T) {
 	creds, err := h.svc.ResolvePAT(ctx, pat)
 	require.NoError(t, err)
 
-	for _, bad := range []string{"smcp_short", "xoxp-not-ours", PATPrefix + newRandom()} {
+	for _, bad := range []string{"smcp_short", "xoxp-not-ours", tenant.PATPrefix + newRandom()} {
 		_, err := h.svc.PATInstallation(ctx, bad)
 		require.ErrorIs(t, err, authn.ErrInvalidToken, bad)
 	}

@@ -7,16 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // Random values are 32 bytes from crypto/rand, base64url without padding.
 const (
 	randomBytes = 32
 	randomLen   = 43 // base64.RawURLEncoding.EncodedLen(32)
-
-	// PATPrefix marks personal access tokens we issue, keeping them apart
-	// from Slack's xox* tokens.
-	PATPrefix = "smcp_"
 )
 
 var errMalformed = errors.New("slackoauth: malformed value")
@@ -29,7 +27,7 @@ func newRandom() string {
 }
 
 // newPAT returns a fresh personal access token.
-func newPAT() string { return PATPrefix + newRandom() }
+func newPAT() string { return tenant.PATPrefix + newRandom() }
 
 // hashHex is the SHA-256 of s in hex; what the store keeps of states,
 // nonces and personal access tokens.
@@ -68,7 +66,7 @@ func parseState(s string) (string, error) {
 
 // parsePAT validates a personal access token's shape and returns its hash.
 func parsePAT(token string) (string, error) {
-	rest, ok := strings.CutPrefix(token, PATPrefix)
+	rest, ok := strings.CutPrefix(token, tenant.PATPrefix)
 	if !ok {
 		return "", errMalformed
 	}

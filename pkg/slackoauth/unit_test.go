@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // openRedirects are return_url values that must never be accepted.
@@ -154,9 +155,9 @@ func FuzzParseState(f *testing.F) {
 		}
 		ph, perr := parsePAT(s)
 		if perr == nil {
-			require.True(t, strings.HasPrefix(s, PATPrefix))
+			require.True(t, strings.HasPrefix(s, tenant.PATPrefix))
 			require.Equal(t, hashHex(s), ph)
-			_, err := parseState(strings.TrimPrefix(s, PATPrefix))
+			_, err := parseState(strings.TrimPrefix(s, tenant.PATPrefix))
 			require.NoError(t, err)
 		}
 	})
