@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
@@ -287,16 +288,14 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	if err := prm.Validate(); err != nil {
 		return fmt.Errorf("SLACK_MCP_PUBLIC_URL: %w", err)
 	}
-	multi := provider.NewMulti(provider.MultiOptions{
-		Factory: factory, PATs: oauth, PATPrefix: tenant.PATPrefix,
-		AccessTokens: provider.AccessTokenFunc(func(ctx context.Context, token string) (provider.AccessGrant, error) {
-			g, err := as.ResolveAccessToken(ctx, token)
-			return provider.AccessGrant(g), err
-		}),
-		AccessTokenPrefix: tenant.AccessTokenPrefix,
+	callers := caller.New(caller.Options{
+		PATs: oauth, AccessTokens: as,
 		Resources:         resource.Identifiers(o.PublicURL, []string{ep}),
-		AcceptSlackTokens: o.AcceptSlackTokens, ValidationTTL: o.ValidationTTL, Logger: log,
-		Revoked: revokeRefused(oauth, as, log),
+		AcceptSlackTokens: o.AcceptSlackTokens,
+		Revoked:           caller.Revoker{Installations: oauth, AccessTokens: as, Logger: log}.Revoke,
+	})
+	multi := provider.NewMulti(provider.MultiOptions{
+		Factory: factory, Callers: callers, ValidationTTL: o.ValidationTTL, Logger: log,
 	})
 	go multi.Run(ctx)
 	go sweepClients(ctx, st, log)

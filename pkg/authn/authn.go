@@ -2,8 +2,6 @@ package authn
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -214,8 +212,7 @@ func BearerToken(r *http.Request) (string, error) {
 // Fingerprint identifies a token in logs: the first 12 hex digits of its
 // SHA-256 (the same as slackapi.Credentials.Fingerprint).
 func Fingerprint(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:6])
+	return tenant.Fingerprint(token)
 }
 
 // Middleware authenticates every request not skipped by o.Skip and serves

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
@@ -65,7 +66,7 @@ func TestMiddlewareWithMultiProvider(t *testing.T) {
 			t.Cleanup(emu.Close)
 			f, err := slackapi.NewFactory(slackapi.Options{BaseURL: emu.URL, MaxRetries: -1})
 			require.NoError(t, err)
-			m := provider.NewMulti(provider.MultiOptions{Factory: f, AcceptSlackTokens: true, Logger: zerolog.Nop()})
+			m := provider.NewMulti(provider.MultiOptions{Factory: f, Callers: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
 			t.Cleanup(m.Close)
 			if tc.prepare != nil {
 				tc.prepare(emu)

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -93,7 +94,7 @@ func newMultiEnv(t testing.TB, kind string, perWorkspace int) *multiEnv {
 	t.Cleanup(front.Close)
 	factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: front.URL, TrustedHosts: trusted, Logger: zerolog.Nop()})
 	require.NoError(t, err)
-	e.multi = provider.NewMulti(provider.MultiOptions{Factory: factory, AcceptSlackTokens: true, Logger: zerolog.Nop()})
+	e.multi = provider.NewMulti(provider.MultiOptions{Factory: factory, Callers: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
 	t.Cleanup(e.multi.Close)
 	srv, err := server.New(server.Options{Provider: e.multi, Logger: zerolog.Nop()})
 	require.NoError(t, err)

@@ -6,41 +6,48 @@ import (
 	"fmt"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
-// ResolveAccessToken maps one of our access tokens to its grant and the
+// The Server is what pkg/caller asks about access tokens.
+var (
+	_ caller.AccessTokenResolver      = (*Server)(nil)
+	_ caller.AccessTokenInstallations = (*Server)(nil)
+)
+
+// ResolveAccessToken implements caller.AccessTokenResolver: it maps one of our access tokens to its grant and the
 // installation's Slack credentials. Malformed, unknown, expired and
 // refresh tokens, and tokens for another audience, wrap
 // authn.ErrInvalidToken; a revoked installation wraps
 // authn.ErrRevokedToken; any other error is an outage. The token never
 // appears in an error.
-func (s *Server) ResolveAccessToken(ctx context.Context, token string) (Grant, error) {
+func (s *Server) ResolveAccessToken(ctx context.Context, token string) (caller.Grant, error) {
 	hash, err := s.parseToken(token, tenant.AccessTokenPrefix)
 	if err != nil {
-		return Grant{}, fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
+		return caller.Grant{}, fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
 	}
 	t, err := s.o.Store.GetToken(ctx, hash, s.o.Now())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		// Unknown, expired, revoked, or its installation revoked: the
 		// store does not tell them apart.
-		return Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrInvalidToken)
+		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrInvalidToken)
 	case err != nil:
-		return Grant{}, fmt.Errorf("oauthserver: look up access token %s: %w", fp(hash), err)
+		return caller.Grant{}, fmt.Errorf("oauthserver: look up access token %s: %w", fp(hash), err)
 	case !t.RevokedAt.IsZero():
-		return Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrRevokedToken)
+		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrRevokedToken)
 	case t.Kind != store.TokenAccess:
-		return Grant{}, fmt.Errorf("oauthserver: token %s is not an access token: %w", fp(hash), authn.ErrInvalidToken)
+		return caller.Grant{}, fmt.Errorf("oauthserver: token %s is not an access token: %w", fp(hash), authn.ErrInvalidToken)
 	case !s.ourResource(t.Resource):
-		return Grant{}, fmt.Errorf("oauthserver: access token %s is for another resource: %w", fp(hash), authn.ErrInvalidToken)
+		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s is for another resource: %w", fp(hash), authn.ErrInvalidToken)
 	}
 	creds, err := s.o.Slack.CredentialsFor(ctx, t.InstallationID)
 	if err != nil {
-		return Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), err)
+		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), err)
 	}
-	return Grant{
+	return caller.Grant{
 		Credentials:    creds,
 		Scopes:         s.grantable(splitScope(t.Scope)),
 		ClientID:       t.ClientID,

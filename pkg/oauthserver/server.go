@@ -15,7 +15,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -95,15 +94,6 @@ type Options struct {
 	// (registrations and first metadata document fetches); default
 	// DefaultRegistrationsPerHour. RateLimit rate.Inf turns it off too.
 	RegistrationsPerHour int
-}
-
-// Grant is what an access token stands for.
-type Grant struct {
-	Credentials    slackapi.Credentials
-	Scopes         []string
-	ClientID       string
-	Resource       string
-	InstallationID string
 }
 
 // Server is the authorization server.

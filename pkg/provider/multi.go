@@ -3,11 +3,8 @@ package provider
 import (
 	"container/list"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,72 +13,11 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
-)
-
-// PATResolver maps a personal access token we issued to the Slack
-// credentials of its installation. Unknown and revoked tokens are errors
-// wrapping authn.ErrInvalidToken or authn.ErrRevokedToken; any other error
-// is an outage (the caller gets a 503, nothing is cached).
-type PATResolver interface {
-	ResolvePAT(ctx context.Context, token string) (slackapi.Credentials, error)
-}
-
-// AccessGrant is what an OAuth access token issued by this server
-// (pkg/oauthserver) stands for. pkg/oauthserver must not import this
-// package (cmd imports both); it declares its own Grant with the same
-// fields in the same order, so cmd adapts with a plain conversion:
-//
-//	provider.AccessTokenFunc(func(ctx context.Context, tok string) (provider.AccessGrant, error) {
-//		g, err := as.ResolveAccessToken(ctx, tok)
-//		return provider.AccessGrant(g), err
-//	})
-type AccessGrant struct {
-	// Credentials are the Slack credentials of the installation the grant
-	// was made for.
-	Credentials slackapi.Credentials
-	// Scopes are the granted scopes (tenant.ScopeRead, tenant.ScopeWrite).
-	// They reach the caller as tenant.Caller.Scopes; nil is read as "none
-	// granted", never as unrestricted.
-	Scopes []string
-	// ClientID is the OAuth client the token was issued to.
-	ClientID string
-	// Resource is the resource URI (RFC 8707) the token is bound to;
-	// checked against MultiOptions.Resources. Empty means this server (the
-	// authorization server records our canonical URI for clients that sent
-	// none).
-	Resource string
-	// InstallationID is the store's key of the Slack installation.
-	InstallationID string
-}
-
-// AccessTokenResolver maps an OAuth access token we issued to its grant.
-// Unknown and expired tokens are errors wrapping authn.ErrInvalidToken,
-// revoked ones (or tokens of a disconnected installation)
-// authn.ErrRevokedToken; any other error is an outage (the caller gets a
-// 503, nothing is cached). Errors must not contain the token.
-type AccessTokenResolver interface {
-	ResolveAccessToken(ctx context.Context, token string) (AccessGrant, error)
-}
-
-// AccessTokenFunc adapts a function to AccessTokenResolver.
-type AccessTokenFunc func(ctx context.Context, token string) (AccessGrant, error)
-
-// ResolveAccessToken implements AccessTokenResolver.
-func (f AccessTokenFunc) ResolveAccessToken(ctx context.Context, token string) (AccessGrant, error) {
-	return f(ctx, token)
-}
-
-// The sentences of refusals the client sees (authn.Refusal); fixed text,
-// no request data.
-const (
-	msgSlackTokensRefused = "this server does not accept Slack tokens as Bearer tokens: the MCP specification forbids passing a client's token through to an upstream API. " +
-		"Add the server to your MCP client by its URL and sign in when asked; the client then authorizes at /authorize and gets a token issued by this server"
-	msgWrongAudience = "this access token was issued for another resource; authorize again for this server"
 )
 
 // Defaults of MultiOptions.
@@ -89,7 +25,6 @@ const (
 	DefaultValidationTTL = 10 * time.Minute
 	DefaultMaxSessions   = 10_000
 	DefaultIdleTTL       = 30 * time.Minute
-	DefaultNegativeTTL   = 30 * time.Second
 )
 
 // validateTimeout bounds one validation (PAT lookup + auth.test). It runs
@@ -100,26 +35,9 @@ const validateTimeout = 30 * time.Second
 // MultiOptions configure the multi-user provider.
 type MultiOptions struct {
 	Factory *slackapi.Factory
-	// PATs resolves personal access tokens (PATPrefix...); nil accepts
-	// only Slack tokens.
-	PATs      PATResolver
-	PATPrefix string // tenant.PATPrefix in OAuth mode
-	// AccessTokens resolves the OAuth access tokens we issue
-	// (AccessTokenPrefix...); nil refuses them.
-	AccessTokens AccessTokenResolver
-	// AccessTokenPrefix marks our access tokens (default
-	// tenant.AccessTokenPrefix when AccessTokens is set). It must differ
-	// from PATPrefix.
-	AccessTokenPrefix string
-	// Resources are the resource URIs an access token may be bound to
-	// (resource.Identifiers: the public URL and its /mcp, /sse forms); a
-	// grant bound to another is refused. Empty leaves the audience check to
-	// the resolver.
-	Resources []string
-	// AcceptSlackTokens accepts xoxp-/xoxb- tokens sent directly as the
-	// Bearer token. Off, they are refused with a sentence saying why (the
-	// MCP specification forbids token passthrough) and how to connect.
-	AcceptSlackTokens bool
+	// Callers decides what a Bearer value stands for and remembers
+	// refusals (pkg/caller); nil refuses every token.
+	Callers *caller.Resolver
 	// ValidationTTL is how long an auth.test answer is trusted (default
 	// 10m); within it a token costs no Slack call.
 	ValidationTTL time.Duration
@@ -127,12 +45,8 @@ type MultiOptions struct {
 	// from the directories alone (default DefaultRecheckAfter, 1m): older,
 	// the token is checked with auth.test first (recheck.go).
 	RecheckAfter time.Duration
-	// NegativeTTL is how long a refused token stays refused without
-	// asking Slack again (default 30s).
-	NegativeTTL time.Duration
 	// MaxSessions bounds the validated tokens kept, with their sessions,
-	// least recently used first out (default 10,000). It also bounds the
-	// table of refused tokens.
+	// least recently used first out (default 10,000).
 	MaxSessions int
 	// IdleTTL drops sessions unused this long, and directories nobody
 	// uses any more (default 30m).
@@ -140,7 +54,6 @@ type MultiOptions struct {
 	// DirectoryTTL is the refresh interval of the directories (default
 	// workspace.DefaultTTL).
 	DirectoryTTL time.Duration
-	Revoked      RevokedFunc // told when Slack ends the grant behind a token we issued (revoked.go)
 	Logger       zerolog.Logger
 	Now          func() time.Time
 }
@@ -155,13 +68,11 @@ type Multi struct {
 	sf singleflight.Group
 
 	mu         sync.Mutex
-	entries    map[string]*entry // caller key -> validated token
-	lru        *list.List        // of *entry, most recently used at the front
-	negative   map[string]refusal
+	entries    map[string]*entry   // caller key -> validated token
+	lru        *list.List          // of *entry, most recently used at the front
 	workspaces map[string]*wsDir   // enterprise/team -> users directory
 	userDirs   map[string]*userDir // enterprise/team/user/kind -> channels directory
 	epoch      uint64              // bumped by every invalidation
-	lastPurge  time.Time
 	closed     bool
 }
 
@@ -185,19 +96,11 @@ type entry struct {
 	ud      *userDir
 }
 
-type refusal struct {
-	err   error
-	until time.Time
-}
-
 // NewMulti returns an empty provider. Call Run in the background to drop
 // idle sessions even when no request arrives (each access also does).
 func NewMulti(o MultiOptions) *Multi {
 	if o.ValidationTTL <= 0 {
 		o.ValidationTTL = DefaultValidationTTL
-	}
-	if o.NegativeTTL <= 0 {
-		o.NegativeTTL = DefaultNegativeTTL
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = DefaultMaxSessions
@@ -208,24 +111,16 @@ func NewMulti(o MultiOptions) *Multi {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.AccessTokens != nil && o.AccessTokenPrefix == "" {
-		o.AccessTokenPrefix = tenant.AccessTokenPrefix
+	if o.Callers == nil {
+		o.Callers = caller.New(caller.Options{Now: o.Now})
 	}
 	return &Multi{
 		o:          o,
 		entries:    map[string]*entry{},
 		lru:        list.New(),
-		negative:   map[string]refusal{},
 		workspaces: map[string]*wsDir{},
 		userDirs:   map[string]*userDir{},
 	}
-}
-
-// CallerKey is the cache key of a bearer token: the hex SHA-256. Its first
-// 12 digits are the token's fingerprint in logs.
-func CallerKey(bearer string) string {
-	sum := sha256.Sum256([]byte(bearer))
-	return hex.EncodeToString(sum[:])
 }
 
 // keyOf is the caller's key; Callers built elsewhere may leave it empty.
@@ -233,7 +128,7 @@ func keyOf(c *tenant.Caller) string {
 	if c.Key != "" {
 		return c.Key
 	}
-	return CallerKey(c.Bearer)
+	return tenant.KeyOf(c.Bearer)
 }
 
 // Authenticate implements authn.Authenticator. A token validated less
@@ -250,7 +145,7 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 	case len(bearer) > authn.MaxTokenBytes:
 		return nil, fmt.Errorf("%w: token longer than %d bytes", authn.ErrInvalidToken, authn.MaxTokenBytes)
 	}
-	key := CallerKey(bearer)
+	key := tenant.KeyOf(bearer)
 	now := m.o.Now()
 
 	m.mu.Lock()
@@ -259,7 +154,7 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 		m.touchLocked(e, now)
 		m.mu.Unlock()
 		var scopes []string
-		if m.issuedKind(bearer) != notIssued {
+		if caller.KindOf(bearer).Issued() {
 			var err error
 			if scopes, err = m.recheckIssued(ctx, key, bearer); err != nil {
 				return nil, err
@@ -267,20 +162,16 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 		}
 		return m.caller(key, bearer, scopes), nil
 	}
-	if r, ok := m.negative[key]; ok {
-		if now.Before(r.until) {
-			m.mu.Unlock()
-			return nil, r.err
-		}
-		delete(m.negative, key)
-	}
 	epoch := m.epoch
 	m.mu.Unlock()
+	if err, ok := m.o.Callers.Refused(key); ok {
+		return nil, err
+	}
 
 	ch := m.sf.DoChan(key, func() (any, error) {
 		// A caller delayed between the cache check above and this flight
 		// may arrive after an earlier flight stored the answer: use it.
-		if m.issuedKind(bearer) == notIssued && m.validNow(key, epoch) {
+		if !caller.KindOf(bearer).Issued() && m.validNow(key, epoch) {
 			return nil, nil
 		}
 		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
@@ -293,7 +184,7 @@ func (m *Multi) Authenticate(ctx context.Context, bearer string) (*tenant.Caller
 			return nil, res.Err
 		}
 		scopes, _ := res.Val.([]string)
-		return m.caller(key, bearer, cloneScopes(scopes)), nil
+		return m.caller(key, bearer, caller.CloneScopes(scopes)), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -326,20 +217,21 @@ func (m *Multi) caller(key, bearer string, scopes []string) *tenant.Caller {
 // the scopes of the token's grant (nil: unrestricted).
 func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) ([]string, error) {
 	fp := key[:12]
-	creds, scopes, err := m.credentials(ctx, bearer, fp)
+	g, err := m.o.Callers.Resolve(ctx, bearer)
 	if err != nil {
-		if isRefusal(err) {
-			m.refuse(key, err)
+		if caller.IsRefusal(err) {
+			m.o.Callers.Refuse(key, err)
 		}
 		return nil, err
 	}
+	creds, scopes := g.Credentials, g.Scopes
 	cl, err := m.o.Factory.Connect(ctx, creds)
 	if err != nil {
 		if !slackapi.IsAuthFailure(err) {
 			return nil, fmt.Errorf("provider: validating token %s: %w", fp, err)
 		}
-		err = m.slackRefused(ctx, bearer, creds, err)
-		m.refuse(key, err)
+		err = m.o.Callers.SlackRefused(ctx, bearer, creds, err)
+		m.o.Callers.Refuse(key, err)
 		return nil, err
 	}
 	id := cl.Identity
@@ -371,88 +263,21 @@ func (m *Multi) validate(ctx context.Context, key, bearer string, epoch uint64) 
 	return scopes, nil
 }
 
-// issuer says which kind of token we issued a bearer token is.
-type issuer int
-
-const (
-	notIssued   issuer = iota
-	patIssued          // a personal access token (PATPrefix)
-	accessToken        // an OAuth access token (AccessTokenPrefix)
-)
-
-// issuedKind classifies by prefix only; the personal access token prefix
-// is checked first.
-func (m *Multi) issuedKind(bearer string) issuer {
-	switch {
-	case m.o.PATPrefix != "" && strings.HasPrefix(bearer, m.o.PATPrefix):
-		return patIssued
-	case m.o.AccessTokenPrefix != "" && strings.HasPrefix(bearer, m.o.AccessTokenPrefix):
-		return accessToken
-	default:
-		return notIssued
-	}
-}
-
-// resolveIssued asks the token store what a token we issued stands for:
-// the Slack credentials and the grant's scopes (nil for personal access
-// tokens, which are unrestricted; never nil for OAuth access tokens).
-// Refusals wrap authn.ErrInvalidToken or authn.ErrRevokedToken; other
-// errors are outages.
-func (m *Multi) resolveIssued(ctx context.Context, kind issuer, bearer, fp string) (slackapi.Credentials, []string, error) {
-	switch kind {
-	case patIssued:
-		if m.o.PATs == nil {
-			return slackapi.Credentials{}, nil, fmt.Errorf("%w: personal access tokens are not enabled", authn.ErrInvalidToken)
-		}
-		creds, err := m.o.PATs.ResolvePAT(ctx, bearer)
-		if err != nil {
-			if isRefusal(err) {
-				return slackapi.Credentials{}, nil, err
-			}
-			return slackapi.Credentials{}, nil, fmt.Errorf("provider: resolving personal access token %s: %w", fp, err)
-		}
-		return creds, nil, nil
-	case accessToken:
-		if m.o.AccessTokens == nil {
-			return slackapi.Credentials{}, nil, fmt.Errorf("%w: OAuth access tokens are not enabled", authn.ErrInvalidToken)
-		}
-		g, err := m.o.AccessTokens.ResolveAccessToken(ctx, bearer)
-		if err != nil {
-			if isRefusal(err) {
-				return slackapi.Credentials{}, nil, err
-			}
-			return slackapi.Credentials{}, nil, fmt.Errorf("provider: resolving access token %s: %w", fp, err)
-		}
-		if g.Resource != "" && len(m.o.Resources) > 0 && !resource.Match(m.o.Resources, g.Resource) {
-			return slackapi.Credentials{}, nil, authn.Refusal(authn.ErrInvalidToken, msgWrongAudience)
-		}
-		if g.Credentials.Token == "" {
-			return slackapi.Credentials{}, nil, fmt.Errorf("%w: access token %s resolved to no Slack credentials", authn.ErrInvalidToken, fp)
-		}
-		scopes := cloneScopes(g.Scopes)
-		if scopes == nil {
-			scopes = []string{} // an access token is never unrestricted
-		}
-		return g.Credentials, scopes, nil
-	default:
-		return slackapi.Credentials{}, nil, fmt.Errorf("%w: not a token issued by this server", authn.ErrInvalidToken)
-	}
-}
-
 // recheckIssued asks the token store about a token we issued on every
 // request (a local lookup, no Slack call), so a revocation, also by
 // another replica, bites at once; only the auth.test answer is cached. A
 // refreshed Slack token replaces the session's client. It returns the
 // grant's scopes.
 func (m *Multi) recheckIssued(ctx context.Context, key, bearer string) ([]string, error) {
-	creds, scopes, err := m.resolveIssued(ctx, m.issuedKind(bearer), bearer, key[:12])
+	g, err := m.o.Callers.Resolve(ctx, bearer)
 	if err != nil {
-		if isRefusal(err) {
+		if caller.IsRefusal(err) {
 			m.InvalidateKey(key)
-			m.refuse(key, err)
+			m.o.Callers.Refuse(key, err)
 		}
 		return nil, err
 	}
+	creds, scopes := g.Credentials, g.Scopes
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e := m.entries[key]; e != nil && e.creds != creds {
@@ -460,58 +285,6 @@ func (m *Multi) recheckIssued(ctx context.Context, key, bearer string) ([]string
 		e.creds = creds
 	}
 	return scopes, nil
-}
-
-// credentials classifies the bearer token and returns the Slack
-// credentials it stands for, with the scopes of its grant (nil:
-// unrestricted).
-func (m *Multi) credentials(ctx context.Context, bearer, fp string) (slackapi.Credentials, []string, error) {
-	if kind := m.issuedKind(bearer); kind != notIssued {
-		return m.resolveIssued(ctx, kind, bearer, fp)
-	}
-	switch slackapi.KindOf(bearer) {
-	case slackapi.UserToken, slackapi.BotToken:
-		if !m.o.AcceptSlackTokens {
-			return slackapi.Credentials{}, nil, authn.Refusal(authn.ErrInvalidToken, msgSlackTokensRefused)
-		}
-		return slackapi.Credentials{Token: bearer}, nil, nil
-	default:
-		return slackapi.Credentials{}, nil, fmt.Errorf("%w: unrecognised token type", authn.ErrInvalidToken)
-	}
-}
-
-// cloneScopes copies scopes, keeping nil and empty apart.
-func cloneScopes(scopes []string) []string {
-	if scopes == nil {
-		return nil
-	}
-	return slices.Clone(scopes)
-}
-
-func isRefusal(err error) bool {
-	return errors.Is(err, authn.ErrInvalidToken) || errors.Is(err, authn.ErrRevokedToken)
-}
-
-// refuse remembers a refused token for NegativeTTL. The table is bounded:
-// when full, expired refusals go first, then arbitrary ones.
-func (m *Multi) refuse(key string, err error) {
-	now := m.o.Now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if limit := m.o.MaxSessions; len(m.negative) >= limit {
-		for k, r := range m.negative {
-			if !now.Before(r.until) {
-				delete(m.negative, k)
-			}
-		}
-		for k := range m.negative {
-			if len(m.negative) < limit*3/4 {
-				break
-			}
-			delete(m.negative, k)
-		}
-	}
-	m.negative[key] = refusal{err: err, until: now.Add(m.o.NegativeTTL)}
 }
 
 func sameIdentity(a, b slackapi.Identity) bool {
@@ -629,14 +402,6 @@ func (m *Multi) expireLocked(now time.Time) {
 		}
 		m.removeLocked(e, "idle")
 	}
-	if now.Sub(m.lastPurge) >= m.o.NegativeTTL {
-		m.lastPurge = now
-		for k, r := range m.negative {
-			if !now.Before(r.until) {
-				delete(m.negative, k)
-			}
-		}
-	}
 }
 
 // Invalidate forgets the validation and session of the caller of ctx, so
@@ -651,9 +416,9 @@ func (m *Multi) Invalidate(ctx context.Context) {
 	m.confirmRevoked(ctx, c)
 }
 
-// InvalidateKey is Invalidate by caller key (CallerKey of the token), for
-// code that revokes tokens outside a request, such as the OAuth
-// disconnect flow (which stores the same SHA-256 of the tokens it issues).
+// InvalidateKey is Invalidate by caller key (tenant.KeyOf of the token),
+// for code that revokes tokens outside a request: the key is the same
+// hash the store keeps of personal access tokens.
 func (m *Multi) InvalidateKey(key string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -687,8 +452,8 @@ func (m *Multi) Sweep() {
 	now := m.o.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.lastPurge = time.Time{}
 	m.expireLocked(now)
+	m.o.Callers.PurgeRefusals()
 }
 
 // Run sweeps every IdleTTL/4 (clamped to between a second and a minute)
@@ -717,7 +482,7 @@ func (m *Multi) Close() {
 	for _, e := range m.entries {
 		m.removeLocked(e, "closed")
 	}
-	clear(m.negative)
+	m.o.Callers.ForgetRefusals()
 }
 
 // Stats reports the cache sizes for /health.
@@ -741,7 +506,7 @@ func (m *Multi) Stats() map[string]any {
 		"workspaces":          len(m.workspaces),
 		"workspaces_ready":    ready,
 		"channel_directories": len(m.userDirs),
-		"refused_tokens":      len(m.negative),
+		"refused_tokens":      m.o.Callers.Refusals(),
 		"max_sessions":        m.o.MaxSessions,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
@@ -28,23 +29,23 @@ const publicURL = "https://mcp.example.com"
 // grants, revocable, each entry of errs failing once.
 type fakeGrants struct {
 	mu     sync.Mutex
-	grants map[string]AccessGrant
+	grants map[string]caller.Grant
 	errs   map[string]error
 	calls  int
 }
 
-func (f *fakeGrants) resolve(_ context.Context, tok string) (AccessGrant, error) {
+func (f *fakeGrants) ResolveAccessToken(_ context.Context, tok string) (caller.Grant, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
 	if err, ok := f.errs[tok]; ok {
 		delete(f.errs, tok)
-		return AccessGrant{}, err
+		return caller.Grant{}, err
 	}
 	if g, ok := f.grants[tok]; ok {
 		return g, nil
 	}
-	return AccessGrant{}, fmt.Errorf("unknown access token: %w", authn.ErrInvalidToken)
+	return caller.Grant{}, fmt.Errorf("unknown access token: %w", authn.ErrInvalidToken)
 }
 
 func (f *fakeGrants) revoke(tok string) {
@@ -66,7 +67,7 @@ func newGrants(t testing.TB) *fakeGrants {
 	both := []string{tenant.ScopeRead, tenant.ScopeWrite}
 	creds := slackapi.Credentials{Token: userToken("T1", 0)}
 	return &fakeGrants{
-		grants: map[string]AccessGrant{
+		grants: map[string]caller.Grant{
 			"mcp_at_read":      {Credentials: creds, Scopes: read, ClientID: "c1", Resource: publicURL + "/mcp", InstallationID: "i1"},
 			"mcp_at_both":      {Credentials: slackapi.Credentials{Token: userToken("T1", 1)}, Scopes: both, Resource: publicURL},
 			"mcp_at_noscopes":  {Credentials: creds, Resource: "HTTPS://MCP.example.com/sse/"},
@@ -103,25 +104,25 @@ func TestMultiAccessTokens(t *testing.T) {
 		{name: "with slack tokens refused", token: "mcp_at_read", noSlack: true, scopes: []string{tenant.ScopeRead}, authTests: 1, lookups: 2},
 		{name: "unknown", token: "mcp_at_nobody", want: authn.ErrInvalidToken, lookups: 1},
 		{name: "revoked", token: "mcp_at_revoked", want: authn.ErrRevokedToken, lookups: 1},
-		{name: "another resource", token: "mcp_at_elsewhere", want: authn.ErrInvalidToken, msg: msgWrongAudience, lookups: 1},
+		{name: "another resource", token: "mcp_at_elsewhere", want: authn.ErrInvalidToken, msg: caller.MsgWrongAudience, lookups: 1},
 		{name: "grant without slack credentials", token: "mcp_at_noslack", want: authn.ErrInvalidToken, lookups: 1},
 		{name: "slack token behind the grant revoked", token: "mcp_at_deadslack", want: authn.ErrInvalidToken, authTests: 1, lookups: 1},
 		{name: "store outage is not cached", token: "mcp_at_storedown", want: errOutage, scopes: []string{tenant.ScopeRead}, authTests: 1, lookups: 2},
 		{name: "access tokens disabled", token: "mcp_at_read", disabled: true, want: authn.ErrInvalidToken},
 		{name: "other format", token: "sk-live-123", want: authn.ErrInvalidToken},
-		{name: "slack token refused with the reason", token: userToken("T1", 0), noSlack: true, want: authn.ErrInvalidToken, msg: msgSlackTokensRefused},
-		{name: "bot token refused with the reason", token: "xoxb-t1-bot", noSlack: true, want: authn.ErrInvalidToken, msg: msgSlackTokensRefused},
+		{name: "slack token refused with the reason", token: userToken("T1", 0), noSlack: true, want: authn.ErrInvalidToken, msg: caller.MsgSlackTokensRefused},
+		{name: "bot token refused with the reason", token: "xoxb-t1-bot", noSlack: true, want: authn.ErrInvalidToken, msg: caller.MsgSlackTokensRefused},
 		{name: "slack token accepted, unrestricted", token: userToken("T1", 1), authTests: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			emu := newEmu(t, newWorkspace("T1", 2), slackemu.Options{})
 			grants := newGrants(t)
-			m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) {
+			m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) {
 				o.AcceptSlackTokens = !tc.noSlack
 				o.Resources = resource.Identifiers(publicURL, []string{"/mcp", "/sse"})
 				if !tc.disabled {
-					o.AccessTokens = AccessTokenFunc(grants.resolve)
+					o.AccessTokens = grants
 				}
 			})
 			for attempt := range 2 {
@@ -175,8 +176,8 @@ func TestMultiRechecksAccessTokensOnEveryRequest(t *testing.T) {
 	t.Parallel()
 	emu := newEmu(t, newWorkspace("T1", 2), slackemu.Options{})
 	grants := newGrants(t)
-	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) {
-		o.AccessTokens = AccessTokenFunc(grants.resolve)
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) {
+		o.AccessTokens = grants
 		o.Resources = resource.Identifiers(publicURL, []string{"/mcp"})
 	})
 	ctx := withCaller(t, m, "mcp_at_read")
@@ -211,8 +212,8 @@ func TestMultiAccessTokenScopesGateTools(t *testing.T) {
 	t.Parallel()
 	emu := newEmu(t, newWorkspace("T1", 2), slackemu.Options{})
 	grants := newGrants(t)
-	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) {
-		o.AccessTokens = AccessTokenFunc(grants.resolve)
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) {
+		o.AccessTokens = grants
 	})
 	lookup := func(name string) (bool, bool) {
 		tool, ok := tools.Lookup(name)

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
@@ -216,7 +217,7 @@ func TestMultiEviction(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) { o.MaxSessions = 3 })
+			m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxSessions = 3 })
 			var ctxs []context.Context
 			for i := range 4 { // with MaxSessions 3, token 0 (least recently used) goes
 				ctx := withCaller(t, m, userToken("T1", i))
@@ -232,7 +233,7 @@ func TestMultiEviction(t *testing.T) {
 			}
 			for i := range 4 {
 				m.mu.Lock()
-				_, kept := m.entries[CallerKey(userToken("T1", i))]
+				_, kept := m.entries[tenant.KeyOf(userToken("T1", i))]
 				m.mu.Unlock()
 				assert.Equal(t, !contains(tc.revalidated, i), kept, "token %d", i)
 			}
@@ -323,7 +324,7 @@ func BenchmarkIdleTenantMemory(b *testing.B) {
 	}
 	var perTenant float64
 	for b.Loop() {
-		m := NewMulti(MultiOptions{Factory: f, AcceptSlackTokens: true, Logger: zerolog.Nop()})
+		m := NewMulti(MultiOptions{Factory: f, Callers: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
 		base := memInUse()
 		sessions := make([]*tools.Session, 0, tenants)
 		for _, tok := range tokens {
@@ -366,7 +367,7 @@ func TestMultiConcurrentMixedUse(t *testing.T) {
 	t.Parallel()
 	const users = 8
 	emu := newEmu(t, newWorkspace("T1", users), slackemu.Options{})
-	m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) { o.MaxSessions = users / 2 })
+	m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxSessions = users / 2 })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()
@@ -408,7 +409,7 @@ func TestMultiRechecksPATsOnEveryRequest(t *testing.T) {
 	t.Parallel()
 	emu := newEmu(t, newWorkspace("T1", 2), slackemu.Options{})
 	pats := &fakePATs{creds: map[string]slackapi.Credentials{"smcp_live": {Token: userToken("T1", 0)}}, errs: map[string]error{}}
-	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) { o.PATs = pats })
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.PATs = pats })
 	ctx := withCaller(t, m, "smcp_live")
 	s1, err := m.Session(ctx)
 	require.NoError(t, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
@@ -65,14 +66,25 @@ func newFactory(t testing.TB, base string, trusted ...string) *slackapi.Factory 
 	return f
 }
 
-func newMultiFor(t testing.TB, f *slackapi.Factory, mod func(*MultiOptions)) (*Multi, *fakeClock) {
+// testOptions configure the provider and its caller resolver in one
+// value, so a test changes either with one function.
+type testOptions struct {
+	MultiOptions
+	caller.Options
+}
+
+func newMultiFor(t testing.TB, f *slackapi.Factory, mod func(*testOptions)) (*Multi, *fakeClock) {
 	t.Helper()
 	clock := newClock()
-	o := MultiOptions{Factory: f, AcceptSlackTokens: true, PATPrefix: "smcp_", Logger: zerolog.Nop(), Now: clock.Now}
+	o := testOptions{
+		MultiOptions: MultiOptions{Factory: f, Logger: zerolog.Nop(), Now: clock.Now},
+		Options:      caller.Options{AcceptSlackTokens: true, Now: clock.Now},
+	}
 	if mod != nil {
 		mod(&o)
 	}
-	m := NewMulti(o)
+	o.MultiOptions.Callers = caller.New(o.Options)
+	m := NewMulti(o.MultiOptions)
 	t.Cleanup(m.Close)
 	return m, clock
 }
@@ -93,7 +105,7 @@ func TestMultiSteadyStateCostsNoAuthTest(t *testing.T) {
 	for range 1000 {
 		c, err := m.Authenticate(context.Background(), tok)
 		require.NoError(t, err)
-		require.Equal(t, CallerKey(tok), c.Key)
+		require.Equal(t, tenant.KeyOf(tok), c.Key)
 		require.Equal(t, tok, c.Bearer)
 		s, err := m.Session(tenant.With(context.Background(), c))
 		require.NoError(t, err)
@@ -241,7 +253,7 @@ func TestMultiAuthenticate(t *testing.T) {
 					patOutage:  errors.New("database is locked"),
 				},
 			}
-			m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) {
+			m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) {
 				o.AcceptSlackTokens = !tc.noSlack
 				if !tc.noPATs {
 					o.PATs = pats
@@ -283,7 +295,7 @@ func TestMultiNegativeCacheExpires(t *testing.T) {
 	}
 	assert.Equal(t, 1, emu.Calls("auth.test"))
 	assert.Equal(t, 1, m.Stats()["refused_tokens"])
-	clock.Advance(DefaultNegativeTTL)
+	clock.Advance(caller.DefaultNegativeTTL)
 	_, err := m.Authenticate(context.Background(), "xoxp-flood-of-bad-tokens")
 	require.ErrorIs(t, err, authn.ErrInvalidToken)
 	assert.Equal(t, 2, emu.Calls("auth.test"))
@@ -292,7 +304,7 @@ func TestMultiNegativeCacheExpires(t *testing.T) {
 func TestMultiNegativeCacheIsBounded(t *testing.T) {
 	t.Parallel()
 	emu := newEmu(t, newWorkspace("T1", 1), slackemu.Options{})
-	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) { o.MaxSessions = 20 })
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxRefusals = 20 })
 	for i := range 200 {
 		_, err := m.Authenticate(context.Background(), fmt.Sprintf("xoxp-bad-%d", i))
 		require.ErrorIs(t, err, authn.ErrInvalidToken)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
@@ -46,11 +47,11 @@ func (m *Multi) Recheck(ctx context.Context) error {
 	})
 	select {
 	case res := <-ch:
-		if res.Err != nil && isRefusal(res.Err) {
+		if res.Err != nil && caller.IsRefusal(res.Err) {
 			// validate remembered the refusal; the entry validated
 			// earlier must go too, or the next request would use it.
 			m.InvalidateKey(key)
-			m.refuse(key, res.Err)
+			m.o.Callers.Refuse(key, res.Err)
 		}
 		return res.Err
 	case <-ctx.Done():

@@ -60,7 +60,7 @@ func TestMultiCacheOnlyToolsRecheckRevokedTokens(t *testing.T) {
 		t.Run(tc.tool, func(t *testing.T) {
 			t.Parallel()
 			emu := newEmu(t, newWorkspace("T1", 2), slackemu.Options{})
-			m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) { o.RecheckAfter = time.Minute })
+			m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.RecheckAfter = time.Minute })
 			srv, err := server.New(server.Options{Provider: m, Logger: zerolog.Nop()})
 			require.NoError(t, err)
 			tok := userToken("T1", 0)

@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
-// revocations records what MultiOptions.Revoked was told.
+// revocations records what caller.Options.Revoked was told.
 type revocations struct {
 	mu  sync.Mutex
 	got []string // bearer + " " + Slack token + " " + code
@@ -37,9 +38,9 @@ func newRevokingMulti(t *testing.T, emu *slackemu.Server, rec *revocations) *Mul
 	t.Helper()
 	pats := &fakePATs{creds: map[string]slackapi.Credentials{"smcp_alive": {Token: userToken("T1", 0)}}, errs: map[string]error{}}
 	grants := newGrants(t)
-	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *MultiOptions) {
+	m, _ := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) {
 		o.PATs = pats
-		o.AccessTokens = AccessTokenFunc(grants.resolve)
+		o.AccessTokens = grants
 		o.Revoked = rec.hook
 	})
 	return m
@@ -110,7 +111,7 @@ func TestMultiInvalidateConfirmsRevocation(t *testing.T) {
 			}
 			require.Len(t, rec.all(), 1)
 			_, err := m.Authenticate(context.Background(), tc.token)
-			require.True(t, isRefusal(err), "refused until Slack says otherwise: %v", err)
+			require.True(t, caller.IsRefusal(err), "refused until Slack says otherwise: %v", err)
 			assert.Equal(t, 2, emu.Calls("auth.test"), "the refusal is remembered")
 		})
 	}

@@ -1,6 +1,10 @@
 package provider
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
+)
 
 // Validated reports whether Authenticate would answer bearer from what is
 // already known (a validation or a refusal still fresh) rather than by
@@ -8,13 +12,13 @@ import "strings"
 // address, the requests that need a fresh validation, so made-up tokens
 // cannot make this server call auth.test without bound.
 func (m *Multi) Validated(bearer string) bool {
-	key := CallerKey(strings.TrimSpace(bearer))
+	key := tenant.KeyOf(strings.TrimSpace(bearer))
 	now := m.o.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e := m.entries[key]; e != nil && now.Before(e.validUntil) {
 		return true
 	}
-	r, ok := m.negative[key]
-	return ok && now.Before(r.until)
+	_, refused := m.o.Callers.Refused(key)
+	return refused
 }

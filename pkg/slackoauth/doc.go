@@ -26,6 +26,7 @@
 // through Slack.
 //
 // Import direction: slackoauth uses pkg/store, pkg/seal, pkg/authn (error
-// sentinels) and pkg/slackapi (credential type); cmd wires it, and
-// pkg/provider consumes it through the provider.PATResolver interface.
+// sentinels), pkg/caller (the interfaces it implements) and pkg/slackapi
+// (credential type); cmd wires it, and pkg/caller asks it about personal
+// access tokens (caller.PATResolver, caller.Installations).
 package slackoauth

@@ -7,11 +7,19 @@ import (
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
-// ResolvePAT implements provider.PATResolver: it maps a personal access
+// The Service is what pkg/caller asks about personal access tokens and
+// the installations behind them.
+var (
+	_ caller.PATResolver   = (*Service)(nil)
+	_ caller.Installations = (*Service)(nil)
+)
+
+// ResolvePAT implements caller.PATResolver: it maps a personal access
 // token we issued to the Slack credentials of its installation,
 // refreshing a rotating Slack token that expires within ten minutes (one
 // refresh at a time per installation). Unknown or malformed tokens wrap

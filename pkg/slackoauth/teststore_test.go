@@ -6,12 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
-
-// Service resolves personal access tokens for the multi-user provider.
-var _ provider.PATResolver = (*Service)(nil)
 
 // newTestStore opens the real SQLite backend at path (store.MemoryPath
 // for a private in-memory database) on the test's clock.

@@ -73,5 +73,5 @@ func parsePAT(token string) (string, error) {
 	if err := parseRandom(rest); err != nil {
 		return "", err
 	}
-	return hashHex(token), nil
+	return tenant.KeyOf(token), nil // the key pkg/caller and the caches use too
 }

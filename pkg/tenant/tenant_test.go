@@ -42,3 +42,20 @@ func TestWithFrom(t *testing.T) {
 		t.Fatal("caller lost")
 	}
 }
+
+func TestKeyOf(t *testing.T) {
+	t.Parallel()
+	// The SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+	const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	for _, tc := range []struct{ in, key, fp string }{
+		{"abc", abc, abc[:12]},
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "e3b0c44298fc"},
+	} {
+		if got := KeyOf(tc.in); got != tc.key {
+			t.Errorf("KeyOf(%q) = %s, want %s", tc.in, got, tc.key)
+		}
+		if got := Fingerprint(tc.in); got != tc.fp {
+			t.Errorf("Fingerprint(%q) = %s, want %s", tc.in, got, tc.fp)
+		}
+	}
+}

@@ -1,0 +1,22 @@
+// Package caller decides who is calling: it turns the Bearer value of a
+// request into what it stands for. Three kinds are accepted:
+//
+//   - a personal access token from the browser flow (tenant.PATPrefix),
+//     looked up through PATResolver (pkg/slackoauth);
+//   - an access token of our MCP authorization server
+//     (tenant.AccessTokenPrefix), looked up through AccessTokenResolver
+//     (pkg/oauthserver), checked against the resource it was issued for;
+//   - a Slack token sent directly, only when Options.AcceptSlackTokens is
+//     set (the MCP specification forbids token passthrough otherwise).
+//
+// Tokens we issued are looked up on every request (a store read, no
+// Slack call), so a revocation on any replica bites at once. Refusals are
+// remembered for Options.NegativeTTL so a refused token costs nothing
+// until then. When Slack itself ends the grant behind a token we issued,
+// Options.Revoked is told (Revoker revokes the installation).
+//
+// The resolver makes no Slack call: pkg/provider validates what it
+// resolved with auth.test and hands out sessions. Import direction:
+// caller imports authn (its error vocabulary), resource, slackapi and
+// tenant; slackoauth, oauthserver and provider import caller.
+package caller
