@@ -17,7 +17,6 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
 // Defaults of MultiOptions.
@@ -326,43 +325,6 @@ func (m *Multi) Session(ctx context.Context) (*tools.Session, error) {
 	}
 }
 
-// openLocked builds e's session: a client pointed at the workspace URL
-// (no Slack call), the workspace's shared users directory and the user's
-// channels directory, creating and starting those on first use.
-func (m *Multi) openLocked(e *entry) {
-	cl := m.o.Factory.NewClient(e.creds, e.id)
-	wsKey := e.id.EnterpriseID + "/" + e.id.TeamID
-	dirOpts := workspace.Options{
-		TTL:         m.o.DirectoryTTL,
-		TeamID:      cl.TeamParam(),
-		CacheTeamID: e.id.TeamID,
-		Logger:      m.o.Logger,
-		Now:         m.o.Now,
-	}
-
-	ws := m.workspaces[wsKey]
-	if ws == nil {
-		ws = &wsDir{shared: newShared(m, wsKey, cl)}
-		ws.rank = sweepRank
-		ws.users = workspace.NewUsers(usersAPI{ws.shared}, dirOpts)
-		m.workspaces[wsKey] = ws
-	}
-	ws.join(e, cl)
-
-	udKey := wsKey + "/" + e.id.UserID + "/" + e.id.Kind.String() + "/" + scopeKey(e.id)
-	ud := m.userDirs[udKey]
-	if ud == nil {
-		ud = &userDir{shared: newShared(m, udKey, cl)}
-		ud.channels = workspace.NewChannels(channelsAPI{ud.shared}, dirOpts)
-		m.userDirs[udKey] = ud
-		ud.channels.Start(ud.ctx)
-	}
-	ud.join(e, cl)
-
-	e.ws, e.ud = ws, ud
-	e.session = &tools.Session{Client: cl, Users: ws.usersFor(e, cl, dirOpts), Channels: ud.channels}
-}
-
 func (m *Multi) touchLocked(e *entry, now time.Time) {
 	e.lastUsed = now
 	m.lru.MoveToFront(e.elem)
@@ -374,21 +336,6 @@ func (m *Multi) removeLocked(e *entry, why string) {
 	m.lru.Remove(e.elem)
 	m.leaveLocked(e)
 	m.o.Logger.Debug().Str("token", e.key[:12]).Str("reason", why).Msg("session dropped")
-}
-
-// leaveLocked releases e's directories; the last member of a directory
-// stops its background refresh and drops it.
-func (m *Multi) leaveLocked(e *entry) {
-	if e.session == nil {
-		return
-	}
-	if e.ws.leave(e) {
-		delete(m.workspaces, e.ws.key)
-	}
-	if e.ud.leave(e) {
-		delete(m.userDirs, e.ud.key)
-	}
-	e.session, e.ws, e.ud = nil, nil, nil
 }
 
 // expireLocked drops sessions idle for IdleTTL (oldest at the back of the
