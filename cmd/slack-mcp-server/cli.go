@@ -10,8 +10,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
 )
@@ -76,7 +74,7 @@ func usage(fs *flag.FlagSet) string {
 // checkTools refuses unknown --enabled-tools names at start, before any
 // Slack call, as a configuration error.
 func checkTools(cfg *config) error {
-	if _, err := server.SelectTools(tools.Catalog(), cfg.EnabledTools, cfg.OpenGates); err != nil {
+	if _, err := cfg.selection(); err != nil {
 		return fmt.Errorf("--enabled-tools / SLACK_MCP_ENABLED_TOOLS: %w", err)
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 )
@@ -176,13 +177,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	// A write tool named in --enabled-tools without its own setting acts in
 	// every channel, as the incumbent does.
-	for _, n := range c.EnabledTools {
-		switch n {
-		case "conversations_add_message":
+	for _, g := range server.Gates(tools.Catalog(), c.EnabledTools) {
+		switch g {
+		case tools.GateAddMessage:
 			if !c.AddMessage.Enabled {
 				c.AddMessage = tools.AllChannels()
 			}
-		case "reactions_add", "reactions_remove":
+		case tools.GateReactions:
 			if !c.Reactions.Enabled {
 				c.Reactions = tools.AllChannels()
 			}

@@ -164,11 +164,14 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	log.Info().Str("mode", mode).Str("team_id", id.TeamID).Str("user_id", id.UserID).Str("token", creds.Fingerprint()).Msg(connected)
 	warnIfExposed(cfg, log)
 
+	sel, err := cfg.selection()
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{
 		Provider:     single,
 		Policy:       cfg.policy(),
-		EnabledTools: cfg.EnabledTools,
-		OpenGates:    cfg.OpenGates,
+		Selection:    sel,
 		Workspace:    tools.WorkspaceName(single.Peek()),
 		Instructions: instructions(mode),
 		Sandbox:      cfg.Demo,
@@ -252,13 +255,13 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	if err != nil {
 		return err
 	}
-	selected, err := server.SelectTools(tools.Catalog(), cfg.EnabledTools, cfg.OpenGates)
+	sel, err := cfg.selection()
 	if err != nil {
 		return err
 	}
-	scopes, readScopes, writeScopes := o.Scopes, slackScopes(selected, true), slackScopes(selected, false)
+	scopes := o.Scopes
 	if len(scopes) == 0 {
-		scopes = tools.Scopes(selected)
+		scopes = sel.SlackScopes()
 	}
 	// The browser flow and the MCP authorization server share the Slack
 	// leg; each needs the other, so the handoff is bound once both exist.
@@ -276,7 +279,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	}
 	as, err = oauthserver.New(oauthserver.Options{
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
-		ReadSlackScopes: readScopes, WriteSlackScopes: writeScopes, WriteActions: writeActions(selected),
+		ReadSlackScopes: sel.ReadSlackScopes(), WriteSlackScopes: sel.WriteSlackScopes(), WriteActions: writeActions(sel),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
 		RegistrationsPerHour: cfg.Net.RegistrationsPerHour,
 	})
@@ -304,13 +307,11 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		routes[pattern] = h
 	}
 	routes["/oauth/"] = oauth.Routes()
-	readOnly := selectedReadOnly(selected)
 
 	srv, err := server.New(server.Options{
 		Provider:     multi,
 		Policy:       cfg.policy(),
-		EnabledTools: cfg.EnabledTools,
-		OpenGates:    cfg.OpenGates,
+		Selection:    sel,
 		Instructions: instructions("oauth"),
 		Logger:       log,
 		Audit: func(ctx context.Context, r server.AuditRecord) {
@@ -338,7 +339,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 			return authn.Middleware(multi, authn.Options{
 				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,
 				ValidationRate: authn.DefaultValidationRate, ValidationBurst: authn.DefaultValidationBurst,
-				Tool: func(name string) (bool, bool) { ro, ok := readOnly[name]; return ro, ok },
+				Tool: sel.ReadOnly,
 			}, next)
 		},
 		Listener: listenerFrom(ctx),
@@ -356,18 +357,6 @@ func publicHost(publicURL string) string {
 		return ""
 	}
 	return u.Host
-}
-
-// slackScopes are the Slack user scopes of the selected read-only (or
-// writing) tools: what the MCP scopes slack:read and slack:write stand for.
-func slackScopes(selected []tools.Tool, readOnly bool) []string {
-	var ts []tools.Tool
-	for _, t := range selected {
-		if t.ReadOnly == readOnly {
-			ts = append(ts, t)
-		}
-	}
-	return tools.Scopes(ts)
 }
 
 // tokenHashKey peppers the hashes of the tokens our authorization server

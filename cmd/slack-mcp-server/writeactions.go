@@ -2,19 +2,23 @@ package main
 
 import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
 
-// writeActions are the selected write tools as the consent page names
+// selection is the operator's choice of tools (--enabled-tools and the
+// gates), applied to the catalog once.
+func (c *config) selection() (*server.Selection, error) {
+	return server.Select(tools.Catalog(), c.EnabledTools, c.OpenGates)
+}
+
+// writeActions are the selection's write tools as the consent page names
 // them: the catalog's title and Slack scopes, so the page never keeps a
 // second list of tools. None means the deployment cannot write, and the
 // authorization server then neither advertises nor grants slack:write.
-func writeActions(selected []tools.Tool) []oauthserver.WriteAction {
+func writeActions(sel *server.Selection) []oauthserver.WriteAction {
 	var out []oauthserver.WriteAction
-	for _, t := range selected {
-		if t.ReadOnly {
-			continue
-		}
+	for _, t := range sel.Writes() {
 		title := t.Title
 		if title == "" {
 			title = t.Name
@@ -22,16 +26,4 @@ func writeActions(selected []tools.Tool) []oauthserver.WriteAction {
 		out = append(out, oauthserver.WriteAction{Title: title, SlackScopes: t.Scopes})
 	}
 	return out
-}
-
-// selectedReadOnly maps the selected tools to whether they only read, for
-// the 403 step-up check: a write tool that is not enabled is not "ours",
-// so calling it gets "tool not found" from the server rather than a
-// challenge for slack:write that this deployment would not grant.
-func selectedReadOnly(selected []tools.Tool) map[string]bool {
-	m := make(map[string]bool, len(selected))
-	for _, t := range selected {
-		m[t.Name] = t.ReadOnly
-	}
-	return m
 }

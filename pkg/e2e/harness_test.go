@@ -143,8 +143,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.logger != nil {
 		log = *o.logger
 	}
+	sel, err := server.Select(tools.Catalog(), o.enabled, o.gates)
+	require.NoError(t, err)
 	e.server, err = server.New(server.Options{
-		Provider: e.prov, Policy: policy, OpenGates: o.gates, EnabledTools: o.enabled,
+		Provider: e.prov, Policy: policy, Selection: sel,
 		Workspace: tools.WorkspaceName(sess), Logger: log, Audit: o.audit,
 		Now: o.now,
 	})

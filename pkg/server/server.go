@@ -26,11 +26,9 @@ import (
 type Options struct {
 	Provider tools.Provider
 	Policy   tools.Policy
-	// EnabledTools restricts the tools to these names (--enabled-tools). A
-	// gated tool named here is enabled even when its gate is closed.
-	EnabledTools []string
-	// OpenGates lists the gates the operator opened.
-	OpenGates map[tools.Gate]bool
+	// Selection is which tools are served (Select); nil serves the
+	// catalog's defaults, the tools no gate guards.
+	Selection *Selection
 	// Workspace, when known at start (single-user mode), adds concrete
 	// directory resources to resources/list.
 	Workspace    string
@@ -67,53 +65,16 @@ type Server struct {
 	draining atomic.Bool
 }
 
-// SelectTools applies --enabled-tools and the gates to the catalog. Unknown
-// names are an error that lists the valid ones.
-func SelectTools(catalog []tools.Tool, enabled []string, open map[tools.Gate]bool) ([]tools.Tool, error) {
-	known := map[string]bool{}
-	for _, t := range catalog {
-		known[t.Name] = true
-	}
-	var unknown []string
-	want := map[string]bool{}
-	for _, n := range enabled {
-		if n = strings.TrimSpace(n); n == "" {
-			continue
-		}
-		if !known[n] {
-			unknown = append(unknown, n)
-		}
-		want[n] = true
-	}
-	if len(unknown) > 0 {
-		names := make([]string, 0, len(catalog))
-		for _, t := range catalog {
-			names = append(names, t.Name)
-		}
-		return nil, fmt.Errorf("unknown tool(s) in enabled tools: %s; valid names: %s", strings.Join(unknown, ", "), strings.Join(names, ", "))
-	}
-	var out []tools.Tool
-	for _, t := range catalog {
-		gateOpen := t.Gate == tools.GateNone || open[t.Gate]
-		if len(want) > 0 {
-			if want[t.Name] {
-				out = append(out, t)
-			}
-			continue
-		}
-		if gateOpen {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
 // New builds the server.
 func New(o Options) (*Server, error) {
-	selected, err := SelectTools(tools.Catalog(), o.EnabledTools, o.OpenGates)
-	if err != nil {
-		return nil, err
+	if o.Selection == nil {
+		def, err := Select(tools.Catalog(), nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		o.Selection = def
 	}
+	selected := o.Selection.Tools()
 	if o.Provider == nil {
 		return nil, errors.New("server: no Slack session provider")
 	}
