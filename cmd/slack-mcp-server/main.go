@@ -263,13 +263,12 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	if len(scopes) == 0 {
 		scopes = sel.SlackScopes()
 	}
-	// The browser flow and the MCP authorization server share the Slack
-	// leg; each needs the other, so the handoff is bound once both exist.
-	var as *oauthserver.Server
+	// The Slack leg first; the MCP authorization server calls it (and
+	// mounts /oauth/callback, handing the browser flow's callbacks back).
 	oauth, err := slackoauth.New(slackoauth.Options{
 		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
 		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
-		Store: st, Keys: keys, Logger: log, Handoff: oauthserver.Deferred(&as), PKCE: o.SlackPKCE,
+		Store: st, Keys: keys, Logger: log, PKCE: o.SlackPKCE,
 	})
 	if err != nil {
 		return err
@@ -277,7 +276,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	if err := resealAtStart(ctx, oauth, keys, log); err != nil {
 		return err
 	}
-	as, err = oauthserver.New(oauthserver.Options{
+	as, err := oauthserver.New(oauthserver.Options{
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
 		ReadSlackScopes: sel.ReadSlackScopes(), WriteSlackScopes: sel.WriteSlackScopes(), WriteActions: writeActions(sel),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,

@@ -9,10 +9,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
-// Server finishes the Slack leg of MCP authorizations.
-var _ slackoauth.Handoff = (*Server)(nil)
-
-// HandleSlackCallback implements slackoauth.Handoff: when stateHash is
+// HandleSlackCallback is a slackoauth.Unclaimed: when stateHash is
 // the Slack state of one of our transactions, it consumes the
 // transaction, checks the browser binding, lets slackoauth exchange the
 // Slack code and store the grant, remembers the consent, opens a browser
@@ -82,19 +79,4 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 	s.audit(r, who)
 	s.redirectCode(w, r, txn.RedirectURI, txn.ClientState, code)
 	return true
-}
-
-// Deferred returns a slackoauth.Handoff that forwards to *p, for wiring:
-// the slackoauth.Service (which takes the Handoff) is built before the
-// Server (which takes the Service). Until *p is set, no callback is
-// claimed.
-func Deferred(p **Server) slackoauth.Handoff { return deferred{p} }
-
-type deferred struct{ p **Server }
-
-func (d deferred) HandleSlackCallback(w http.ResponseWriter, r *http.Request, stateHash string, exchange slackoauth.ExchangeFunc) bool {
-	if s := *d.p; s != nil {
-		return s.HandleSlackCallback(w, r, stateHash, exchange)
-	}
-	return false
 }

@@ -1,7 +1,8 @@
 // Package oauthserver is the MCP authorization server (OAuth 2.1): RFC 8414
 // metadata, dynamic client registration (RFC 7591), Client ID Metadata
-// Documents, /authorize with our consent page, the Slack leg (handed over
-// by pkg/slackoauth's /oauth/callback), /token (authorization code with
+// Documents, /authorize with our consent page, /oauth/callback (mounted
+// here: pkg/slackoauth's Callback finishes the Slack leg and hands our
+// transactions back to HandleSlackCallback), /token (authorization code with
 // PKCE S256 and RFC 8707 resource, refresh rotation with reuse detection),
 // /revoke (RFC 7009), and ResolveAccessToken for the resource server.
 //
@@ -20,7 +21,8 @@
 // and logged only as fingerprints; CIMD fetches refuse private addresses
 // at dial time; every endpoint is rate-limited per client IP.
 //
-// Import direction: oauthserver uses pkg/store, pkg/slackoauth (the Slack
-// leg and credentials), pkg/slackapi (credential type) and pkg/authn (error
+// Import direction: oauthserver calls down to pkg/slackoauth (the Slack
+// leg and credentials), never the other way round, and uses pkg/store,
+// pkg/caller (the Grant it resolves access tokens to) and pkg/authn (error
 // sentinels only); cmd wires it.
 package oauthserver

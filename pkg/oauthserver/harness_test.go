@@ -111,13 +111,11 @@ func newHarness(t *testing.T, kind string, mods ...func(*hopts)) *harness {
 	keys, err := seal.ParseKeyring(base64.StdEncoding.EncodeToString(key))
 	require.NoError(t, err)
 
-	var as *Server
 	svc, err := slackoauth.New(slackoauth.Options{
 		SlackURL: emu.URL, ClientID: slackClientID, ClientSecret: slackClientSecret,
 		RedirectURI: base + "/oauth/callback", UserScopes: readScopes, PublicURL: base,
 		Store: st, Keys: keys, HTTPClient: &http.Client{Timeout: 10 * time.Second},
 		Logger: zerolog.Nop(), Now: c.Now, RateLimit: rate.Inf,
-		Handoff: Deferred(&as),
 	})
 	require.NoError(t, err)
 	o := Options{
@@ -129,7 +127,7 @@ func newHarness(t *testing.T, kind string, mods ...func(*hopts)) *harness {
 	if ho.mod != nil {
 		ho.mod(&o)
 	}
-	as, err = New(o)
+	as, err := New(o)
 	require.NoError(t, err)
 	mux.Handle("/oauth/", svc.Routes())
 	for p, h := range as.Routes() {

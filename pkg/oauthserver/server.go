@@ -58,9 +58,9 @@ type Options struct {
 	// except for loopback hosts.
 	PublicURL string
 	Store     Store
-	// Slack is the Slack leg: authorize URL, callback exchange (through
-	// its Handoff option, which cmd points at this Server) and the
-	// installation's credentials.
+	// Slack is the Slack leg: authorize URL, callback exchange (Routes
+	// mounts its Callback at /oauth/callback) and the installation's
+	// credentials. It never calls this package.
 	Slack *slackoauth.Service
 	// ReadSlackScopes and WriteSlackScopes are the Slack user scopes
 	// behind the MCP scopes "slack:read" and "slack:write"; write implies
@@ -251,6 +251,9 @@ func (s *Server) Routes() map[string]http.Handler {
 		"/token":             s.wrap(true, corsAllowed, http.HandlerFunc(s.handleToken), http.MethodPost),
 		"/register":          s.wrap(true, corsAllowed, http.HandlerFunc(s.handleRegister), http.MethodPost),
 		"/revoke":            s.wrap(true, corsAllowed, http.HandlerFunc(s.handleRevoke), http.MethodPost),
+		// Slack redirects both login flows here; the Slack leg finishes
+		// its own and hands ours back (HandleSlackCallback).
+		"/oauth/callback": s.o.Slack.Callback(s.HandleSlackCallback),
 	}
 }
 

@@ -18,7 +18,7 @@ type flowError struct {
 	code string
 	err  error
 	// handoff is the state hash when the state was well-formed but not
-	// one of our pending authorizations (Options.Handoff may own it).
+	// one of our pending authorizations (an Unclaimed may own it).
 	handoff string
 }
 
@@ -26,17 +26,18 @@ func (e *flowError) Error() string { return e.code + ": " + fmt.Sprint(e.err) }
 
 func fail(code string, err error) *flowError { return &flowError{code: code, err: err} }
 
-// handleCallback finishes the flow Slack redirected back to.
-func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request) {
+// handleCallback finishes the flow Slack redirected back to; other (may
+// be nil) is offered the callbacks this service did not start.
+func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request, other Unclaimed) {
 	// The cookie has done its job whatever happens next.
 	http.SetCookie(w, s.bindingCookie("", -1))
 
 	q := r.URL.Query()
 	pending, ferr := s.consume(r)
-	if ferr != nil && ferr.handoff != "" && s.o.Handoff != nil {
+	if ferr != nil && ferr.handoff != "" && other != nil {
 		// Not one of our pending rows: maybe the MCP authorization
 		// server's transaction.
-		if s.o.Handoff.HandleSlackCallback(w, r, ferr.handoff, s.exchangeFunc(r)) {
+		if other(w, r, ferr.handoff, s.exchangeFunc(r)) {
 			return
 		}
 	}

@@ -5,8 +5,8 @@
 // credentials, refreshing rotating Slack tokens before they expire.
 //
 // The MCP authorization server (pkg/oauthserver) shares /oauth/callback:
-// a well-formed state that is not one of our pending authorizations is
-// offered to Options.Handoff, with an ExchangeFunc that runs the same code
+// it mounts Callback there, which offers it a well-formed state that is
+// not one of our pending authorizations, with an ExchangeFunc that runs the same code
 // exchange, scope check, sealing, upsert and audit as the browser flow but
 // issues no personal access token. AuthorizeURL, SlackURL and
 // CredentialsFor serve that server too.

@@ -13,7 +13,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
-// ExchangeFunc finishes a Slack callback for a Handoff: it exchanges the
+// ExchangeFunc finishes a Slack callback for an Unclaimed handler: it exchanges the
 // callback's code at Slack, checks that every scope in requiredScopes was
 // granted (revoking an under-scoped token at Slack), seals the tokens,
 // upserts the installation and writes the audit event, exactly as the
@@ -21,14 +21,12 @@ import (
 // nothing. Errors carry a code for ErrorCode.
 type ExchangeFunc func(ctx context.Context, requiredScopes []string) (store.Installation, error)
 
-// Handoff receives Slack callbacks this service did not start. stateHash
-// is the SHA-256 (hex) of the well-formed state Slack echoed back.
-// HandleSlackCallback returns false, having written nothing, when the
+// Unclaimed is offered, by Callback, the Slack callbacks this service did
+// not start. stateHash is the SHA-256 (hex) of the well-formed state
+// Slack echoed back. It returns false, having written nothing, when the
 // state is not its own either; the service then answers
 // OAUTH_INVALID_STATE.
-type Handoff interface {
-	HandleSlackCallback(w http.ResponseWriter, r *http.Request, stateHash string, exchange ExchangeFunc) (handled bool)
-}
+type Unclaimed func(w http.ResponseWriter, r *http.Request, stateHash string, exchange ExchangeFunc) (handled bool)
 
 // ErrorCode returns the error code (CodeAccessDenied, CodeInvalidScope,
 // CodeExchangeFailed, CodeInternal, ...) an ExchangeFunc failed with, or

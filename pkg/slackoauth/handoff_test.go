@@ -33,7 +33,7 @@ func TestHandoff(t *testing.T) {
 	t.Parallel()
 	ho := &recordingHandoff{required: testScopes[:2]}
 	h := newHarness(t)
-	h.svc.o.Handoff = ho // before any request
+	h.mux.Handle("/oauth/callback", h.svc.Callback(ho.HandleSlackCallback)) // as oauthserver mounts it
 
 	state := newRandom()
 	ho.want = hashHex(state)

@@ -62,6 +62,7 @@ type harness struct {
 	opts    Options
 	svc     *Service
 	srv     *httptest.Server
+	mux     *http.ServeMux
 	emu     *slackemu.Server
 	ws      *slackemu.Workspace
 	store   store.Store
@@ -137,7 +138,7 @@ func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 	srv.Start()
 	t.Cleanup(srv.Close)
 
-	return &harness{t: t, opts: opts, svc: svc, srv: srv, emu: emu, ws: ws, store: s.store, keys: s.keys, clock: s.clock, browser: newBrowser(t)}
+	return &harness{t: t, opts: opts, svc: svc, srv: srv, mux: mux, emu: emu, ws: ws, store: s.store, keys: s.keys, clock: s.clock, browser: newBrowser(t)}
 }
 
 // newBrowser is a client with its own cookie jar that never follows

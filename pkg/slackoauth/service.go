@@ -72,10 +72,6 @@ type Options struct {
 	// flow that asked for it (pkce.go). The Slack app must have PKCE
 	// enabled in its settings.
 	PKCE bool
-	// Handoff, when set, is offered Slack callbacks whose state is
-	// well-formed but not one of this service's pending authorizations
-	// (the MCP authorization server's Slack leg shares /oauth/callback).
-	Handoff Handoff
 }
 
 // Service serves the browser flow and resolves personal access tokens.
@@ -248,11 +244,53 @@ func normalizeOrigin(raw string) (string, error) {
 	return u.Scheme + "://" + strings.ToLower(u.Host), nil
 }
 
-// Routes serves GET /oauth/authorize, GET /oauth/callback, GET and POST
-// /oauth/revoke. Mount it under "/oauth/".
+// Routes serves GET /oauth/authorize, GET /oauth/callback (the browser
+// flow alone; see Callback), GET and POST /oauth/revoke. Mount it under
+// "/oauth/".
 func (s *Service) Routes() http.Handler { return s.handler }
 
+// Callback is GET /oauth/callback for a caller that starts Slack
+// authorizations of its own (the MCP authorization server): a callback
+// whose state is well-formed but not one of this service's pending
+// authorizations is offered to other, which returns false, having written
+// nothing, when it is not its own either. The caller mounts it at
+// "/oauth/callback", beside Routes, so this package never calls up.
+func (s *Service) Callback(other Unclaimed) http.Handler {
+	return s.guard(func(w http.ResponseWriter, r *http.Request) {
+		if onlyMethods(w, r, http.MethodGet) {
+			s.handleCallback(w, r, other)
+		}
+	})
+}
+
 func (s *Service) routes() http.Handler {
+	return s.guard(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/oauth/authorize":
+			if onlyMethods(w, r, http.MethodGet) {
+				s.handleAuthorize(w, r)
+			}
+		case "/oauth/callback":
+			if onlyMethods(w, r, http.MethodGet) {
+				s.handleCallback(w, r, nil)
+			}
+		case "/oauth/revoke":
+			if onlyMethods(w, r, http.MethodGet, http.MethodPost) {
+				if r.Method == http.MethodPost {
+					s.handleRevoke(w, r)
+				} else {
+					s.handleRevokePage(w, r)
+				}
+			}
+		default:
+			writeJSONError(w, http.StatusNotFound, CodeNotFound)
+		}
+	})
+}
+
+// guard adds what every /oauth/* route has: panic recovery, the per-IP
+// limit and the body limit.
+func (s *Service) guard(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -267,26 +305,7 @@ func (s *Service) routes() http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
-		switch r.URL.Path {
-		case "/oauth/authorize":
-			if onlyMethods(w, r, http.MethodGet) {
-				s.handleAuthorize(w, r)
-			}
-		case "/oauth/callback":
-			if onlyMethods(w, r, http.MethodGet) {
-				s.handleCallback(w, r)
-			}
-		case "/oauth/revoke":
-			if onlyMethods(w, r, http.MethodGet, http.MethodPost) {
-				if r.Method == http.MethodPost {
-					s.handleRevoke(w, r)
-				} else {
-					s.handleRevokePage(w, r)
-				}
-			}
-		default:
-			writeJSONError(w, http.StatusNotFound, CodeNotFound)
-		}
+		h(w, r)
 	})
 }
 
