@@ -55,7 +55,7 @@ func newClock() *clock { return testkit.NewClock(time.Date(2026, 5, 1, 12, 0, 0,
 // storeKinds are the backends every flow test runs on.
 var storeKinds = []string{"mem", "sqlite"}
 
-func openStore(t testing.TB, kind string, c *clock) Store {
+func openStore(t testing.TB, kind string, c *clock) store.AuthServerStore {
 	t.Helper()
 	if kind == "mem" {
 		m := memory.New(store.Options{Now: c.Now})
@@ -76,7 +76,7 @@ type harness struct {
 	emu   *slackemu.Server
 	as    *Server
 	slack *slackoauth.Service
-	store Store
+	store store.AuthServerStore
 	clock *clock
 }
 

@@ -31,17 +31,17 @@ const (
 
 // raceStores are the backends the race tests run on: memory, and a
 // SQLite file (separate read and write pools, as in production).
-func raceStores(t *testing.T, c *clock) map[string]Store {
+func raceStores(t *testing.T, c *clock) map[string]store.AuthServerStore {
 	t.Helper()
 	sq, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "race.db"), store.Options{Now: c.Now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sq.Close() })
-	return map[string]Store{"mem": openStore(t, "mem", c), "sqlite-file": sq}
+	return map[string]store.AuthServerStore{"mem": openStore(t, "mem", c), "sqlite-file": sq}
 }
 
 // raceServer is a Server on st (the harness supplies the Slack leg, which
 // these tests never reach) with one public client and one installation.
-func raceServer(t *testing.T, st Store) (*Server, string, string) {
+func raceServer(t *testing.T, st store.AuthServerStore) (*Server, string, string) {
 	t.Helper()
 	h := newHarness(t, "mem", func(ho *hopts) { ho.mod = func(o *Options) { o.Store = st } })
 	ctx := context.Background()

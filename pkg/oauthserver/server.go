@@ -48,8 +48,9 @@ const (
 
 // Store is what the authorization server persists to.
 type Store interface {
-	store.Store
 	store.AuthServer
+	store.InstallationGetter
+	store.AuditAppender
 }
 
 // Options configure a Server. Only cmd/ reads the environment.

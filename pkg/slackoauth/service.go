@@ -38,6 +38,16 @@ const (
 	maxMetadataBytes = 1 << 10
 )
 
+// Store is what the Slack leg keeps: its pending authorizations, the
+// installations with their sealed tokens, the personal access tokens it
+// issues and its audit events.
+type Store interface {
+	store.Pendings
+	store.Installations
+	store.PATs
+	store.AuditAppender
+}
+
 // Options configure a Service. Only cmd/ reads the environment.
 type Options struct {
 	// SlackURL is Slack's base URL: https://slack.com, https://slack-gov.com
@@ -54,7 +64,7 @@ type Options struct {
 	// AllowedReturnOrigins are the origins (scheme://host[:port]) a
 	// return_url may point at besides relative paths on this server.
 	AllowedReturnOrigins []string
-	Store                store.Store
+	Store                Store
 	Keys                 *seal.Keyring
 	// HTTPClient calls oauth.v2.access and auth.revoke; default a client
 	// with a 30 s timeout.

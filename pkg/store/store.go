@@ -95,8 +95,18 @@ type AuditFilter struct {
 }
 
 // Store is implemented by every backend. Methods are safe for concurrent
-// use by several processes sharing one database.
+// use by several processes sharing one database. Consumers depend on the
+// small interfaces it is made of, or on their own made of those.
 type Store interface {
+	Pendings
+	Installations
+	PATs
+	AuditLog
+	Close() error
+}
+
+// Pendings are the Slack authorizations of the browser flow in progress.
+type Pendings interface {
 	// CreatePending stores a pending authorization; ErrAlreadyExists when
 	// the state hash is taken.
 	CreatePending(ctx context.Context, p Pending) error
@@ -106,12 +116,20 @@ type Store interface {
 	ConsumePending(ctx context.Context, stateHash string, now time.Time) (Pending, error)
 	// SweepPending deletes pending authorizations expired at now.
 	SweepPending(ctx context.Context, now time.Time) (int, error)
+}
 
+// InstallationGetter loads one installation by ID.
+type InstallationGetter interface {
+	GetInstallation(ctx context.Context, id string) (Installation, error)
+}
+
+// Installations are the Slack grants, one per person and workspace.
+type Installations interface {
 	// UpsertInstallation inserts or updates by identity (EnterpriseID,
 	// TeamID, UserID), keeping the ID and InstalledAt of an existing row and
 	// setting Status active. It returns the stored row.
 	UpsertInstallation(ctx context.Context, in Installation) (Installation, error)
-	GetInstallation(ctx context.Context, id string) (Installation, error)
+	InstallationGetter
 	FindInstallation(ctx context.Context, enterpriseID, teamID, userID string) (Installation, error)
 	// UpdateTokens replaces the sealed tokens after a refresh; it fails
 	// with ErrNotFound when the installation is unknown or revoked.
@@ -124,16 +142,25 @@ type Store interface {
 	RevokeInstallation(ctx context.Context, id string, at time.Time) error
 	// Resealer walks and re-seals installations after a key rotation.
 	Resealer
+}
 
+// PATs are the personal access tokens of the browser flow, by hash.
+type PATs interface {
 	CreatePAT(ctx context.Context, p PAT) error
 	// GetPAT returns a valid (unrevoked) token; ErrNotFound otherwise.
 	GetPAT(ctx context.Context, hash string) (PAT, error)
 	// TouchPAT records use at at; LastUsedAt never moves backwards.
 	// ErrNotFound when the token is unknown.
 	TouchPAT(ctx context.Context, hash string, at time.Time) error
+}
 
+// AuditAppender records audit events.
+type AuditAppender interface {
 	AppendAudit(ctx context.Context, e AuditEvent) error
-	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+}
 
-	Close() error
+// AuditLog records and lists audit events.
+type AuditLog interface {
+	AuditAppender
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
 }
