@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
 
 // Resolver looks up names for the IDs in mentions. Each method returns false
@@ -203,7 +205,7 @@ func renderSpecial(b *strings.Builder, s string, r Resolver) bool {
 		return true
 	case "subteam":
 		id, _, _ := strings.Cut(arg, "^")
-		if !isIDBody(id, 'S') {
+		if !params.IsUsergroupID(id) {
 			return false
 		}
 		handle := strings.TrimPrefix(decoded(label), "@")
@@ -299,25 +301,8 @@ func hasScheme(s string) bool {
 	return !strings.ContainsAny(s, " \t\n")
 }
 
-func isUserID(s string) bool {
-	return len(s) >= 2 && (s[0] == 'U' || s[0] == 'W' || s[0] == 'B') && isIDBody(s, s[0])
-}
+// isUserID accepts what a user mention names: a person (params.IsUserID)
+// or, in messages of old integrations, a bot (params.IsBotID).
+func isUserID(s string) bool { return params.IsUserID(s) || params.IsBotID(s) }
 
-func isChannelID(s string) bool {
-	return len(s) >= 2 && (s[0] == 'C' || s[0] == 'G' || s[0] == 'D') && isIDBody(s, s[0])
-}
-
-// isIDBody reports whether s is the given prefix followed by one or more
-// uppercase letters and digits.
-func isIDBody(s string, prefix byte) bool {
-	if len(s) < 2 || s[0] != prefix {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
+func isChannelID(s string) bool { return params.IsConversationID(s) }

@@ -100,33 +100,6 @@ func ParseChannelRef(s string) (ChannelRef, error) {
 	return ChannelRef{Kind: RefName, Value: strings.ToLower(name)}, nil
 }
 
-// IsConversationID reports whether s looks like a Slack conversation ID:
-// C, G or D followed by uppercase letters and digits, at least one digit.
-func IsConversationID(s string) bool {
-	return len(s) >= 2 && (s[0] == 'C' || s[0] == 'G' || s[0] == 'D') && isIDBody(s[1:])
-}
-
-// IsUserID reports whether s looks like a Slack user ID: U or W followed by
-// uppercase letters and digits, at least one digit.
-func IsUserID(s string) bool {
-	return len(s) >= 2 && (s[0] == 'U' || s[0] == 'W') && isIDBody(s[1:])
-}
-
-func isIDBody(s string) bool {
-	digit := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'A' && c <= 'Z':
-		default:
-			return false
-		}
-	}
-	return digit
-}
-
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, unicode.IsControl)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
 
 // Policy holds the operator's safety settings that handlers consult.
@@ -59,7 +61,7 @@ func ParseChannelPolicy(setting, value string) (ChannelPolicy, error) {
 		}
 		negated := strings.HasPrefix(item, "!")
 		id := strings.TrimPrefix(item, "!")
-		if !validID(id) {
+		if !params.IsConversationID(id) {
 			return ChannelPolicy{}, fmt.Errorf("%s: %q is not a channel ID (expected true, C123,C456 or !C123)", setting, item)
 		}
 		if negated {
@@ -81,18 +83,6 @@ func ParseChannelPolicy(setting, value string) (ChannelPolicy, error) {
 		return ChannelPolicy{}, fmt.Errorf("%s: no channel IDs in %q", setting, value)
 	}
 	return p, nil
-}
-
-func validID(s string) bool {
-	if len(s) < 2 {
-		return false
-	}
-	for _, r := range s {
-		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // Allows reports whether the tool may act in the channel.
