@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"golang.org/x/sync/singleflight"
 )
 
 // Channel is what tools need of a conversation: a public or private
@@ -46,11 +44,8 @@ const conversationsPageLimit = 999
 // Channels is the directory of the conversations one user of one
 // workspace can see. All methods are safe for concurrent use.
 type Channels struct {
-	api   ChannelsAPI
-	o     Options
-	r     *refresher
-	calls singleflight.Group
-	start sync.Once
+	core
+	api ChannelsAPI
 
 	mu      sync.RWMutex
 	idx     *chanIndex
@@ -60,8 +55,8 @@ type Channels struct {
 // NewChannels returns an empty directory; call Start to load and warm it.
 func NewChannels(api ChannelsAPI, o Options) *Channels {
 	c := &Channels{
+		core:    newCore("channels", o),
 		api:     api,
-		o:       o.withDefaults(),
 		idx:     newChanIndex(nil),
 		learned: map[string]struct{}{},
 	}
@@ -74,17 +69,7 @@ func NewChannels(api ChannelsAPI, o Options) *Channels {
 // channels, MPIMs and IMs, archived included) unless the file was fresh,
 // and sweeps again every TTL until ctx is done. Calls after the first do
 // nothing.
-func (c *Channels) Start(ctx context.Context) {
-	c.start.Do(func() {
-		c.loadFile()
-		c.r.start(ctx)
-	})
-}
-
-// Stopped waits until a sweep in flight, and its cache file write, has
-// ended. Call it after the context given to Start is done, so a process
-// never exits (or a test removes the cache directory) mid-write.
-func (c *Channels) Stopped() { c.r.stopped() }
+func (c *Channels) Start(ctx context.Context) { c.startOnce(ctx, c.loadFile) }
 
 // Ready reports whether a complete sweep, or a cache file younger than
 // TTL, is installed.
@@ -219,29 +204,14 @@ func (c *Channels) lookup(raw, key string) (Channel, bool) {
 }
 
 func (c *Channels) fetch(ctx context.Context, method, key string, call func(context.Context) (*slack.Channel, error)) (Channel, error) {
-	res := c.calls.DoChan(method+"\x00"+key, func() (any, error) {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), targetedCallTimeout)
-		defer cancel()
-		sc, err := call(cctx)
-		if err != nil {
-			return nil, apiError(method, key, err)
-		}
-		if sc == nil || sc.ID == "" {
-			return nil, fmt.Errorf("%w: %s returned no conversation", ErrNotFound, method)
+	return targeted(ctx, &c.core, method, key, key, "conversation", call, func(sc *slack.Channel) (Channel, bool) {
+		if sc.ID == "" {
+			return Channel{}, false
 		}
 		ch := channelFromSlack(sc)
 		c.Put(ch)
-		return ch, nil
+		return ch, true
 	})
-	select {
-	case r := <-res:
-		if r.Err != nil {
-			return Channel{}, r.Err
-		}
-		return r.Val.(Channel), nil
-	case <-ctx.Done():
-		return Channel{}, ctx.Err()
-	}
 }
 
 // sweep pages through conversations.list and installs the result in one
@@ -304,35 +274,15 @@ func (c *Channels) install(list []Channel) []Channel {
 	return slices.Clone(x.list)
 }
 
-func (c *Channels) save(list []Channel) {
-	if c.o.CacheFile == "" {
-		return
-	}
-	f := &cacheFile{Version: cacheVersion, TeamID: c.o.CacheTeamID, SavedAt: c.o.Now().UTC(), Channels: list}
-	if err := writeCacheFile(c.o.CacheFile, f); err != nil {
-		c.o.Logger.Warn().Err(err).Str("directory", "channels").Msg("cannot write cache file")
-	}
-}
+func (c *Channels) save(list []Channel) { c.writeFile(&cacheFile{Channels: list}) }
 
 func (c *Channels) loadFile() {
-	if c.o.CacheFile == "" {
-		return
-	}
-	f, err := readCacheFile(c.o.CacheFile, c.o.CacheTeamID)
-	if err != nil {
-		lvl := c.o.Logger.Warn()
-		if errors.Is(err, errCacheMismatch) {
-			lvl = c.o.Logger.Info()
-		}
-		lvl.Err(err).Str("directory", "channels").Msg("ignoring cache file")
-		return
-	}
+	f := c.readFile()
 	if f == nil {
 		return
 	}
 	n := len(c.install(slices.DeleteFunc(f.Channels, func(ch Channel) bool { return ch.ID == "" })))
-	c.r.loaded(f.SavedAt)
-	c.o.Logger.Debug().Str("directory", "channels").Int("count", n).Bool("fresh", c.Ready()).Msg("cache file loaded")
+	c.loaded(f, n, c.Ready)
 }
 
 // chanIndex is one generation of the directory.

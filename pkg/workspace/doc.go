@@ -16,6 +16,10 @@
 // shared Users through a View that applies its own Slack permissions (no
 // emails without users:read.email, nobody without users:read).
 //
+// Both directories stand on one core (core.go): the background refresher,
+// the one-time start, targeted calls shared by concurrent callers, and the
+// cache file; each keeps its own index and lock.
+//
 // Imports point one way: workspace depends only on slack-go and small
 // libraries; tools and server depend on it.
 package workspace

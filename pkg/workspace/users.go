@@ -3,7 +3,6 @@ package workspace
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-	"golang.org/x/sync/singleflight"
 )
 
 // User is what tools need of a Slack user. It is deliberately small: a
@@ -71,11 +69,8 @@ type Users struct {
 
 // usersData is the directory itself, shared by all views of it.
 type usersData struct {
-	api   UsersAPI
-	o     Options
-	r     *refresher
-	calls singleflight.Group
-	start sync.Once
+	core
+	api UsersAPI
 
 	mu      sync.RWMutex
 	idx     *userIndex
@@ -87,8 +82,8 @@ type usersData struct {
 // Until then, Get and Find still answer through targeted calls.
 func NewUsers(api UsersAPI, o Options) *Users {
 	u := &Users{usersData: &usersData{
+		core:    newCore("users", o),
 		api:     api,
-		o:       o.withDefaults(),
 		idx:     newUserIndex(nil),
 		learned: map[string]struct{}{},
 	}}
@@ -101,17 +96,7 @@ func NewUsers(api UsersAPI, o Options) *Users {
 // call), then returns at once. In the background it sweeps users.list
 // unless the file was fresh, and sweeps again every TTL until ctx is done.
 // Calls after the first do nothing.
-func (u *Users) Start(ctx context.Context) {
-	u.start.Do(func() {
-		u.loadFile()
-		u.r.start(ctx)
-	})
-}
-
-// Stopped waits until a sweep in flight, and its cache file write, has
-// ended. Call it after the context given to Start is done, so a process
-// never exits (or a test removes the cache directory) mid-write.
-func (u *Users) Stopped() { u.r.stopped() }
+func (u *Users) Start(ctx context.Context) { u.startOnce(ctx, u.loadFile) }
 
 // Ready reports whether a complete sweep, or a cache file younger than
 // TTL, is installed.
@@ -361,29 +346,14 @@ func (u *Users) lookup(raw, key string) (User, bool) {
 // method and key, and installs its result.
 // label is what errors may show of key: IDs, never emails.
 func (u *Users) fetch(ctx context.Context, method, key, label string, call func(context.Context) (*slack.User, error)) (User, error) {
-	ch := u.calls.DoChan(method+"\x00"+key, func() (any, error) {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), targetedCallTimeout)
-		defer cancel()
-		su, err := call(cctx)
-		if err != nil {
-			return nil, apiError(method, label, err)
-		}
-		if su == nil || su.ID == "" {
-			return nil, fmt.Errorf("%w: %s returned no user", ErrNotFound, method)
+	return targeted(ctx, &u.core, method, key, label, "user", call, func(su *slack.User) (User, bool) {
+		if su.ID == "" {
+			return User{}, false
 		}
 		usr := userFromSlack(su)
 		u.learn(usr)
-		return usr, nil
+		return usr, true
 	})
-	select {
-	case res := <-ch:
-		if res.Err != nil {
-			return User{}, res.Err
-		}
-		return res.Val.(User), nil
-	case <-ctx.Done():
-		return User{}, ctx.Err()
-	}
 }
 
 // learn installs a user found by a targeted call, unless a sweep already
@@ -470,29 +440,10 @@ func (u *Users) install(list []User) []User {
 	return x.list[:len(x.list):len(x.list)]
 }
 
-func (u *Users) save(list []User) {
-	if u.o.CacheFile == "" {
-		return
-	}
-	f := &cacheFile{Version: cacheVersion, TeamID: u.o.CacheTeamID, SavedAt: u.o.Now().UTC(), Users: list}
-	if err := writeCacheFile(u.o.CacheFile, f); err != nil {
-		u.o.Logger.Warn().Err(err).Str("directory", "users").Msg("cannot write cache file")
-	}
-}
+func (u *Users) save(list []User) { u.writeFile(&cacheFile{Users: list}) }
 
 func (u *Users) loadFile() {
-	if u.o.CacheFile == "" {
-		return
-	}
-	f, err := readCacheFile(u.o.CacheFile, u.o.CacheTeamID)
-	if err != nil {
-		lvl := u.o.Logger.Warn()
-		if errors.Is(err, errCacheMismatch) {
-			lvl = u.o.Logger.Info()
-		}
-		lvl.Err(err).Str("directory", "users").Msg("ignoring cache file")
-		return
-	}
+	f := u.readFile()
 	if f == nil {
 		return
 	}
@@ -501,6 +452,5 @@ func (u *Users) loadFile() {
 		f.Users[i].TZ = tz.intern(f.Users[i].TZ)
 	}
 	n := len(u.install(slices.DeleteFunc(f.Users, func(usr User) bool { return usr.ID == "" })))
-	u.r.loaded(f.SavedAt)
-	u.o.Logger.Debug().Str("directory", "users").Int("count", n).Bool("fresh", u.Ready()).Msg("cache file loaded")
+	u.loaded(f, n, u.Ready)
 }
