@@ -18,12 +18,11 @@ type ReactionResult struct {
 	Action    string `json:"action" jsonschema:"added, already_there (nothing changed), removed or not_there (nothing to remove)"`
 }
 
-func reactionParams() []mcp.ToolOption {
-	return []mcp.ToolOption{
-		channelIDParam,
-		mcp.WithString("timestamp", mcp.Required(), mcp.Description("ts of the message (MsgID from conversations_history).")),
-		mcp.WithString("emoji", mcp.Required(), mcp.Description("Emoji name without colons, e.g. thumbsup or tada.")),
-	}
+// reactionInput is the input of reactions_add and reactions_remove.
+type reactionInput struct {
+	Channel   string               `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	Timestamp params.TSArgument    `json:"timestamp" jsonschema:"ts of the message (MsgID from conversations_history)."`
+	Emoji     params.EmojiArgument `json:"emoji" jsonschema:"Emoji name without colons, e.g. thumbsup or tada."`
 }
 
 func reactionsAdd() Tool {
@@ -37,11 +36,11 @@ func reactionsAdd() Tool {
 		Description: "Add an emoji reaction to a message as you. Adding one you already added succeeds and changes nothing; " +
 			"an emoji name the workspace does not have is refused. Off unless the operator enables it " +
 			"(SLACK_MCP_REACTION_TOOL, or SLACK_MCP_ADD_MESSAGE_TOOL), possibly only for some channels.",
-		Params: reactionParams(),
+		Params: input[reactionInput](),
 		Output: mcp.WithOutputSchema[ReactionResult](),
-		Handler: func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-			return react(ctx, d, args, true)
-		},
+		Handler: typed(func(ctx context.Context, d *Deps, in *reactionInput) (*mcp.CallToolResult, error) {
+			return react(ctx, d, in, true)
+		}),
 	}
 }
 
@@ -55,24 +54,21 @@ func reactionsRemove() Tool {
 		Destructive: true, Idempotent: true,
 		Description: "Remove your emoji reaction from a message. Removing one you have not added succeeds and says " +
 			"nothing was removed (only your own reactions can be removed). Same enablement as reactions_add.",
-		Params: reactionParams(),
+		Params: input[reactionInput](),
 		Output: mcp.WithOutputSchema[ReactionResult](),
-		Handler: func(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-			return react(ctx, d, args, false)
-		},
+		Handler: typed(func(ctx context.Context, d *Deps, in *reactionInput) (*mcp.CallToolResult, error) {
+			return react(ctx, d, in, false)
+		}),
 	}
 }
 
-func react(ctx context.Context, d *Deps, args Args, add bool) (*mcp.CallToolResult, error) {
-	ts, err := params.TSArg(args, "timestamp", true)
+func react(ctx context.Context, d *Deps, in *reactionInput, add bool) (*mcp.CallToolResult, error) {
+	ts, emoji := string(in.Timestamp), string(in.Emoji)
+	s, err := d.Slack(ctx)
 	if err != nil {
-		return nil, inputErr(err)
+		return nil, err
 	}
-	emoji, err := params.Emoji(params.String(args, "emoji"))
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+	channelID, err := resolveChannel(ctx, s, in.Channel)
 	if err != nil {
 		return nil, err
 	}
