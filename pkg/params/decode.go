@@ -4,14 +4,45 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
+// Field is one argument of an input struct: its name (the json tag),
+// whether it is required (no omitempty) and the field's whole tag, where
+// argument types find their settings (CountArgument's "count").
+type Field struct {
+	Name     string
+	Required bool
+	Tag      reflect.StructTag
+	Type     reflect.Type
+}
+
 // Decoder is an argument type that reads and checks itself from a tool
-// call's arguments: name is the argument's name (its json tag), required
-// whether the input struct declares it without omitempty.
+// call's arguments.
 type Decoder interface {
-	DecodeArg(args map[string]any, name string, required bool) error
+	DecodeArg(args map[string]any, f Field) error
+}
+
+// SchemaTuner is an argument type that states more of its schema than its
+// Go type says (bounds, a default, a description built from them); prop
+// is the derived schema of the field's property.
+type SchemaTuner interface {
+	TuneSchema(prop map[string]any, f Field)
+}
+
+// Fields lists the arguments of the input struct type t.
+func Fields(t reflect.Type) []Field {
+	var out []Field
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		out = append(out, Field{Name: name, Required: !strings.Contains(opts, "omitempty"), Tag: sf.Tag, Type: sf.Type})
+	}
+	return out
 }
 
 // Decode fills the struct dst points to from a tool call's arguments, one
@@ -28,15 +59,15 @@ func Decode(args map[string]any, dst any) error {
 	v = v.Elem()
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "" || name == "-" {
+		sf := t.Field(i)
+		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || name == "" || name == "-" {
 			continue
 		}
-		required := !strings.Contains(opts, "omitempty")
+		f := Field{Name: name, Required: !strings.Contains(opts, "omitempty"), Tag: sf.Tag, Type: sf.Type}
 		field := v.Field(i)
 		if d, ok := field.Addr().Interface().(Decoder); ok {
-			if err := d.DecodeArg(args, name, required); err != nil {
+			if err := d.DecodeArg(args, f); err != nil {
 				return err
 			}
 			continue
@@ -49,7 +80,7 @@ func Decode(args map[string]any, dst any) error {
 			}
 			field.SetString(s)
 		default:
-			return fmt.Errorf("params: field %s (%s) of %s cannot be decoded", f.Name, field.Type(), t)
+			return fmt.Errorf("params: field %s (%s) of %s cannot be decoded", sf.Name, field.Type(), t)
 		}
 	}
 	return nil
@@ -60,8 +91,8 @@ func Decode(args map[string]any, dst any) error {
 type TSArgument string
 
 // DecodeArg implements Decoder.
-func (ts *TSArgument) DecodeArg(args map[string]any, name string, required bool) error {
-	s, err := TSArg(args, name, required)
+func (ts *TSArgument) DecodeArg(args map[string]any, f Field) error {
+	s, err := TSArg(args, f.Name, f.Required)
 	*ts = TSArgument(s)
 	return err
 }
@@ -70,8 +101,59 @@ func (ts *TSArgument) DecodeArg(args map[string]any, name string, required bool)
 type EmojiArgument string
 
 // DecodeArg implements Decoder.
-func (e *EmojiArgument) DecodeArg(args map[string]any, name string, _ bool) error {
-	s, err := Emoji(String(args, name))
+func (e *EmojiArgument) DecodeArg(args map[string]any, f Field) error {
+	s, err := Emoji(String(args, f.Name))
 	*e = EmojiArgument(s)
 	return err
+}
+
+// TextArgument is free text (a search query, a name): lists of strings
+// read joined by commas, anything else unusable reads as empty, so the
+// tool's own "is required" message answers it.
+type TextArgument string
+
+// DecodeArg implements Decoder.
+func (t *TextArgument) DecodeArg(args map[string]any, f Field) error {
+	*t = TextArgument(String(args, f.Name))
+	return nil
+}
+
+// CountArgument is a count (a page size or a cap), tagged
+// `count:"<default>,<max>"`: absent or 0 means the default, negative,
+// above max, non-numeric, an object or a list is refused; a number sent
+// as a string is accepted.
+type CountArgument int
+
+// DecodeArg implements Decoder.
+func (c *CountArgument) DecodeArg(args map[string]any, f Field) error {
+	def, max := countBounds(f)
+	n, err := CountArg(args, f.Name, def, max)
+	*c = CountArgument(n)
+	return err
+}
+
+// TuneSchema implements SchemaTuner: the schema and the description state
+// the same range, as clients show the description and may check the
+// bounds.
+func (CountArgument) TuneSchema(prop map[string]any, f Field) {
+	def, max := countBounds(f)
+	what, _ := prop["description"].(string)
+	prop["type"] = "number"
+	prop["default"] = def
+	prop["minimum"] = 0
+	prop["maximum"] = max
+	prop["description"] = fmt.Sprintf("%s: 1-%d (default %d; 0 also means %d).", what, max, def, def)
+}
+
+// countBounds reads `count:"<default>,<max>"`; a malformed tag is a
+// declaration bug that every test of the tool catches.
+func countBounds(f Field) (def, max int) {
+	d, m, _ := strings.Cut(f.Tag.Get("count"), ",")
+	var err1, err2 error
+	def, err1 = strconv.Atoi(d)
+	max, err2 = strconv.Atoi(m)
+	if err1 != nil || err2 != nil || def < 1 || max < def {
+		panic(fmt.Sprintf("params: argument %s: tag count:%q wants \"<default>,<max>\"", f.Name, f.Tag.Get("count")))
+	}
+	return def, max
 }

@@ -1,6 +1,7 @@
 package params
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,4 +67,52 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("accepted without a timestamp or emoji: %+v", in)
 		}
 	})
+}
+
+type countInput struct {
+	Query TextArgument  `json:"query"`
+	Limit CountArgument `json:"limit,omitempty" jsonschema:"Maximum rows" count:"10,100"`
+}
+
+func TestDecodeCountAndText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		args    map[string]any
+		want    countInput
+		wantErr string
+	}{
+		{name: "defaults", args: map[string]any{}, want: countInput{Limit: 10}},
+		{name: "zero means the default", args: map[string]any{"limit": 0.0}, want: countInput{Limit: 10}},
+		{name: "a number as a string", args: map[string]any{"query": "ann", "limit": "25"}, want: countInput{Query: "ann", Limit: 25}},
+		{name: "a list of words reads joined", args: map[string]any{"query": []any{"a", "b"}}, want: countInput{Query: "a,b", Limit: 10}},
+		{name: "an object reads as no text", args: map[string]any{"query": map[string]any{"q": 1}}, want: countInput{Limit: 10}},
+		{name: "above the max", args: map[string]any{"limit": 101.0}, wantErr: "limit"},
+		{name: "negative", args: map[string]any{"limit": -1.0}, wantErr: "limit"},
+		{name: "an object for a count", args: map[string]any{"limit": map[string]any{}}, wantErr: `"limit" must be a single value, not an object`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var got countInput
+			err := Decode(tc.args, &got)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestCountSchema(t *testing.T) {
+	t.Parallel()
+	fields := Fields(reflect.TypeFor[countInput]())
+	require.Len(t, fields, 2)
+	assert.False(t, fields[1].Required)
+	prop := map[string]any{"type": "integer", "description": "Maximum rows"}
+	CountArgument(0).TuneSchema(prop, fields[1])
+	assert.Equal(t, map[string]any{"type": "number", "default": 10, "minimum": 0, "maximum": 100,
+		"description": "Maximum rows: 1-100 (default 10; 0 also means 10)."}, prop)
+	assert.Panics(t, func() { countBounds(Field{Name: "n", Tag: `count:"x"`}) }, "a malformed tag is a declaration bug")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -35,6 +36,13 @@ func inputSchema[In any]() mcp.ToolOption {
 			panic(fmt.Sprintf("tools: input schema of %T: %v", *new(In), err)) // a declaration bug, caught by every test
 		}
 		delete(m, "additionalProperties")
+		props, _ := m["properties"].(map[string]any)
+		for _, f := range params.Fields(reflect.TypeFor[In]()) {
+			prop, _ := props[f.Name].(map[string]any)
+			if tuner, ok := reflect.Zero(f.Type).Interface().(params.SchemaTuner); ok && prop != nil {
+				tuner.TuneSchema(prop, f)
+			}
+		}
 		raw, err := json.Marshal(m)
 		if err == nil {
 			// As a declared schema, so code reading InputSchema (tests,

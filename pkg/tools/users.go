@@ -24,11 +24,6 @@ type User struct {
 	Deleted     bool   `json:"deleted,omitempty" csv:"Deleted"`
 }
 
-const (
-	usersDefaultLimit = 10
-	usersMaxLimit     = 100
-)
-
 func usersSearch() Tool {
 	return Tool{
 		Name:     "users_search",
@@ -39,24 +34,24 @@ func usersSearch() Tool {
 		Description: "Find people by user name, display name, real name or email (case-insensitive, partial match). " +
 			"Returns CSV with UserID, UserName, RealName, DisplayName, Email, Title and DMChannelID. " +
 			"Use @UserName with conversations_history to read your DM with them.",
-		Params: []mcp.ToolOption{
-			mcp.WithString("query", mcp.Required(), mcp.Description("Name, handle or email (or part of it).")),
-			countParam("limit", "Maximum rows", usersDefaultLimit, usersMaxLimit),
-		},
+		Params:  input[usersSearchInput](),
 		Output:  mcp.WithOutputSchema[Page[User]](),
-		Handler: handleUsersSearch,
+		Handler: typed(handleUsersSearch),
 	}
 }
 
-func handleUsersSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	query := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(params.String(args, "query")), "@"))
+// usersSearchInput is the input of users_search.
+type usersSearchInput struct {
+	Query params.TextArgument  `json:"query" jsonschema:"Name, handle or email (or part of it)."`
+	Limit params.CountArgument `json:"limit,omitempty" jsonschema:"Maximum rows" count:"10,100"`
+}
+
+func handleUsersSearch(ctx context.Context, d *Deps, in *usersSearchInput) (*mcp.CallToolResult, error) {
+	query := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(in.Query)), "@"))
 	if query == "" {
 		return nil, Inputf("query is required: a name, handle or email to look for")
 	}
-	limit, err := countArg(args, "limit", usersDefaultLimit, usersMaxLimit)
-	if err != nil {
-		return nil, err
-	}
+	limit := int(in.Limit)
 	s, err := d.Slack(ctx)
 	if err != nil {
 		return nil, err
