@@ -163,6 +163,20 @@ func sessionAndChannel(ctx context.Context, d *Deps, args Args) (*Session, strin
 	return s, id, nil
 }
 
+// sessionWithChannel is sessionAndChannel for typed tools, whose channel
+// argument is decoded already.
+func sessionWithChannel(ctx context.Context, d *Deps, raw string) (*Session, string, error) {
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := resolveChannel(ctx, s, raw)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, id, nil
+}
+
 // resolveChannel turns a channel argument (ID, #name, @user or "@Real Name")
 // into a channel ID, from the caches where possible.
 func resolveChannel(ctx context.Context, s *Session, raw string) (string, error) {

@@ -127,17 +127,19 @@ func conversationsJoin() Tool {
 		Description: "Join a public channel as you, so you can read and post there. Joining a channel you are in already " +
 			"is a success that changes nothing. Private channels need an invitation. " +
 			"Off unless the operator enables it (SLACK_MCP_MEMBERSHIP_TOOL or --enabled-tools).",
-		Params: []mcp.ToolOption{
-			mcp.WithString("channel_id", mcp.Required(),
-				mcp.Description("Channel ID (C0123ABCD) or #channel-name; channels_list shows the public channels.")),
-		},
+		Params:  input[joinInput](),
 		Output:  mcp.WithOutputSchema[MembershipResult](),
-		Handler: handleJoin,
+		Handler: typed(handleJoin),
 	}
 }
 
-func handleJoin(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+// joinInput is the input of conversations_join.
+type joinInput struct {
+	Channel string `json:"channel_id" jsonschema:"Channel ID (C0123ABCD) or #channel-name; channels_list shows the public channels."`
+}
+
+func handleJoin(ctx context.Context, d *Deps, in *joinInput) (*mcp.CallToolResult, error) {
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}
@@ -171,17 +173,19 @@ func conversationsLeave() Tool {
 		Description: "Leave a channel or group DM as you. You stop receiving its messages; a private channel needs a new " +
 			"invitation to return. #general cannot be left. Leaving a conversation you are not in is a success that changes nothing. " +
 			"Off unless the operator enables it (SLACK_MCP_MEMBERSHIP_TOOL or --enabled-tools).",
-		Params: []mcp.ToolOption{
-			mcp.WithString("channel_id", mcp.Required(),
-				mcp.Description("Channel ID (C0123ABCD), #channel-name, or a group DM ID.")),
-		},
+		Params:  input[leaveInput](),
 		Output:  mcp.WithOutputSchema[MembershipResult](),
-		Handler: handleLeave,
+		Handler: typed(handleLeave),
 	}
 }
 
-func handleLeave(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+// leaveInput is the input of conversations_leave.
+type leaveInput struct {
+	Channel string `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or a group DM ID."`
+}
+
+func handleLeave(ctx context.Context, d *Deps, in *leaveInput) (*mcp.CallToolResult, error) {
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}

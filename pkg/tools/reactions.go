@@ -64,11 +64,7 @@ func reactionsRemove() Tool {
 
 func react(ctx context.Context, d *Deps, in *reactionInput, add bool) (*mcp.CallToolResult, error) {
 	ts, emoji := string(in.Timestamp), string(in.Emoji)
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	channelID, err := resolveChannel(ctx, s, in.Channel)
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}
