@@ -2,7 +2,6 @@ package oauthserver
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -21,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
@@ -106,10 +104,7 @@ func newHarness(t *testing.T, kind string, mods ...func(*hopts)) *harness {
 	t.Cleanup(emu.Close)
 	emu.SetConsent(ho.consent)
 
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	keys, err := seal.ParseKeyring(base64.StdEncoding.EncodeToString(key))
-	require.NoError(t, err)
+	keys := testkit.Keyring(t)
 
 	svc, err := slackoauth.New(slackoauth.Options{
 		SlackURL: emu.URL, ClientID: slackClientID, ClientSecret: slackClientSecret,

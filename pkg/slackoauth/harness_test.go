@@ -2,8 +2,6 @@ package slackoauth
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -71,14 +69,7 @@ type harness struct {
 	browser *http.Client
 }
 
-func testKeys(t testing.TB) *seal.Keyring {
-	t.Helper()
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	k, err := seal.ParseKeyring(base64.StdEncoding.EncodeToString(b))
-	require.NoError(t, err)
-	return k
-}
+func testKeys(t testing.TB) *seal.Keyring { return testkit.Keyring(t) }
 
 func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 	t.Helper()

@@ -59,3 +59,19 @@ func TestLogBufferConcurrentWrites(t *testing.T) {
 	wg.Wait()
 	require.Equal(t, 20, strings.Count(b.String(), "\n"))
 }
+
+func TestKeyringSealsAndOpens(t *testing.T) {
+	t.Parallel()
+	a, b := Keyring(t), Keyring(t)
+	sealed, err := a.Seal([]byte("xoxp-secret"), []byte("T1|U1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Open(sealed, []byte("T1|U1"))
+	if err != nil || string(got) != "xoxp-secret" {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+	if _, err := b.Open(sealed, []byte("T1|U1")); err == nil {
+		t.Fatal("two keyrings share a key")
+	}
+}
