@@ -157,3 +157,20 @@ func countBounds(f Field) (def, max int) {
 	}
 	return def, max
 }
+
+// BoolArgument is a yes/no argument, tagged `default:"true"` or
+// `default:"false"` (false when untagged); true/false, 1/0 and their
+// strings are accepted.
+type BoolArgument bool
+
+// DecodeArg implements Decoder.
+func (b *BoolArgument) DecodeArg(args map[string]any, f Field) error {
+	v, err := Bool(args, f.Name, boolDefault(f))
+	*b = BoolArgument(v)
+	return err
+}
+
+// TuneSchema implements SchemaTuner: the default goes in the schema.
+func (BoolArgument) TuneSchema(prop map[string]any, f Field) { prop["default"] = boolDefault(f) }
+
+func boolDefault(f Field) bool { return f.Tag.Get("default") == "true" }

@@ -116,3 +116,34 @@ func TestCountSchema(t *testing.T) {
 		"description": "Maximum rows: 1-100 (default 10; 0 also means 10)."}, prop)
 	assert.Panics(t, func() { countBounds(Field{Name: "n", Tag: `count:"x"`}) }, "a malformed tag is a declaration bug")
 }
+
+func TestDecodeBool(t *testing.T) {
+	t.Parallel()
+	type in struct {
+		Off BoolArgument `json:"off,omitempty"`
+		On  BoolArgument `json:"on,omitempty" default:"true"`
+	}
+	for _, tc := range []struct {
+		name    string
+		args    map[string]any
+		want    in
+		wantErr string
+	}{
+		{name: "defaults", args: map[string]any{}, want: in{On: true}},
+		{name: "strings and numbers", args: map[string]any{"off": "true", "on": 0.0}, want: in{Off: true}},
+		{name: "an object", args: map[string]any{"off": map[string]any{}}, wantErr: `"off" must be true or false`},
+	} {
+		var got in
+		err := Decode(tc.args, &got)
+		if tc.wantErr != "" {
+			require.ErrorContains(t, err, tc.wantErr, tc.name)
+			continue
+		}
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, got, tc.name)
+	}
+	fields := Fields(reflect.TypeFor[in]())
+	prop := map[string]any{"type": "boolean"}
+	BoolArgument(false).TuneSchema(prop, fields[1])
+	assert.Equal(t, true, prop["default"])
+}

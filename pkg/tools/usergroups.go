@@ -68,29 +68,21 @@ func usergroupsList() Tool {
 		Description: "List the workspace's user groups (mention groups such as @oncall). Returns CSV with id, name, handle, " +
 			"description, user_count, is_external, date_create, date_update, users (member IDs, with include_users) and disabled. Use the ID with usergroups_me " +
 			"to join or leave a group.",
-		Params: []mcp.ToolOption{
-			mcp.WithBoolean("include_users", mcp.DefaultBool(false), mcp.Description("Include member user IDs (default false).")),
-			mcp.WithBoolean("include_count", mcp.DefaultBool(true), mcp.Description("Include member counts (default true).")),
-			mcp.WithBoolean("include_disabled", mcp.DefaultBool(false), mcp.Description("Include disabled groups (default false).")),
-		},
+		Params:  input[usergroupsListInput](),
 		Output:  mcp.WithOutputSchema[Page[UserGroupRow]](),
-		Handler: handleUsergroupsList,
+		Handler: typed(handleUsergroupsList),
 	}
 }
 
-func handleUsergroupsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	users, err := params.Bool(args, "include_users", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	count, err := params.Bool(args, "include_count", true)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	disabled, err := params.Bool(args, "include_disabled", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
+// usergroupsListInput is the input of usergroups_list.
+type usergroupsListInput struct {
+	Users    params.BoolArgument `json:"include_users,omitempty" jsonschema:"Include member user IDs (default false)." default:"false"`
+	Count    params.BoolArgument `json:"include_count,omitempty" jsonschema:"Include member counts (default true)." default:"true"`
+	Disabled params.BoolArgument `json:"include_disabled,omitempty" jsonschema:"Include disabled groups (default false)." default:"false"`
+}
+
+func handleUsergroupsList(ctx context.Context, d *Deps, in *usergroupsListInput) (*mcp.CallToolResult, error) {
+	users, count, disabled := bool(in.Users), bool(in.Count), bool(in.Disabled)
 	s, err := d.Slack(ctx)
 	if err != nil {
 		return nil, err
