@@ -8,7 +8,7 @@ package params
 // them; what it does document is the first letter of each kind (C public
 // channel, G private channel or group DM of old, D direct message, U and
 // W users, B bots, T workspaces, E Enterprise Grid organisations, S user
-// groups). We assume, as every ID seen in Slack's documentation and API
+// groups, F files). We assume, as every ID seen in Slack's documentation and API
 // examples shows, that the rest is uppercase letters and digits with at
 // least one digit. The digit tells "@U024BE7LH" (an ID) from "@WALLY" (a
 // name written in capitals); the one documented exception is Slackbot's
@@ -35,10 +35,18 @@ func IsEnterpriseID(s string) bool { return hasIDPrefix(s, "E") }
 // IsUsergroupID reports whether s is a user group ID (S).
 func IsUsergroupID(s string) bool { return hasIDPrefix(s, "S") }
 
+// IsFileID reports whether s is a file ID (F).
+func IsFileID(s string) bool { return hasIDPrefix(s, "F") }
+
+// maxIDLen bounds an ID: Slack's are about a dozen characters; anything
+// much longer is not an ID, whatever its letters.
+const maxIDLen = 31
+
 // hasIDPrefix reports whether s is one of prefixes' letters followed by
-// uppercase letters and digits, at least one of them a digit.
+// uppercase letters and digits, at least one of them a digit, maxIDLen
+// characters at most.
 func hasIDPrefix(s, prefixes string) bool {
-	if len(s) < 2 {
+	if len(s) < 2 || len(s) > maxIDLen {
 		return false
 	}
 	ok := false

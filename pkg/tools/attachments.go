@@ -44,11 +44,14 @@ func attachmentGetData() Tool {
 		Description: "Download a file shared in Slack by its ID (the AttachmentIDs column of conversations_history). " +
 			"Text files (plain text, CSV, JSON, XML, YAML, code) come back as text, images as image content, other files " +
 			"as a base64 blob. Files over 5 MB are refused. Off unless the operator enables it (SLACK_MCP_ATTACHMENT_TOOL).",
-		Params: []mcp.ToolOption{
-			mcp.WithString("file_id", mcp.Required(), mcp.Description("File ID, e.g. F0123ABCD456.")),
-		},
-		Handler: handleAttachmentGetData,
+		Params:  input[attachmentInput](),
+		Handler: typed(handleAttachmentGetData),
 	}
+}
+
+// attachmentInput is the input of attachment_get_data.
+type attachmentInput struct {
+	FileID params.TextArgument `json:"file_id" jsonschema:"File ID, e.g. F0123ABCD456."`
 }
 
 // parseFileID validates a Slack file ID: F followed by uppercase letters
@@ -58,29 +61,10 @@ func parseFileID(raw string) (string, error) {
 	if id == "" {
 		return "", Inputf("file_id is required: a Slack file ID such as F0123ABCD456, from the AttachmentIDs column of conversations_history")
 	}
-	if !slackID(id, 'F') {
+	if !params.IsFileID(id) {
 		return "", Inputf("file_id %q is not a Slack file ID; expected F followed by capital letters and digits, e.g. F0123ABCD456", clip(id, 40))
 	}
 	return id, nil
-}
-
-// slackID reports whether s is prefix followed by 1-30 uppercase letters
-// and digits, at least one of them a digit.
-func slackID(s string, prefix byte) bool {
-	if len(s) < 2 || len(s) > 31 || s[0] != prefix {
-		return false
-	}
-	digit := false
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'A' && c <= 'Z':
-		default:
-			return false
-		}
-	}
-	return digit
 }
 
 // clip shortens s for an error message.
@@ -94,8 +78,8 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func handleAttachmentGetData(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	id, err := parseFileID(params.String(args, "file_id"))
+func handleAttachmentGetData(ctx context.Context, d *Deps, in *attachmentInput) (*mcp.CallToolResult, error) {
+	id, err := parseFileID(string(in.FileID))
 	if err != nil {
 		return nil, err
 	}

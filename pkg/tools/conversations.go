@@ -292,21 +292,21 @@ func conversationsMark() Tool {
 		Gate:    GateMark, Idempotent: true,
 		Description: "Mark a channel or DM as read up to a message (ts). Without ts, marks everything read up to the latest message. " +
 			"Off unless the operator enables it (SLACK_MCP_MARK_TOOL).",
-		Params: []mcp.ToolOption{
-			channelIDParam,
-			mcp.WithString("ts", mcp.Description("Mark read up to this message ts; default the latest message.")),
-		},
+		Params:  input[markInput](),
 		Output:  mcp.WithOutputSchema[MarkResult](),
-		Handler: handleMark,
+		Handler: typed(handleMark),
 	}
 }
 
-func handleMark(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	ts, err := params.TSArg(args, "ts", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+// markInput is the input of conversations_mark.
+type markInput struct {
+	Channel string            `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	TS      params.TSArgument `json:"ts,omitempty" jsonschema:"Mark read up to this message ts; default the latest message."`
+}
+
+func handleMark(ctx context.Context, d *Deps, in *markInput) (*mcp.CallToolResult, error) {
+	ts := string(in.TS)
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}

@@ -247,7 +247,7 @@ func parseUsergroupID(raw, what string) (string, error) {
 	if id == "" {
 		return "", Inputf("usergroup_id is required for %s: a user group ID such as S0123ABCD; call usergroups_list to find it", what)
 	}
-	if !slackID(id, 'S') {
+	if !params.IsUsergroupID(id) {
 		return "", Inputf("usergroup_id %q is not a user group ID; expected S followed by capital letters and digits, e.g. S0123ABCD (usergroups_list shows them)", clip(id, 40))
 	}
 	return id, nil
