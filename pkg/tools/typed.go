@@ -17,6 +17,10 @@ import (
 // value (params.Decoder). The schema is derived from the struct and the
 // arguments are decoded into it before the handler runs; a decoding
 // failure is an input error naming the argument and what it accepts.
+// mcp-go reads options after commas in a jsonschema tag ("enum=..."), so a
+// description with a comma not followed by a space (a list such as
+// "U1,@jane") goes in a jsonschema_description tag instead; the golden
+// schema test catches a slip.
 
 // input returns the Params of a tool whose input is In.
 func input[In any]() []mcp.ToolOption {

@@ -474,23 +474,25 @@ func usergroupsUsersUpdate() Tool {
 		Description: "Replace ALL members of a user group with the given users: anyone not listed is removed. To add or " +
 			"remove only yourself use usergroups_me; to add someone, first read the members with usergroups_list " +
 			"include_users=true. Off unless the operator enables user group changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
-		Params: []mcp.ToolOption{
-			usergroupIDParam,
-			mcp.WithString("users", mcp.Required(),
-				mcp.Description("Comma-separated complete member list: user IDs (U0123ABCD) or @names, e.g. U0123ABCD,@jane.")),
-		},
+		Params:  input[usergroupsUsersUpdateInput](),
 		Output:  mcp.WithOutputSchema[UserGroupRow](),
-		Handler: handleUsergroupsUsersUpdate,
+		Handler: typed(handleUsergroupsUsersUpdate),
 	}
 }
 
-func handleUsergroupsUsersUpdate(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	groupID, err := parseUsergroupID(params.String(args, "usergroup_id"), "usergroups_users_update")
+// usergroupsUsersUpdateInput is the input of usergroups_users_update.
+type usergroupsUsersUpdateInput struct {
+	Group params.TextArgument `json:"usergroup_id" jsonschema:"User group ID (S0123ABCD), from usergroups_list."`
+	Users params.TextArgument `json:"users" jsonschema_description:"Comma-separated complete member list: user IDs (U0123ABCD) or @names, e.g. U0123ABCD,@jane."`
+}
+
+func handleUsergroupsUsersUpdate(ctx context.Context, d *Deps, in *usergroupsUsersUpdateInput) (*mcp.CallToolResult, error) {
+	groupID, err := parseUsergroupID(string(in.Group), "usergroups_users_update")
 	if err != nil {
 		return nil, err
 	}
 	var refs []string
-	for _, item := range strings.Split(params.String(args, "users"), ",") {
+	for _, item := range strings.Split(string(in.Users), ",") {
 		if item = strings.TrimSpace(item); item != "" {
 			refs = append(refs, item)
 		}
