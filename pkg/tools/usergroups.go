@@ -325,30 +325,33 @@ func usergroupsCreate() Tool {
 		Description: "Create a user group (a mention group such as @oncall). It starts without members: add them with " +
 			"usergroups_users_update, or join yourself with usergroups_me. Off unless the operator enables user group " +
 			"changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
-		Params: []mcp.ToolOption{
-			mcp.WithString("name", mcp.Required(), mcp.Description("Display name, e.g. On-call engineers.")),
-			mcp.WithString("handle", mcp.Description("Mention handle without @, e.g. oncall; Slack derives one from the name when omitted.")),
-			mcp.WithString("description", mcp.Description("What the group is for.")),
-			mcp.WithString("channels", mcp.Description("Comma-separated default channels (IDs or #names) members are invited to join.")),
-		},
+		Params:  input[usergroupsCreateInput](),
 		Output:  mcp.WithOutputSchema[UserGroupRow](),
-		Handler: handleUsergroupsCreate,
+		Handler: typed(handleUsergroupsCreate),
 	}
 }
 
-func handleUsergroupsCreate(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	name := strings.TrimSpace(params.String(args, "name"))
+// usergroupsCreateInput is the input of usergroups_create.
+type usergroupsCreateInput struct {
+	Name        params.TextArgument `json:"name" jsonschema:"Display name, e.g. On-call engineers."`
+	Handle      params.TextArgument `json:"handle,omitempty" jsonschema:"Mention handle without @, e.g. oncall; Slack derives one from the name when omitted."`
+	Description params.TextArgument `json:"description,omitempty" jsonschema:"What the group is for."`
+	Channels    params.TextArgument `json:"channels,omitempty" jsonschema:"Comma-separated default channels (IDs or #names) members are invited to join."`
+}
+
+func handleUsergroupsCreate(ctx context.Context, d *Deps, in *usergroupsCreateInput) (*mcp.CallToolResult, error) {
+	name := strings.TrimSpace(string(in.Name))
 	if name == "" {
 		return nil, Inputf("name is required: the display name of the new user group")
 	}
 	if len(name) > 255 {
 		return nil, Inputf("name is too long (%d characters)", len(name))
 	}
-	handle, err := parseHandle(params.String(args, "handle"))
+	handle, err := parseHandle(string(in.Handle))
 	if err != nil {
 		return nil, err
 	}
-	rawChannels := params.String(args, "channels")
+	rawChannels := string(in.Channels)
 	if err := checkGroupChannels(rawChannels); err != nil {
 		return nil, err
 	}
@@ -361,7 +364,7 @@ func handleUsergroupsCreate(ctx context.Context, d *Deps, args Args) (*mcp.CallT
 		return nil, err
 	}
 	g, err := s.Client.CreateUserGroupContext(ctx, slack.UserGroup{
-		Name: name, Handle: handle, Description: strings.TrimSpace(params.String(args, "description")),
+		Name: name, Handle: handle, Description: strings.TrimSpace(string(in.Description)),
 		TeamID: s.Client.TeamParam(), Prefs: slack.UserGroupPrefs{Channels: channels},
 	}, slack.CreateUserGroupOptionIncludeCount(true))
 	if err != nil {
