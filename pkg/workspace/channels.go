@@ -146,24 +146,37 @@ func (c *Channels) DMWith(ctx context.Context, userID string) (Channel, error) {
 		return Channel{}, fmt.Errorf("%w: empty user ID", ErrNotFound)
 	}
 	c.r.refreshIfStale()
-	c.mu.RLock()
-	i, ok := c.idx.byPeer[userID]
-	var ch Channel
-	if ok {
-		ch = c.idx.list[i]
-	}
-	c.mu.RUnlock()
-	if ok {
+	if ch, ok := c.imWith(userID); ok {
 		return ch, nil
 	}
-	return c.fetch(ctx, "conversations.open", userID, func(ctx context.Context) (*slack.Channel, error) {
-		sc, _, _, err := c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
-		if err == nil && sc != nil {
-			// Older responses omit these; the IM is with userID either way.
-			sc.IsIM, sc.User = true, userID
+	open := func(ctx context.Context) (*Channel, error) {
+		// A caller delayed between the check above and this flight may
+		// arrive after an earlier flight installed the IM: no second call.
+		if ch, ok := c.imWith(userID); ok {
+			return &ch, nil
 		}
-		return sc, err
-	})
+		sc, _, _, err := c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+		if err != nil || sc == nil || sc.ID == "" {
+			return nil, err
+		}
+		// Older responses omit these; the IM is with userID either way.
+		sc.IsIM, sc.User = true, userID
+		ch := channelFromSlack(sc)
+		c.Put(ch)
+		return &ch, nil
+	}
+	return targeted(ctx, &c.core, "conversations.open", userID, userID, "conversation", open,
+		func(ch *Channel) (Channel, bool) { return *ch, true })
+}
+
+// imWith is the IM with userID if the directory has it.
+func (c *Channels) imWith(userID string) (Channel, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if i, ok := c.idx.byPeer[userID]; ok {
+		return c.idx.list[i], true
+	}
+	return Channel{}, false
 }
 
 // All returns a copy of the directory sorted by ID.
