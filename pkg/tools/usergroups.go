@@ -128,18 +128,20 @@ func usergroupsMe() Tool {
 		Description: "Your own user group membership. action=list shows the groups you belong to (CSV like usergroups_list); " +
 			"action=join adds you to usergroup_id, action=leave removes you, leaving the other members untouched. " +
 			"Off unless the operator enables user group changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
-		Params: []mcp.ToolOption{
-			mcp.WithString("action", mcp.Required(), mcp.Enum("list", "join", "leave"),
-				mcp.Description("list, join or leave.")),
-			mcp.WithString("usergroup_id", mcp.Description("User group ID (S0123ABCD) for join and leave; from usergroups_list.")),
-		},
+		Params:  input[usergroupsMeInput](),
 		Output:  mcp.WithOutputSchema[MyUsergroups](),
-		Handler: handleUsergroupsMe,
+		Handler: typed(handleUsergroupsMe),
 	}
 }
 
-func handleUsergroupsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	action := strings.ToLower(strings.TrimSpace(params.String(args, "action")))
+// usergroupsMeInput is the input of usergroups_me.
+type usergroupsMeInput struct {
+	Action params.TextArgument `json:"action" jsonschema:"enum=list,enum=join,enum=leave" jsonschema_description:"list, join or leave."`
+	Group  params.TextArgument `json:"usergroup_id,omitempty" jsonschema:"User group ID (S0123ABCD) for join and leave; from usergroups_list."`
+}
+
+func handleUsergroupsMe(ctx context.Context, d *Deps, in *usergroupsMeInput) (*mcp.CallToolResult, error) {
+	action := strings.ToLower(strings.TrimSpace(string(in.Action)))
 	switch action {
 	case "list", "join", "leave":
 	case "":
@@ -150,7 +152,7 @@ func handleUsergroupsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolR
 	groupID := ""
 	if action != "list" {
 		var err error
-		if groupID, err = parseUsergroupID(params.String(args, "usergroup_id"), action); err != nil {
+		if groupID, err = parseUsergroupID(string(in.Group), action); err != nil {
 			return nil, err
 		}
 	}
