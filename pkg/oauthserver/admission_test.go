@@ -102,7 +102,7 @@ func TestRegistrationBodyCapAndUnusedStart(t *testing.T) {
 
 	w = registerFrom(h, "198.51.100.1:4000", smallRegistration)
 	require.Equal(t, http.StatusCreated, w.Code)
-	id := response{body: w.Body.String()}.json(t)["client_id"].(string)
+	id := response{Body: w.Body.String()}.JSON(t)["client_id"].(string)
 	c, err := h.store.GetClient(context.Background(), id)
 	require.NoError(t, err)
 	require.True(t, c.LastUsedAt.IsZero(), "not used until it gets a code or a token")

@@ -49,12 +49,12 @@ func TestAuthorizeErrorsNoOpenRedirect(t *testing.T) {
 	t.Run("the reported attack", func(t *testing.T) {
 		t.Parallel()
 		r := h.authorize(newBrowser(t), url.Values{"client_id": {evilID}, "response_type": {"token"}})
-		require.Equal(t, http.StatusBadRequest, r.status, r.body)
-		require.Empty(t, r.header.Get("Location"))
-		require.NotContains(t, r.body, "evil.example")
-		require.Contains(t, r.body, `<code id="error-code">unsupported_response_type</code>`)
-		require.Contains(t, r.header.Get("Content-Type"), "text/html")
-		require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
+		require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+		require.Empty(t, r.Header.Get("Location"))
+		require.NotContains(t, r.Body, "evil.example")
+		require.Contains(t, r.Body, `<code id="error-code">unsupported_response_type</code>`)
+		require.Contains(t, r.Header.Get("Content-Type"), "text/html")
+		require.Equal(t, "DENY", r.Header.Get("X-Frame-Options"))
 	})
 
 	for _, tc := range authorizeErrorCases(h) {
@@ -64,16 +64,16 @@ func TestAuthorizeErrorsNoOpenRedirect(t *testing.T) {
 			q.Set("redirect_uri", evil)
 			tc.mod(q)
 			r := h.authorize(newBrowser(t), q)
-			require.Equal(t, http.StatusBadRequest, r.status, r.body)
-			require.Empty(t, r.header.Get("Location"))
-			require.Contains(t, r.body, `<code id="error-code">`+tc.error+`</code>`)
+			require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+			require.Empty(t, r.Header.Get("Location"))
+			require.Contains(t, r.Body, `<code id="error-code">`+tc.error+`</code>`)
 
 			// A client that asks for JSON gets the OAuth error as JSON.
 			j := do(t, newBrowser(t), http.MethodGet, h.srv.URL+"/authorize?"+q.Encode(), nil, "Accept", "application/json")
-			require.Equal(t, http.StatusBadRequest, j.status, j.body)
-			require.Empty(t, j.header.Get("Location"))
-			require.Equal(t, tc.error, j.json(t)["error"])
-			require.NotEmpty(t, j.json(t)["error_description"])
+			require.Equal(t, http.StatusBadRequest, j.Status, j.Body)
+			require.Empty(t, j.Header.Get("Location"))
+			require.Equal(t, tc.error, j.JSON(t)["error"])
+			require.NotEmpty(t, j.JSON(t)["error_description"])
 		})
 	}
 
@@ -113,13 +113,13 @@ func TestAuthorizeErrorsRedirectAfterConsent(t *testing.T) {
 		requireErrorRedirect(t, h, h.authorize(browser, q), tc.error, tc.name)
 
 		r := h.authorize(newBrowser(t), q)
-		require.Equal(t, http.StatusBadRequest, r.status, "another browser: %s", tc.name)
-		require.Empty(t, r.header.Get("Location"), tc.name)
+		require.Equal(t, http.StatusBadRequest, r.Status, "another browser: %s", tc.name)
+		require.Empty(t, r.Header.Get("Location"), tc.name)
 
 		q.Set("redirect_uri", other)
 		r = h.authorize(browser, q)
-		require.Equal(t, http.StatusBadRequest, r.status, "a redirect URI the person did not approve: %s", tc.name)
-		require.Empty(t, r.header.Get("Location"), tc.name)
+		require.Equal(t, http.StatusBadRequest, r.Status, "a redirect URI the person did not approve: %s", tc.name)
+		require.Empty(t, r.Header.Get("Location"), tc.name)
 	}
 
 	in, err := h.store.FindInstallation(context.Background(), "", testTeam, testUser)
@@ -128,8 +128,8 @@ func TestAuthorizeErrorsRedirectAfterConsent(t *testing.T) {
 	q := h.authzParams(clientID, ch)
 	q.Set("response_type", "token")
 	r := h.authorize(browser, q)
-	require.Equal(t, http.StatusBadRequest, r.status, "revoked consent: the page")
-	require.Empty(t, r.header.Get("Location"))
+	require.Equal(t, http.StatusBadRequest, r.Status, "revoked consent: the page")
+	require.Empty(t, r.Header.Get("Location"))
 }
 
 // TestAuthorizeErrorsCIMDNoOpenRedirect: a metadata-document client is
@@ -147,9 +147,9 @@ func TestAuthorizeErrorsCIMDNoOpenRedirect(t *testing.T) {
 	q.Set("redirect_uri", "https://evil.example/landing")
 	q.Set("response_type", "token")
 	r := h.authorize(newBrowser(t), q)
-	require.Equal(t, http.StatusBadRequest, r.status, r.body)
-	require.Empty(t, r.header.Get("Location"))
-	require.Contains(t, r.body, `<code id="error-code">unsupported_response_type</code>`)
+	require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+	require.Empty(t, r.Header.Get("Location"))
+	require.Contains(t, r.Body, `<code id="error-code">unsupported_response_type</code>`)
 }
 
 // TestAuthorizeRefusalsJSON: the errors that were never redirected answer
@@ -174,22 +174,22 @@ func TestAuthorizeRefusalsJSON(t *testing.T) {
 			q := h.authzParams(clientID, ch)
 			tc.mod(q)
 			r := do(t, newBrowser(t), http.MethodGet, h.srv.URL+"/authorize?"+q.Encode(), nil, "Accept", tc.accept)
-			require.Equal(t, http.StatusBadRequest, r.status, r.body)
-			require.Empty(t, r.header.Get("Location"))
+			require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+			require.Empty(t, r.Header.Get("Location"))
 			if tc.error == "" {
-				require.Contains(t, r.header.Get("Content-Type"), "text/html")
+				require.Contains(t, r.Header.Get("Content-Type"), "text/html")
 				return
 			}
-			require.Contains(t, r.header.Get("Content-Type"), "application/json")
-			require.Equal(t, tc.error, r.json(t)["error"])
+			require.Contains(t, r.Header.Get("Content-Type"), "application/json")
+			require.Equal(t, tc.error, r.JSON(t)["error"])
 		})
 	}
 }
 
 func requireErrorRedirect(t *testing.T, h *harness, r response, code, name string) {
 	t.Helper()
-	require.Equal(t, http.StatusFound, r.status, "%s: %s", name, r.body)
-	loc := r.location(t)
+	require.Equal(t, http.StatusFound, r.Status, "%s: %s", name, r.Body)
+	loc := r.Location(t)
 	require.Equal(t, "127.0.0.1:9999", loc.Host, name)
 	require.Equal(t, code, loc.Query().Get("error"), name)
 	require.Equal(t, h.srv.URL, loc.Query().Get("iss"), name)

@@ -56,12 +56,12 @@ func TestCIMD(t *testing.T) {
 		q := h.authzParams(clientID, ch)
 		b := newBrowser(t)
 		page := h.authorize(b, q) // portless registered loopback, port 9999 requested
-		require.Contains(t, page.body, "Claude Code")
+		require.Contains(t, page.Body, "Claude Code")
 		txn, csrf := consentFields(t, page)
 		code := h.codeFrom(h.throughSlack(b, h.decide(b, txn, csrf, "approve")), "client-state-1")
 		r := h.exchange(clientID, code, v)
-		require.Equal(t, http.StatusOK, r.status, r.body)
-		_, err := h.as.ResolveAccessToken(context.Background(), r.json(t)["access_token"].(string))
+		require.Equal(t, http.StatusOK, r.Status, r.Body)
+		_, err := h.as.ResolveAccessToken(context.Background(), r.JSON(t)["access_token"].(string))
 		require.NoError(t, err)
 		require.EqualValues(t, 1, hits.Load(), "cached")
 
@@ -105,8 +105,8 @@ func TestCIMD(t *testing.T) {
 				q.Set("redirect_uri", "https://evil.example.com/cb")
 			}
 			r := h.authorize(newBrowser(t), q)
-			require.Equal(t, http.StatusBadRequest, r.status, r.body)
-			require.Empty(t, r.header.Get("Location"))
+			require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+			require.Empty(t, r.Header.Get("Location"))
 		})
 	}
 	for _, host := range []string{"127.0.0.1", "localhost"} {
@@ -117,11 +117,11 @@ func TestCIMD(t *testing.T) {
 			_, ch := pkce()
 			id := strings.Replace(doc.URL, "127.0.0.1", host, 1) + "/client.json"
 			r := h.authorize(newBrowser(t), h.authzParams(id, ch))
-			require.Equal(t, http.StatusBadRequest, r.status, r.body)
-			require.Empty(t, r.header.Get("Location"))
+			require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+			require.Empty(t, r.Header.Get("Location"))
 			require.Zero(t, hits.Load(), "never fetched")
 			tr := h.exchange(id, newRandom(), newRandom())
-			require.Equal(t, "invalid_client", tr.json(t)["error"])
+			require.Equal(t, "invalid_client", tr.JSON(t)["error"])
 		})
 	}
 }

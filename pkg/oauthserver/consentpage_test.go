@@ -65,26 +65,26 @@ func TestConsentPageShowsWholeRedirect(t *testing.T) {
 			q.Set("redirect_uri", tc.uri)
 			b := newBrowser(t)
 			page := h.authorize(b, q)
-			require.Equal(t, http.StatusOK, page.status, page.body)
-			require.Contains(t, page.body, `<strong id="redirect-host">`+html.EscapeString(tc.host)+`</strong>`)
+			require.Equal(t, http.StatusOK, page.Status, page.Body)
+			require.Contains(t, page.Body, `<strong id="redirect-host">`+html.EscapeString(tc.host)+`</strong>`)
 			if tc.host != tc.uri {
-				require.Contains(t, page.body, `<code id="redirect-uri">`+html.EscapeString(tc.uri)+`</code>`)
+				require.Contains(t, page.Body, `<code id="redirect-uri">`+html.EscapeString(tc.uri)+`</code>`)
 			} else {
-				require.NotContains(t, page.body, `id="redirect-uri"`, "shown once")
+				require.NotContains(t, page.Body, `id="redirect-uri"`, "shown once")
 			}
-			require.NotContains(t, page.body, "<b>hi</b>")
-			require.Equal(t, tc.otherProgram, strings.Contains(page.body, `id="other-program"`))
-			require.Contains(t, page.header.Get("Content-Security-Policy"), "form-action 'self' "+tc.csp+" "+h.emu.URL+";")
+			require.NotContains(t, page.Body, "<b>hi</b>")
+			require.Equal(t, tc.otherProgram, strings.Contains(page.Body, `id="other-program"`))
+			require.Contains(t, page.Header.Get("Content-Security-Policy"), "form-action 'self' "+tc.csp+" "+h.emu.URL+";")
 
 			// Approved: the callback sends the code to the whole URI, and
 			// the list of approved applications shows it.
 			txn, csrf := consentFields(t, page)
 			cb := h.throughSlack(b, h.decide(b, txn, csrf, "approve"))
-			require.Equal(t, http.StatusFound, cb.status, cb.body)
-			require.True(t, strings.HasPrefix(cb.header.Get("Location"), tc.uri), cb.header.Get("Location"))
+			require.Equal(t, http.StatusFound, cb.Status, cb.Body)
+			require.True(t, strings.HasPrefix(cb.Header.Get("Location"), tc.uri), cb.Header.Get("Location"))
 			list := h.consentsPage(b)
-			require.Contains(t, list.body, `<strong class="host">`+html.EscapeString(tc.host)+"</strong>")
-			require.Contains(t, list.body, html.EscapeString(tc.uri))
+			require.Contains(t, list.Body, `<strong class="host">`+html.EscapeString(tc.host)+"</strong>")
+			require.Contains(t, list.Body, html.EscapeString(tc.uri))
 		})
 	}
 }

@@ -23,8 +23,8 @@ func (h *harness) connect(browser *http.Client, clientID string) (string, string
 	v, ch := pkce()
 	code := h.fullFlow(browser, h.authzParams(clientID, ch))
 	r := h.exchange(clientID, code, v)
-	require.Equal(h.t, http.StatusOK, r.status, r.body)
-	tok := r.json(h.t)
+	require.Equal(h.t, http.StatusOK, r.Status, r.Body)
+	tok := r.JSON(h.t)
 	return tok["access_token"].(string), tok["refresh_token"].(string)
 }
 
@@ -36,7 +36,7 @@ func (h *harness) consentsPage(browser *http.Client) response {
 // listedClients are the client IDs of a consents page's Revoke forms.
 func listedClients(page response) []string {
 	var out []string
-	for _, m := range clientIDRE.FindAllStringSubmatch(page.body, -1) {
+	for _, m := range clientIDRE.FindAllStringSubmatch(page.Body, -1) {
 		out = append(out, m[1])
 	}
 	return out
@@ -44,8 +44,8 @@ func listedClients(page response) []string {
 
 func pageCSRF(t testing.TB, page response) string {
 	t.Helper()
-	m := csrfRE.FindStringSubmatch(page.body)
-	require.Len(t, m, 2, "csrf field: %s", page.body)
+	m := csrfRE.FindStringSubmatch(page.Body)
+	require.Len(t, m, 2, "csrf field: %s", page.Body)
 	return m[1]
 }
 
@@ -55,7 +55,7 @@ func (h *harness) remembered(browser *http.Client, clientID string) bool {
 	h.t.Helper()
 	_, ch := pkce()
 	r := h.authorize(browser, h.authzParams(clientID, ch))
-	if r.status == http.StatusFound && r.location(h.t).Query().Get("code") != "" {
+	if r.Status == http.StatusFound && r.Location(h.t).Query().Get("code") != "" {
 		return true
 	}
 	consentFields(h.t, r) // otherwise: the consent page
@@ -64,13 +64,13 @@ func (h *harness) remembered(browser *http.Client, clientID string) bool {
 
 func requirePageHeaders(t testing.TB, h *harness, r response) {
 	t.Helper()
-	require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
-	require.Equal(t, h.as.csp, r.header.Get("Content-Security-Policy"))
-	require.Contains(t, r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
-	require.Equal(t, "no-store", r.header.Get("Cache-Control"))
-	require.Equal(t, "no-referrer", r.header.Get("Referrer-Policy"))
-	require.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"))
-	require.Equal(t, "text/html; charset=utf-8", r.header.Get("Content-Type"))
+	require.Equal(t, "DENY", r.Header.Get("X-Frame-Options"))
+	require.Equal(t, h.as.csp, r.Header.Get("Content-Security-Policy"))
+	require.Contains(t, r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	require.Equal(t, "no-store", r.Header.Get("Cache-Control"))
+	require.Equal(t, "no-referrer", r.Header.Get("Referrer-Policy"))
+	require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"))
+	require.Equal(t, "text/html; charset=utf-8", r.Header.Get("Content-Type"))
 }
 
 func TestConsentsPage(t *testing.T) {
@@ -105,28 +105,28 @@ func TestConsentsPage(t *testing.T) {
 				h.clock.Advance(tt.advance)
 
 				page := h.consentsPage(tt.browser(t, h, connected))
-				require.Equal(t, http.StatusOK, page.status, page.body)
+				require.Equal(t, http.StatusOK, page.Status, page.Body)
 				requirePageHeaders(t, h, page)
 				if tt.listed {
 					require.Equal(t, []string{clientID}, listedClients(page))
-					require.Contains(t, page.body, "Test &lt;Client&gt;", "client name, escaped")
-					require.Contains(t, page.body, "127.0.0.1:9999", "redirect host")
-					require.Contains(t, page.body, "Read messages in public channels (channels:history)")
-					require.Contains(t, page.body, "read only")
-					require.NotContains(t, page.body, "chat:write")
-					require.Contains(t, page.body, "1 May 2026, 12:00 UTC", "granted at")
-					require.Contains(t, page.body, testUser)
-					require.Contains(t, page.body, `action="/authorize/consents/revoke"`)
+					require.Contains(t, page.Body, "Test &lt;Client&gt;", "client name, escaped")
+					require.Contains(t, page.Body, "127.0.0.1:9999", "redirect host")
+					require.Contains(t, page.Body, "Read messages in public channels (channels:history)")
+					require.Contains(t, page.Body, "read only")
+					require.NotContains(t, page.Body, "chat:write")
+					require.Contains(t, page.Body, "1 May 2026, 12:00 UTC", "granted at")
+					require.Contains(t, page.Body, testUser)
+					require.Contains(t, page.Body, `action="/authorize/consents/revoke"`)
 				} else {
 					require.Empty(t, listedClients(page))
-					require.NotContains(t, page.body, "Test &lt;Client&gt;")
+					require.NotContains(t, page.Body, "Test &lt;Client&gt;")
 				}
 				if tt.nothing {
-					require.Contains(t, page.body, `id="nothing"`)
-					require.Contains(t, page.body, `href="/oauth/authorize"`, "a way to connect")
-					require.Contains(t, page.body, h.srv.URL+"/mcp")
+					require.Contains(t, page.Body, `id="nothing"`)
+					require.Contains(t, page.Body, `href="/oauth/authorize"`, "a way to connect")
+					require.Contains(t, page.Body, h.srv.URL+"/mcp")
 				}
-				require.Equal(t, tt.wantCSRF, csrfRE.MatchString(page.body))
+				require.Equal(t, tt.wantCSRF, csrfRE.MatchString(page.Body))
 			})
 		})
 	}
@@ -137,8 +137,8 @@ func TestConsentPageLinksToConsents(t *testing.T) {
 	h := newHarness(t, "mem")
 	_, ch := pkce()
 	page := h.authorize(newBrowser(t), h.authzParams(h.publicClient(), ch))
-	require.Equal(t, http.StatusOK, page.status)
-	require.Contains(t, page.body, `href="/authorize/consents"`)
+	require.Equal(t, http.StatusOK, page.Status)
+	require.Contains(t, page.Body, `href="/authorize/consents"`)
 }
 
 func TestConsentsRevoke(t *testing.T) {
@@ -191,12 +191,12 @@ func TestConsentsRevoke(t *testing.T) {
 					poster = newBrowser(t)
 				}
 				r := h.postForm(poster, ConsentsRevokePath, form)
-				require.Equal(t, tt.wantStatus, r.status, r.body)
-				require.Equal(t, "no-store", r.header.Get("Cache-Control"))
+				require.Equal(t, tt.wantStatus, r.Status, r.Body)
+				require.Equal(t, "no-store", r.Header.Get("Cache-Control"))
 				if tt.wantStatus != http.StatusSeeOther {
 					requirePageHeaders(t, h, r)
-					require.Contains(t, r.body, tt.wantBody)
-					require.Empty(t, r.header.Get("Location"))
+					require.Contains(t, r.Body, tt.wantBody)
+					require.Empty(t, r.Header.Get("Location"))
 					require.NotEmpty(t, h.audit("consent_revoke_rejected"))
 					require.Empty(t, h.audit("consent_revoked"))
 
@@ -206,28 +206,28 @@ func TestConsentsRevoke(t *testing.T) {
 					require.NoError(t, err)
 					require.True(t, h.remembered(browser, victim))
 					r = h.refresh(victim, rt)
-					require.Equal(t, http.StatusOK, r.status, r.body)
+					require.Equal(t, http.StatusOK, r.Status, r.Body)
 					return
 				}
 
-				require.Equal(t, ConsentsPath+"?revoked=1", r.header.Get("Location"))
+				require.Equal(t, ConsentsPath+"?revoked=1", r.Header.Get("Location"))
 				evs := h.audit("consent_revoked")
 				require.Len(t, evs, 1)
 				require.Equal(t, "ok", evs[0].Outcome)
 				require.Equal(t, testUser, evs[0].UserID)
 				require.Contains(t, evs[0].Detail, "client_id="+victim)
 
-				after := do(t, browser, http.MethodGet, h.srv.URL+r.header.Get("Location"), nil)
-				require.Equal(t, http.StatusOK, after.status)
+				after := do(t, browser, http.MethodGet, h.srv.URL+r.Header.Get("Location"), nil)
+				require.Equal(t, http.StatusOK, after.Status)
 				require.Equal(t, []string{bystander}, listedClients(after))
-				require.Contains(t, after.body, `id="revoked"`)
+				require.Contains(t, after.Body, `id="revoked"`)
 
 				// The client's tokens are dead, on the next request.
 				_, err := h.as.ResolveAccessToken(ctx, at)
 				require.ErrorIs(t, err, authn.ErrInvalidToken)
 				r = h.refresh(victim, rt)
-				require.Equal(t, http.StatusBadRequest, r.status, r.body)
-				require.Equal(t, "invalid_grant", r.json(t)["error"])
+				require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+				require.Equal(t, "invalid_grant", r.JSON(t)["error"])
 				// The next authorization asks again.
 				require.False(t, h.remembered(browser, victim))
 
@@ -236,11 +236,11 @@ func TestConsentsRevoke(t *testing.T) {
 				require.NoError(t, err)
 				require.True(t, h.remembered(browser, bystander))
 				r = h.refresh(bystander, brt)
-				require.Equal(t, http.StatusOK, r.status, r.body)
+				require.Equal(t, http.StatusOK, r.Status, r.Body)
 
 				// Revoking again is harmless.
 				r = h.postForm(browser, ConsentsRevokePath, form)
-				require.Equal(t, http.StatusSeeOther, r.status, r.body)
+				require.Equal(t, http.StatusSeeOther, r.Status, r.Body)
 
 				// Connecting again works, with fresh tokens.
 				at2, _ := h.connect(browser, victim)
@@ -280,7 +280,7 @@ func TestConsentsRevokeRefusals(t *testing.T) {
 				body = strings.NewReader(tt.body)
 			}
 			r := do(t, browser, tt.method, h.srv.URL+tt.path, body, "Content-Type", "application/x-www-form-urlencoded")
-			require.Equal(t, tt.wantStatus, r.status, r.body)
+			require.Equal(t, tt.wantStatus, r.Status, r.Body)
 		})
 	}
 	require.Equal(t, []string{clientID}, listedClients(h.consentsPage(browser)), "nothing revoked")
@@ -293,13 +293,13 @@ func TestConsentsRateLimited(t *testing.T) {
 	})
 	b := newBrowser(t)
 	for range 2 {
-		require.Equal(t, http.StatusOK, h.consentsPage(b).status)
+		require.Equal(t, http.StatusOK, h.consentsPage(b).Status)
 	}
 	r := h.consentsPage(b)
-	require.Equal(t, http.StatusTooManyRequests, r.status)
-	require.NotEmpty(t, r.header.Get("Retry-After"))
+	require.Equal(t, http.StatusTooManyRequests, r.Status)
+	require.NotEmpty(t, r.Header.Get("Retry-After"))
 	r = h.postForm(b, ConsentsRevokePath, url.Values{"client_id": {"x"}})
-	require.Equal(t, http.StatusTooManyRequests, r.status)
+	require.Equal(t, http.StatusTooManyRequests, r.Status)
 }
 
 func TestRevokeEndpointAndConsent(t *testing.T) {
@@ -331,7 +331,7 @@ func TestRevokeEndpointAndConsent(t *testing.T) {
 					revoker = h.publicClient()
 				}
 				r := h.postForm(http.DefaultClient, "/revoke", url.Values{"client_id": {revoker}, "token": {tok}})
-				require.Equal(t, http.StatusOK, r.status, r.body)
+				require.Equal(t, http.StatusOK, r.Status, r.Body)
 
 				require.Equal(t, tt.remembered, h.remembered(browser, clientID))
 				if tt.remembered {

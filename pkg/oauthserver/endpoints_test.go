@@ -23,9 +23,9 @@ func TestMetadata(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
 			r := do(t, http.DefaultClient, http.MethodGet, h.srv.URL+path, nil)
-			require.Equal(t, http.StatusOK, r.status)
-			require.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"))
-			m := r.json(t)
+			require.Equal(t, http.StatusOK, r.Status)
+			require.Equal(t, "*", r.Header.Get("Access-Control-Allow-Origin"))
+			m := r.JSON(t)
 			b := h.srv.URL
 			for k, want := range map[string]any{
 				"issuer":                                         b,
@@ -46,8 +46,8 @@ func TestMetadata(t *testing.T) {
 		})
 	}
 	r := do(t, http.DefaultClient, http.MethodOptions, h.srv.URL+"/token", nil)
-	require.Equal(t, http.StatusNoContent, r.status, "CORS preflight")
-	require.Contains(t, r.header.Get("Access-Control-Allow-Headers"), "Authorization")
+	require.Equal(t, http.StatusNoContent, r.Status, "CORS preflight")
+	require.Contains(t, r.Header.Get("Access-Control-Allow-Headers"), "Authorization")
 }
 
 func TestNewValidation(t *testing.T) {
@@ -88,8 +88,8 @@ func TestRegister(t *testing.T) {
 		t.Parallel()
 		r := post(`{"redirect_uris":["cursor://anysphere.cursor-mcp/oauth/callback","https://www.cursor.com/agents/mcp/oauth/callback","http://localhost:8787/callback"],
 			"token_endpoint_auth_method":"none","client_name":"Cursor","grant_types":["authorization_code","refresh_token"],"scope":"slack:read offline_access"}`, "application/json")
-		require.Equal(t, http.StatusCreated, r.status, r.body)
-		m := r.json(t)
+		require.Equal(t, http.StatusCreated, r.Status, r.Body)
+		m := r.JSON(t)
 		require.True(t, strings.HasPrefix(m["client_id"].(string), ClientIDPrefix))
 		require.Nil(t, m["client_secret"])
 		require.Equal(t, "none", m["token_endpoint_auth_method"])
@@ -102,8 +102,8 @@ func TestRegister(t *testing.T) {
 	t.Run("confidential", func(t *testing.T) {
 		t.Parallel()
 		r := post(`{"redirect_uris":["https://claude.ai/api/mcp/auth_callback"],"client_name":"claude.ai"}`, "application/json; charset=utf-8")
-		require.Equal(t, http.StatusCreated, r.status, r.body)
-		m := r.json(t)
+		require.Equal(t, http.StatusCreated, r.Status, r.Body)
+		m := r.JSON(t)
 		require.Equal(t, "client_secret_basic", m["token_endpoint_auth_method"], "RFC 7591 default")
 		secret := m["client_secret"].(string)
 		require.NotEmpty(t, secret)
@@ -138,8 +138,8 @@ func TestRegister(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := post(tc.body, tc.ct)
-			require.Equal(t, tc.status, r.status, r.body)
-			require.Equal(t, tc.code, r.json(t)["error"])
+			require.Equal(t, tc.status, r.Status, r.Body)
+			require.Equal(t, tc.code, r.JSON(t)["error"])
 		})
 	}
 }
@@ -182,15 +182,15 @@ func TestAuthorizeRefusals(t *testing.T) {
 			tc.mod(q)
 			r := h.authorize(newBrowser(t), q)
 			if tc.page {
-				require.Equal(t, http.StatusBadRequest, r.status, r.body)
-				require.Empty(t, r.header.Get("Location"))
-				require.Contains(t, r.header.Get("Content-Type"), "text/html")
-				require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
+				require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+				require.Empty(t, r.Header.Get("Location"))
+				require.Contains(t, r.Header.Get("Content-Type"), "text/html")
+				require.Equal(t, "DENY", r.Header.Get("X-Frame-Options"))
 				return
 			}
-			require.Equal(t, http.StatusBadRequest, r.status, r.body)
-			require.Empty(t, r.header.Get("Location"), "no open redirect for an unapproved DCR client")
-			require.Contains(t, r.body, `<code id="error-code">`+tc.error+`</code>`)
+			require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+			require.Empty(t, r.Header.Get("Location"), "no open redirect for an unapproved DCR client")
+			require.Contains(t, r.Body, `<code id="error-code">`+tc.error+`</code>`)
 		})
 	}
 	t.Run("accepted resources", func(t *testing.T) {
@@ -245,13 +245,13 @@ func TestConsentCSRF(t *testing.T) {
 			b := newBrowser(t)
 			txn, csrf := consentFields(t, h.authorize(b, h.authzParams(clientID, ch)))
 			r := tc.run(t, b, txn, csrf)
-			require.Contains(t, []int{http.StatusBadRequest, http.StatusForbidden}, r.status, r.body)
-			require.Empty(t, r.header.Get("Location"), "never a redirect, never to Slack")
+			require.Contains(t, []int{http.StatusBadRequest, http.StatusForbidden}, r.Status, r.Body)
+			require.Empty(t, r.Header.Get("Location"), "never a redirect, never to Slack")
 			// The genuine form still works afterwards (unless the cookie
 			// was tampered with in this very jar).
 			if tc.name != "wrong cookie" {
 				ok := h.decide(b, txn, csrf, "approve")
-				require.Equal(t, http.StatusSeeOther, ok.status, ok.body)
+				require.Equal(t, http.StatusSeeOther, ok.Status, ok.Body)
 			}
 		})
 	}
@@ -261,29 +261,29 @@ func TestConsentCSRF(t *testing.T) {
 		txn, csrf := consentFields(t, h.authorize(b, h.authzParams(clientID, ch)))
 		toSlack := h.decide(b, txn, csrf, "approve")
 		cb := h.throughSlack(newBrowser(t), toSlack)
-		require.Equal(t, http.StatusBadRequest, cb.status)
-		require.Empty(t, cb.header.Get("Location"))
+		require.Equal(t, http.StatusBadRequest, cb.Status)
+		require.Empty(t, cb.Header.Get("Location"))
 	})
 	t.Run("double approve", func(t *testing.T) {
 		t.Parallel()
 		b := newBrowser(t)
 		txn, csrf := consentFields(t, h.authorize(b, h.authzParams(clientID, ch)))
-		require.Equal(t, http.StatusSeeOther, h.decide(b, txn, csrf, "approve").status)
+		require.Equal(t, http.StatusSeeOther, h.decide(b, txn, csrf, "approve").Status)
 		again := h.decide(b, txn, csrf, "approve")
-		require.Equal(t, http.StatusBadRequest, again.status)
-		require.Empty(t, again.header.Get("Location"))
+		require.Equal(t, http.StatusBadRequest, again.Status)
+		require.Empty(t, again.Header.Get("Location"))
 	})
 	t.Run("slack state replay", func(t *testing.T) {
 		t.Parallel()
 		b := newBrowser(t)
 		txn, csrf := consentFields(t, h.authorize(b, h.authzParams(clientID, ch)))
 		toSlack := h.decide(b, txn, csrf, "approve")
-		sl := do(t, b, http.MethodGet, toSlack.header.Get("Location"), nil)
-		cbURL := sl.header.Get("Location")
-		require.Equal(t, http.StatusFound, do(t, b, http.MethodGet, cbURL, nil).status)
+		sl := do(t, b, http.MethodGet, toSlack.Header.Get("Location"), nil)
+		cbURL := sl.Header.Get("Location")
+		require.Equal(t, http.StatusFound, do(t, b, http.MethodGet, cbURL, nil).Status)
 		replay := do(t, b, http.MethodGet, cbURL, nil)
-		require.Equal(t, http.StatusBadRequest, replay.status)
-		require.Empty(t, replay.header.Get("Location"))
+		require.Equal(t, http.StatusBadRequest, replay.Status)
+		require.Empty(t, replay.Header.Get("Location"))
 	})
 }
 
@@ -317,28 +317,28 @@ func TestTokenRefusals(t *testing.T) {
 		} {
 			code, v := flow()
 			r := h.exchange(clientID, code, v, tc.extra...)
-			require.Equal(t, tc.status, r.status, "%s: %s", tc.name, r.body)
-			require.Equal(t, tc.error, r.json(t)["error"], tc.name)
+			require.Equal(t, tc.status, r.Status, "%s: %s", tc.name, r.Body)
+			require.Equal(t, tc.error, r.JSON(t)["error"], tc.name)
 		}
 
 		// A refused attempt burns the code (it was redeemed).
 		code, v := flow()
-		require.Equal(t, 400, h.exchange(clientID, code, v, "code_verifier", newRandom()+"xyz").status)
-		require.Equal(t, "invalid_grant", h.exchange(clientID, code, v).json(t)["error"])
+		require.Equal(t, 400, h.exchange(clientID, code, v, "code_verifier", newRandom()+"xyz").Status)
+		require.Equal(t, "invalid_grant", h.exchange(clientID, code, v).JSON(t)["error"])
 
 		// Replay: invalid_grant, and the tokens it issued are revoked.
 		code, v = flow()
 		r := h.exchange(clientID, code, v)
-		require.Equal(t, 200, r.status, r.body)
-		at := r.json(t)["access_token"].(string)
-		rt := r.json(t)["refresh_token"].(string)
+		require.Equal(t, 200, r.Status, r.Body)
+		at := r.JSON(t)["access_token"].(string)
+		rt := r.JSON(t)["refresh_token"].(string)
 		_, err := h.as.ResolveAccessToken(ctx, at)
 		require.NoError(t, err)
 		r = h.exchange(clientID, code, v)
-		require.Equal(t, "invalid_grant", r.json(t)["error"])
+		require.Equal(t, "invalid_grant", r.JSON(t)["error"])
 		_, err = h.as.ResolveAccessToken(ctx, at)
 		require.ErrorIs(t, err, authn.ErrInvalidToken, "tokens of a replayed code are revoked")
-		require.Equal(t, "invalid_grant", h.refresh(clientID, rt).json(t)["error"])
+		require.Equal(t, "invalid_grant", h.refresh(clientID, rt).JSON(t)["error"])
 		replays := h.audit("code_replay")
 		require.Len(t, replays, 2)
 		require.Equal(t, "family_revoked", replays[0].Outcome, "newest first")
@@ -347,25 +347,25 @@ func TestTokenRefusals(t *testing.T) {
 		// Expired code (injected clock).
 		code, v = flow()
 		h.clock.Advance(DefaultCodeTTL)
-		require.Equal(t, "invalid_grant", h.exchange(clientID, code, v).json(t)["error"])
+		require.Equal(t, "invalid_grant", h.exchange(clientID, code, v).JSON(t)["error"])
 
 		// Refresh: wider scope refused, narrower allowed, another client
 		// refused, expired refused.
 		code, v = flow()
 		r = h.exchange(clientID, code, v)
-		rt = r.json(t)["refresh_token"].(string)
-		require.Equal(t, "invalid_scope", h.refresh(clientID, rt, "scope", "slack:write").json(t)["error"])
-		require.Equal(t, "invalid_grant", h.refresh(otherClient, rt).json(t)["error"])
-		require.Equal(t, "invalid_target", h.refresh(clientID, rt, "resource", "https://other.example.com").json(t)["error"])
+		rt = r.JSON(t)["refresh_token"].(string)
+		require.Equal(t, "invalid_scope", h.refresh(clientID, rt, "scope", "slack:write").JSON(t)["error"])
+		require.Equal(t, "invalid_grant", h.refresh(otherClient, rt).JSON(t)["error"])
+		require.Equal(t, "invalid_target", h.refresh(clientID, rt, "resource", "https://other.example.com").JSON(t)["error"])
 		r = h.refresh(clientID, rt, "resource", h.srv.URL+"/mcp")
-		require.Equal(t, 200, r.status, r.body)
-		rt = r.json(t)["refresh_token"].(string)
+		require.Equal(t, 200, r.Status, r.Body)
+		rt = r.JSON(t)["refresh_token"].(string)
 		h.clock.Advance(DefaultRefreshTTL - time.Minute)
 		r = h.refresh(clientID, rt)
-		require.Equal(t, 200, r.status, "sliding expiry: still valid just before 30 days")
-		rt = r.json(t)["refresh_token"].(string)
+		require.Equal(t, 200, r.Status, "sliding expiry: still valid just before 30 days")
+		rt = r.JSON(t)["refresh_token"].(string)
 		h.clock.Advance(DefaultRefreshTTL)
-		require.Equal(t, "invalid_grant", h.refresh(clientID, rt).json(t)["error"])
+		require.Equal(t, "invalid_grant", h.refresh(clientID, rt).JSON(t)["error"])
 
 		// Malformed requests.
 		for name, req := range map[string]struct{ body, ct string }{
@@ -374,11 +374,11 @@ func TestTokenRefusals(t *testing.T) {
 			"no grant type":  {"client_id=" + clientID, "application/x-www-form-urlencoded"},
 		} {
 			r := do(t, http.DefaultClient, http.MethodPost, h.srv.URL+"/token", strings.NewReader(req.body), "Content-Type", req.ct)
-			require.Equal(t, 400, r.status, name)
-			require.Equal(t, "invalid_request", r.json(t)["error"], name)
+			require.Equal(t, 400, r.Status, name)
+			require.Equal(t, "invalid_request", r.JSON(t)["error"], name)
 		}
 		r = do(t, http.DefaultClient, http.MethodGet, h.srv.URL+"/token", nil)
-		require.Equal(t, http.StatusMethodNotAllowed, r.status)
+		require.Equal(t, http.StatusMethodNotAllowed, r.Status)
 	})
 }
 
@@ -398,33 +398,33 @@ func TestConfidentialClient(t *testing.T) {
 	}
 	c, v := code()
 	r := h.postForm(http.DefaultClient, "/token", form(c, v), "Authorization", basic(id, "wrong"))
-	require.Equal(t, http.StatusUnauthorized, r.status)
-	require.Equal(t, "invalid_client", r.json(t)["error"])
-	require.Contains(t, r.header.Get("WWW-Authenticate"), "Basic")
+	require.Equal(t, http.StatusUnauthorized, r.Status)
+	require.Equal(t, "invalid_client", r.JSON(t)["error"])
+	require.Contains(t, r.Header.Get("WWW-Authenticate"), "Basic")
 
 	f := form(c, v)
 	f.Set("client_id", id)
 	r = h.postForm(http.DefaultClient, "/token", f)
-	require.Equal(t, http.StatusUnauthorized, r.status, "a secret client must authenticate")
+	require.Equal(t, http.StatusUnauthorized, r.Status, "a secret client must authenticate")
 
 	c, v = code()
 	r = h.postForm(http.DefaultClient, "/token", form(c, v), "Authorization", basic(id, secret))
-	require.Equal(t, http.StatusOK, r.status, r.body)
-	rt := r.json(t)["refresh_token"].(string)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
+	rt := r.JSON(t)["refresh_token"].(string)
 
 	// client_secret_post works too for a secret client.
 	r = h.postForm(http.DefaultClient, "/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {id}, "client_secret": {secret}})
-	require.Equal(t, http.StatusOK, r.status, r.body)
+	require.Equal(t, http.StatusOK, r.Status, r.Body)
 
 	// Two methods at once.
 	f = form(c, v)
 	f.Set("client_secret", secret)
 	r = h.postForm(http.DefaultClient, "/token", f, "Authorization", basic(id, secret))
-	require.Equal(t, "invalid_request", r.json(t)["error"])
+	require.Equal(t, "invalid_request", r.JSON(t)["error"])
 
 	// Revoke needs authentication too.
 	r = h.postForm(http.DefaultClient, "/revoke", url.Values{"token": {rt}, "client_id": {id}})
-	require.Equal(t, http.StatusUnauthorized, r.status)
+	require.Equal(t, http.StatusUnauthorized, r.Status)
 }
 
 func TestRateLimit(t *testing.T) {
@@ -436,11 +436,11 @@ func TestRateLimit(t *testing.T) {
 	for range 3 {
 		last = do(t, http.DefaultClient, http.MethodPost, h.srv.URL+"/register", strings.NewReader(`{}`), "Content-Type", "application/json")
 	}
-	require.Equal(t, http.StatusTooManyRequests, last.status)
-	require.NotEmpty(t, last.header.Get("Retry-After"))
+	require.Equal(t, http.StatusTooManyRequests, last.Status)
+	require.NotEmpty(t, last.Header.Get("Retry-After"))
 	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(last.body), &m))
+	require.NoError(t, json.Unmarshal([]byte(last.Body), &m))
 	require.Equal(t, "rate_limited", m["error"])
 	r := do(t, http.DefaultClient, http.MethodGet, h.srv.URL+"/.well-known/oauth-authorization-server", nil)
-	require.Equal(t, http.StatusOK, r.status, "metadata is not limited")
+	require.Equal(t, http.StatusOK, r.Status, "metadata is not limited")
 }

@@ -51,35 +51,35 @@ func TestConsentShowsWhatTheDeploymentCanDo(t *testing.T) {
 			q := h.authzParams(clientID, ch)
 			q.Set("scope", tc.scope)
 			page := h.authorize(b, q)
-			require.Equal(t, http.StatusOK, page.status, page.body)
-			require.Contains(t, page.body, "Access: <strong>"+tc.wantAccess+"</strong>")
-			require.Contains(t, page.body, "<li>Search messages and files you can see (search:read)</li>")
+			require.Equal(t, http.StatusOK, page.Status, page.Body)
+			require.Contains(t, page.Body, "Access: <strong>"+tc.wantAccess+"</strong>")
+			require.Contains(t, page.Body, "<li>Search messages and files you can see (search:read)</li>")
 			for _, line := range tc.wantWrite {
-				require.Contains(t, page.body, line)
+				require.Contains(t, page.Body, line)
 			}
 			if tc.wantWrite == nil {
 				for _, s := range []string{"write", "Post a message", "act in Slack", "Send messages"} {
-					require.NotContains(t, page.body, s, "no write wording")
+					require.NotContains(t, page.Body, s, "no write wording")
 				}
-				require.Contains(t, page.body, "It cannot change anything in Slack.")
+				require.Contains(t, page.Body, "It cannot change anything in Slack.")
 			}
 
 			txn, csrf := consentFields(t, page)
 			toSlack := h.decide(b, txn, csrf, "approve")
-			asked := toSlack.location(t).Query().Get("user_scope")
+			asked := toSlack.Location(t).Query().Get("user_scope")
 			require.Equal(t, tc.wantWrite != nil, strings.Contains(asked, "chat:write"), asked)
 			code := h.codeFrom(h.throughSlack(b, toSlack), "client-state-1")
 			tok := h.exchange(clientID, code, v)
-			require.Equal(t, http.StatusOK, tok.status, tok.body)
-			require.Equal(t, tc.wantScope, tok.json(t)["scope"])
-			g, err := h.as.ResolveAccessToken(context.Background(), tok.json(t)["access_token"].(string))
+			require.Equal(t, http.StatusOK, tok.Status, tok.Body)
+			require.Equal(t, tc.wantScope, tok.JSON(t)["scope"])
+			g, err := h.as.ResolveAccessToken(context.Background(), tok.JSON(t)["access_token"].(string))
 			require.NoError(t, err)
 			require.Equal(t, strings.Fields(tc.wantScope), g.Scopes)
 
 			// The list of approved applications says the same.
 			list := h.consentsPage(b)
-			require.Contains(t, list.body, "Access: <strong>"+tc.wantAccess+"</strong>")
-			require.Equal(t, tc.wantWrite != nil, strings.Contains(list.body, "Post a message"))
+			require.Contains(t, list.Body, "Access: <strong>"+tc.wantAccess+"</strong>")
+			require.Equal(t, tc.wantWrite != nil, strings.Contains(list.Body, "Post a message"))
 		})
 	}
 }
@@ -101,7 +101,7 @@ func TestScopesSupportedFollowWriteTools(t *testing.T) {
 		}
 		h := newHarness(t, "mem", mods...)
 		r := do(t, http.DefaultClient, http.MethodGet, h.srv.URL+"/.well-known/oauth-authorization-server", nil)
-		require.Equal(t, tc.want, r.json(t)["scopes_supported"])
+		require.Equal(t, tc.want, r.JSON(t)["scopes_supported"])
 	}
 }
 
@@ -117,7 +117,7 @@ func TestWriteGrantAfterWriteToolsTurnedOff(t *testing.T) {
 	v, ch := pkce()
 	q := h.authzParams(clientID, ch)
 	q.Set("scope", "slack:read slack:write")
-	tok := h.exchange(clientID, h.fullFlow(b, q), v).json(t)
+	tok := h.exchange(clientID, h.fullFlow(b, q), v).JSON(t)
 	require.Equal(t, "slack:read slack:write", tok["scope"])
 
 	o := h.as.o
@@ -180,8 +180,8 @@ func TestConsentsPageNamesThePerson(t *testing.T) {
 			h.fullFlow(b, h.authzParams(clientID, ch))
 			for range 2 {
 				list := h.consentsPage(b)
-				require.Equal(t, http.StatusOK, list.status, list.body)
-				require.Contains(t, list.body, tc.want)
+				require.Equal(t, http.StatusOK, list.Status, list.Body)
+				require.Contains(t, list.Body, tc.want)
 			}
 			require.Equal(t, tc.lookup, h.emu.Calls("users.info"), "one lookup at login, none per view")
 		})

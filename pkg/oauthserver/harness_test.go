@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -47,6 +46,15 @@ var (
 
 // clock is an injected clock tests move by hand.
 type clock = testkit.Clock
+
+// response is an HTTP answer of the server under test.
+type response = testkit.Response
+
+func newBrowser(t testing.TB) *http.Client { return testkit.Browser(t) }
+
+func do(t testing.TB, c *http.Client, method, target string, body io.Reader, hdr ...string) response {
+	return testkit.Do(t, c, method, target, body, hdr...)
+}
 
 func newClock() *clock { return testkit.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) }
 
@@ -133,52 +141,6 @@ func newHarness(t *testing.T, kind string, mods ...func(*hopts)) *harness {
 	return &harness{t: t, srv: srv, emu: emu, as: as, slack: svc, store: st, clock: c}
 }
 
-// newBrowser is a client with its own cookie jar that never follows
-// redirects.
-func newBrowser(t testing.TB) *http.Client {
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	return &http.Client{
-		Jar: jar, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (r response) location(t testing.TB) *url.URL {
-	t.Helper()
-	u, err := url.Parse(r.header.Get("Location"))
-	require.NoError(t, err, "Location %q", r.header.Get("Location"))
-	return u
-}
-
-func (r response) json(t testing.TB) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(r.body), &m), r.body)
-	return m
-}
-
-func do(t testing.TB, c *http.Client, method, target string, body io.Reader, hdr ...string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, target, body)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
-}
-
 func (h *harness) postForm(c *http.Client, path string, form url.Values, hdr ...string) response {
 	h.t.Helper()
 	hdr = append([]string{"Content-Type", "application/x-www-form-urlencoded"}, hdr...)
@@ -190,8 +152,8 @@ func (h *harness) register(meta map[string]any) (string, string) {
 	h.t.Helper()
 	b, _ := json.Marshal(meta)
 	r := do(h.t, http.DefaultClient, http.MethodPost, h.srv.URL+"/register", strings.NewReader(string(b)), "Content-Type", "application/json")
-	require.Equal(h.t, http.StatusCreated, r.status, r.body)
-	m := r.json(h.t)
+	require.Equal(h.t, http.StatusCreated, r.Status, r.Body)
+	m := r.JSON(h.t)
 	secret, _ := m["client_secret"].(string)
 	return m["client_id"].(string), secret
 }
@@ -234,8 +196,8 @@ var (
 // consentFields extracts the hidden form fields of a consent page.
 func consentFields(t testing.TB, page response) (string, string) {
 	t.Helper()
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	m1, m2 := txnRE.FindStringSubmatch(page.body), csrfRE.FindStringSubmatch(page.body)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	m1, m2 := txnRE.FindStringSubmatch(page.Body), csrfRE.FindStringSubmatch(page.Body)
 	require.Len(t, m1, 2, "txn field")
 	require.Len(t, m2, 2, "csrf field")
 	return m1[1], m2[1]
@@ -250,12 +212,12 @@ func (h *harness) decide(c *http.Client, txn, csrf, decision string) response {
 // callback; it returns the callback's answer.
 func (h *harness) throughSlack(c *http.Client, toSlack response) response {
 	h.t.Helper()
-	require.Contains(h.t, []int{http.StatusFound, http.StatusSeeOther}, toSlack.status, toSlack.body)
-	loc := toSlack.header.Get("Location")
+	require.Contains(h.t, []int{http.StatusFound, http.StatusSeeOther}, toSlack.Status, toSlack.Body)
+	loc := toSlack.Header.Get("Location")
 	require.True(h.t, strings.HasPrefix(loc, h.emu.URL+"/oauth/v2/authorize?"), loc)
 	sl := do(h.t, c, http.MethodGet, loc, nil)
-	require.Equal(h.t, http.StatusFound, sl.status, sl.body)
-	cb := sl.header.Get("Location")
+	require.Equal(h.t, http.StatusFound, sl.Status, sl.Body)
+	cb := sl.Header.Get("Location")
 	require.True(h.t, strings.HasPrefix(cb, h.srv.URL+"/oauth/callback?"), cb)
 	return do(h.t, c, http.MethodGet, cb, nil)
 }
@@ -263,8 +225,8 @@ func (h *harness) throughSlack(c *http.Client, toSlack response) response {
 // codeFrom checks a redirect to the client and returns its code.
 func (h *harness) codeFrom(r response, state string) string {
 	h.t.Helper()
-	require.Equal(h.t, http.StatusFound, r.status, r.body)
-	loc := r.location(h.t)
+	require.Equal(h.t, http.StatusFound, r.Status, r.Body)
+	loc := r.Location(h.t)
 	require.Equal(h.t, clientRedirect, loc.Scheme+"://"+loc.Host+loc.Path)
 	q := loc.Query()
 	require.Empty(h.t, q.Get("error"), loc.String())
@@ -311,8 +273,8 @@ func (h *harness) tokens(clientID string) map[string]any {
 	v, ch := pkce()
 	code := h.fullFlow(newBrowser(h.t), h.authzParams(clientID, ch))
 	r := h.exchange(clientID, code, v)
-	require.Equal(h.t, http.StatusOK, r.status, r.body)
-	return r.json(h.t)
+	require.Equal(h.t, http.StatusOK, r.Status, r.Body)
+	return r.JSON(h.t)
 }
 
 // slackAuthTest runs auth.test with token against the emulator.

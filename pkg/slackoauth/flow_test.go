@@ -19,8 +19,8 @@ func TestAuthorizeRedirectsToSlack(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	r := h.authorize(h.browser, "")
-	require.Equal(t, http.StatusFound, r.status)
-	loc := r.location(t)
+	require.Equal(t, http.StatusFound, r.Status)
+	loc := r.Location(t)
 	require.Equal(t, h.emu.URL+"/oauth/v2/authorize", loc.Scheme+"://"+loc.Host+loc.Path)
 	q := loc.Query()
 	require.Equal(t, testClientID, q.Get("client_id"))
@@ -28,9 +28,9 @@ func TestAuthorizeRedirectsToSlack(t *testing.T) {
 	require.Equal(t, h.srv.URL+"/oauth/callback", q.Get("redirect_uri"))
 	require.False(t, q.Has("scope"), "no bot scopes are requested")
 	require.NoError(t, parseRandom(q.Get("state")), "state is 256 random bits, base64url")
-	require.Equal(t, "no-store", r.header.Get("Cache-Control"))
+	require.Equal(t, "no-store", r.Header.Get("Cache-Control"))
 
-	cookies := (&http.Response{Header: r.header}).Cookies()
+	cookies := (&http.Response{Header: r.Header}).Cookies()
 	require.Len(t, cookies, 1)
 	c := cookies[0]
 	require.Equal(t, "smcp_oauth", c.Name, "plain-http public URL: no __Host- prefix")
@@ -66,39 +66,39 @@ func TestHappyPath(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	page := h.connect(h.browser, "")
-	require.Equal(t, http.StatusOK, page.status, page.body)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
 
 	// The PAT is shown once; the Slack token appears nowhere.
-	pat := patOf(t, page.body)
-	require.NotContains(t, page.body, "xox")
-	for k, vs := range page.header {
+	pat := patOf(t, page.Body)
+	require.NotContains(t, page.Body, "xox")
+	for k, vs := range page.Header {
 		for _, v := range vs {
 			require.NotContains(t, v, "xox", k)
 			require.NotContains(t, v, pat, k)
 		}
 	}
-	require.Contains(t, page.body, "Acme &lt;Corp&gt;", "workspace name shown, escaped")
-	require.Contains(t, page.body, testUser)
+	require.Contains(t, page.Body, "Acme &lt;Corp&gt;", "workspace name shown, escaped")
+	require.Contains(t, page.Body, testUser)
 	// Ready-to-paste configuration for four clients.
 	mcpURL := h.srv.URL + "/mcp"
-	require.Contains(t, page.body, "claude mcp add --transport http slack "+mcpURL+" --header &#34;Authorization: Bearer "+pat+"&#34;")
-	require.Contains(t, page.body, "mcp-remote")
-	require.Contains(t, page.body, "&#34;type&#34;: &#34;http&#34;")
-	require.Contains(t, page.body, "&#34;headers&#34;")
+	require.Contains(t, page.Body, "claude mcp add --transport http slack "+mcpURL+" --header &#34;Authorization: Bearer "+pat+"&#34;")
+	require.Contains(t, page.Body, "mcp-remote")
+	require.Contains(t, page.Body, "&#34;type&#34;: &#34;http&#34;")
+	require.Contains(t, page.Body, "&#34;headers&#34;")
 
 	// Hardened page.
-	csp := page.header.Get("Content-Security-Policy")
+	csp := page.Header.Get("Content-Security-Policy")
 	require.Contains(t, csp, "default-src 'none'")
 	require.Contains(t, csp, "script-src 'nonce-")
 	require.Contains(t, csp, "frame-ancestors 'none'")
 	require.Contains(t, csp, "form-action 'self'")
 	nonce := strings.TrimSuffix(strings.SplitN(strings.SplitN(csp, "'nonce-", 2)[1], "'", 2)[0], "'")
-	require.Contains(t, page.body, `<script nonce="`+nonce+`">`)
-	require.Equal(t, "DENY", page.header.Get("X-Frame-Options"))
-	require.Equal(t, "no-referrer", page.header.Get("Referrer-Policy"))
-	require.Equal(t, "no-store", page.header.Get("Cache-Control"))
+	require.Contains(t, page.Body, `<script nonce="`+nonce+`">`)
+	require.Equal(t, "DENY", page.Header.Get("X-Frame-Options"))
+	require.Equal(t, "no-referrer", page.Header.Get("Referrer-Policy"))
+	require.Equal(t, "no-store", page.Header.Get("Cache-Control"))
 	// The binding cookie is cleared.
-	cleared := (&http.Response{Header: page.header}).Cookies()
+	cleared := (&http.Response{Header: page.Header}).Cookies()
 	require.Len(t, cleared, 1)
 	require.Equal(t, "smcp_oauth", cleared[0].Name)
 	require.Less(t, cleared[0].MaxAge, 0)
@@ -139,8 +139,8 @@ func TestHappyPath(t *testing.T) {
 func TestSecondConnectKeepsInstallation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	pat1 := patOf(t, h.connect(h.browser, "").body)
-	pat2 := patOf(t, h.connect(newBrowser(t), "").body)
+	pat1 := patOf(t, h.connect(h.browser, "").Body)
+	pat2 := patOf(t, h.connect(newBrowser(t), "").Body)
 	require.NotEqual(t, pat1, pat2)
 	p1, err := h.store.GetPAT(context.Background(), hashHex(pat1))
 	require.NoError(t, err)
@@ -179,7 +179,7 @@ func TestCallbackFailures(t *testing.T) {
 			name: "replayed state",
 			callback: func(h *harness, cb string) response {
 				first := do(h.t, h.browser, http.MethodGet, cb, nil)
-				require.Equal(h.t, http.StatusOK, first.status)
+				require.Equal(h.t, http.StatusOK, first.Status)
 				// Same browser (the cookie put back), same URL.
 				h.restoreCookie(cb)
 				return do(h.t, h.browser, http.MethodGet, cb, nil)
@@ -267,13 +267,13 @@ func TestCallbackFailures(t *testing.T) {
 				tc.prepare(h)
 			}
 			r := tc.callback(h, cb)
-			require.Equal(t, tc.status, r.status, r.body)
-			require.Contains(t, r.header.Get("Content-Type"), "text/html")
-			require.Contains(t, r.body, tc.code)
-			require.NotContains(t, r.body, "xox")
-			require.NotContains(t, r.body, "invalid_code", "Slack's raw answer is never echoed")
-			require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
-			require.Empty(t, r.header.Get("Location"), "no redirect without a return_url")
+			require.Equal(t, tc.status, r.Status, r.Body)
+			require.Contains(t, r.Header.Get("Content-Type"), "text/html")
+			require.Contains(t, r.Body, tc.code)
+			require.NotContains(t, r.Body, "xox")
+			require.NotContains(t, r.Body, "invalid_code", "Slack's raw answer is never echoed")
+			require.Equal(t, "DENY", r.Header.Get("X-Frame-Options"))
+			require.Empty(t, r.Header.Get("Location"), "no redirect without a return_url")
 
 			failed := h.audit("oauth_failed")
 			require.NotEmpty(t, failed)
@@ -323,10 +323,10 @@ func TestCallbackJSONWhenAccepted(t *testing.T) {
 	h := newHarness(t)
 	r := do(t, h.browser, http.MethodGet, h.srv.URL+"/oauth/callback?state="+newRandom()+"&code=x", nil,
 		"Accept", "application/json")
-	require.Equal(t, http.StatusBadRequest, r.status)
-	require.Contains(t, r.header.Get("Content-Type"), "application/json")
+	require.Equal(t, http.StatusBadRequest, r.Status)
+	require.Contains(t, r.Header.Get("Content-Type"), "application/json")
 	var body errorBody
-	require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
 	require.Equal(t, CodeInvalidState, body.Code)
 	require.NotEmpty(t, body.Error)
 }
@@ -337,24 +337,24 @@ func TestReturnURL(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
 		r := h.connect(h.browser, "return_url="+url.QueryEscape("/done?x=1"))
-		require.Equal(t, http.StatusOK, r.status)
-		pat := patOf(t, r.body)
-		require.Contains(t, r.body, `href="/done?status=success&amp;x=1"`)
-		require.Equal(t, 1, strings.Count(r.body, pat)-strings.Count(r.body, "Bearer "+pat), "the PAT appears once on its own")
+		require.Equal(t, http.StatusOK, r.Status)
+		pat := patOf(t, r.Body)
+		require.Contains(t, r.Body, `href="/done?status=success&amp;x=1"`)
+		require.Equal(t, 1, strings.Count(r.Body, pat)-strings.Count(r.Body, "Bearer "+pat), "the PAT appears once on its own")
 	})
 	t.Run("allowed origin", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t, func(s *setup) { s.allowed = []string{"https://app.example.com"} })
 		r := h.connect(h.browser, "return_url="+url.QueryEscape("https://app.example.com/settings"))
-		require.Equal(t, http.StatusOK, r.status)
-		require.Contains(t, r.body, `href="https://app.example.com/settings?status=success"`)
+		require.Equal(t, http.StatusOK, r.Status)
+		require.Contains(t, r.Body, `href="https://app.example.com/settings?status=success"`)
 	})
 	t.Run("error redirects with the code", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t, withConsent(slackemu.Consent{AutoApprove: true, Deny: true}))
 		r := h.connect(h.browser, "return_url="+url.QueryEscape("/settings/integrations?tab=slack"))
-		require.Equal(t, http.StatusFound, r.status)
-		loc := r.location(t)
+		require.Equal(t, http.StatusFound, r.Status)
+		loc := r.Location(t)
 		require.Empty(t, loc.Host)
 		require.Equal(t, "/settings/integrations", loc.Path)
 		require.Equal(t, url.Values{"tab": {"slack"}, "status": {"error"}, "error": {CodeAccessDenied}}, loc.Query())
@@ -363,16 +363,16 @@ func TestReturnURL(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t, withConsent(slackemu.Consent{AutoApprove: true, GrantScopes: []string{"users:read"}}))
 		r := h.connect(h.browser, "return_url=%2Fback")
-		require.Equal(t, http.StatusFound, r.status)
-		require.Equal(t, "/back?error=INVALID_SCOPE&status=error", r.header.Get("Location"))
+		require.Equal(t, http.StatusFound, r.Status)
+		require.Equal(t, "/back?error=INVALID_SCOPE&status=error", r.Header.Get("Location"))
 	})
 	t.Run("invalid state never redirects", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
 		cb := h.toSlack(h.browser, h.authorize(h.browser, "return_url=%2Fback"))
 		r := do(t, newBrowser(t), http.MethodGet, cb, nil) // another browser
-		require.Equal(t, http.StatusBadRequest, r.status)
-		require.Empty(t, r.header.Get("Location"))
+		require.Equal(t, http.StatusBadRequest, r.Status)
+		require.Empty(t, r.Header.Get("Location"))
 	})
 }
 
@@ -396,18 +396,18 @@ func TestAuthorizeRejectsBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := h.authorize(newBrowser(t), tc.query)
-			require.Equal(t, http.StatusBadRequest, r.status, r.body)
-			require.Contains(t, r.header.Get("Content-Type"), "application/json")
+			require.Equal(t, http.StatusBadRequest, r.Status, r.Body)
+			require.Contains(t, r.Header.Get("Content-Type"), "application/json")
 			var body errorBody
-			require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+			require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
 			require.Equal(t, tc.code, body.Code)
-			require.Empty(t, r.header.Get("Location"))
-			require.Empty(t, r.header.Get("Set-Cookie"))
+			require.Empty(t, r.Header.Get("Location"))
+			require.Empty(t, r.Header.Get("Set-Cookie"))
 		})
 	}
 	t.Run("valid metadata accepted", func(t *testing.T) {
 		t.Parallel()
 		r := h.authorize(newBrowser(t), "metadata="+url.QueryEscape(`{"source":"settings_page", "projectId":"p-1"}`))
-		require.Equal(t, http.StatusFound, r.status)
+		require.Equal(t, http.StatusFound, r.Status)
 	})
 }

@@ -46,13 +46,13 @@ func TestHandoff(t *testing.T) {
 	// Slack approves; the callback goes to the handoff, which gets an
 	// installation and no PAT.
 	sl := do(t, h.browser, http.MethodGet, u.String(), nil)
-	require.Equal(t, http.StatusFound, sl.status, sl.body)
-	cb := do(t, h.browser, http.MethodGet, sl.header.Get("Location"), nil)
-	require.Equal(t, http.StatusTeapot, cb.status)
+	require.Equal(t, http.StatusFound, sl.Status, sl.Body)
+	cb := do(t, h.browser, http.MethodGet, sl.Header.Get("Location"), nil)
+	require.Equal(t, http.StatusTeapot, cb.Status)
 	require.NoError(t, ho.err)
 	require.Equal(t, testUser, ho.got.UserID)
 	require.NotContains(t, ho.got.AccessToken, "xox", "sealed")
-	require.NotContains(t, cb.body, "smcp_")
+	require.NotContains(t, cb.Body, "smcp_")
 	require.Len(t, h.audit("oauth_completed"), 1)
 
 	creds, err := h.svc.CredentialsFor(context.Background(), ho.got.ID)
@@ -63,13 +63,13 @@ func TestHandoff(t *testing.T) {
 
 	// An unknown state the handoff does not claim: invalid state, as before.
 	r := do(t, h.browser, http.MethodGet, h.srv.URL+"/oauth/callback?code=x&state="+newRandom(), nil)
-	require.Equal(t, http.StatusBadRequest, r.status)
-	require.Contains(t, r.body, CodeInvalidState)
+	require.Equal(t, http.StatusBadRequest, r.Status)
+	require.Contains(t, r.Body, CodeInvalidState)
 
 	// Slack's access_denied reaches the handoff as an error code.
 	state = newRandom()
 	ho.want = hashHex(state)
 	r = do(t, h.browser, http.MethodGet, h.srv.URL+"/oauth/callback?error=access_denied&state="+state, nil)
-	require.Equal(t, http.StatusTeapot, r.status)
+	require.Equal(t, http.StatusTeapot, r.Status)
 	require.Equal(t, CodeAccessDenied, ErrorCode(ho.err))
 }

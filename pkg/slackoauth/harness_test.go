@@ -4,9 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,6 +33,15 @@ var testScopes = []string{"channels:history", "channels:read", "users:read", "se
 
 // clock is an injected clock tests move by hand.
 type clock = testkit.Clock
+
+// response is an HTTP answer of the server under test.
+type response = testkit.Response
+
+func newBrowser(t testing.TB) *http.Client { return testkit.Browser(t) }
+
+func do(t testing.TB, c *http.Client, method, target string, body io.Reader, hdr ...string) response {
+	return testkit.Do(t, c, method, target, body, hdr...)
+}
 
 func newClock() *clock { return testkit.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)) }
 
@@ -132,46 +139,6 @@ func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 	return &harness{t: t, opts: opts, svc: svc, srv: srv, mux: mux, emu: emu, ws: ws, store: s.store, keys: s.keys, clock: s.clock, browser: newBrowser(t)}
 }
 
-// newBrowser is a client with its own cookie jar that never follows
-// redirects.
-func newBrowser(t testing.TB) *http.Client {
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	return &http.Client{
-		Jar:           jar,
-		Timeout:       10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (r response) location(t testing.TB) *url.URL {
-	t.Helper()
-	u, err := url.Parse(r.header.Get("Location"))
-	require.NoError(t, err)
-	return u
-}
-
-func do(t testing.TB, c *http.Client, method, target string, body io.Reader, hdr ...string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, target, body)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := c.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
-}
-
 // authorize runs GET /oauth/authorize and returns the 302 to Slack.
 func (h *harness) authorize(c *http.Client, query string) response {
 	h.t.Helper()
@@ -186,10 +153,10 @@ func (h *harness) authorize(c *http.Client, query string) response {
 // callback URL it redirects back to.
 func (h *harness) toSlack(c *http.Client, r response) string {
 	h.t.Helper()
-	require.Equal(h.t, http.StatusFound, r.status, r.body)
-	slackResp := do(h.t, c, http.MethodGet, r.header.Get("Location"), nil)
-	require.Equal(h.t, http.StatusFound, slackResp.status, slackResp.body)
-	cb := slackResp.header.Get("Location")
+	require.Equal(h.t, http.StatusFound, r.Status, r.Body)
+	slackResp := do(h.t, c, http.MethodGet, r.Header.Get("Location"), nil)
+	require.Equal(h.t, http.StatusFound, slackResp.Status, slackResp.Body)
+	cb := slackResp.Header.Get("Location")
 	require.True(h.t, strings.HasPrefix(cb, h.srv.URL+"/oauth/callback?"), cb)
 	return cb
 }

@@ -38,15 +38,15 @@ func TestRevoke(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			pat := patOf(t, h.connect(h.browser, "").body)
+			pat := patOf(t, h.connect(h.browser, "").Body)
 			// A second PAT of the same installation dies too.
-			pat2 := patOf(t, h.connect(newBrowser(t), "").body)
+			pat2 := patOf(t, h.connect(newBrowser(t), "").Body)
 			creds, err := h.svc.ResolvePAT(ctx, pat)
 			require.NoError(t, err)
 
 			r := tc.send(h, pat)
-			require.Equal(t, http.StatusOK, r.status, r.body)
-			require.NotContains(t, r.body, "xox")
+			require.Equal(t, http.StatusOK, r.Status, r.Body)
+			require.NotContains(t, r.Body, "xox")
 			require.Equal(t, 1, h.emu.Calls("auth.revoke"))
 
 			// Dead at Slack, dead here, at once.
@@ -66,7 +66,7 @@ func TestRevoke(t *testing.T) {
 
 			// Revoking again: the token is unknown now.
 			again := tc.send(h, pat)
-			require.Equal(t, http.StatusUnauthorized, again.status)
+			require.Equal(t, http.StatusUnauthorized, again.Status)
 			require.Equal(t, 1, h.emu.Calls("auth.revoke"))
 		})
 	}
@@ -75,7 +75,7 @@ func TestRevoke(t *testing.T) {
 func TestRevokeRefusals(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	tests := []struct {
 		name   string
 		method string
@@ -100,9 +100,9 @@ func TestRevokeRefusals(t *testing.T) {
 				target += "?token=" + pat
 			}
 			r := do(t, http.DefaultClient, tc.method, target, strings.NewReader(tc.body), tc.hdr...)
-			require.Equal(t, tc.status, r.status, r.body)
+			require.Equal(t, tc.status, r.Status, r.Body)
 			var body errorBody
-			require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+			require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
 			require.Equal(t, tc.code, body.Code)
 		})
 	}
@@ -116,11 +116,11 @@ func TestRevokePage(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	r := do(t, http.DefaultClient, http.MethodGet, h.srv.URL+"/oauth/revoke", nil)
-	require.Equal(t, http.StatusOK, r.status)
-	require.Contains(t, r.body, `<form method="post" action="/oauth/revoke">`)
-	require.Contains(t, r.body, `name="token"`)
-	require.Contains(t, r.header.Get("Content-Security-Policy"), "script-src 'none'")
-	require.Equal(t, "DENY", r.header.Get("X-Frame-Options"))
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Contains(t, r.Body, `<form method="post" action="/oauth/revoke">`)
+	require.Contains(t, r.Body, `name="token"`)
+	require.Contains(t, r.Header.Get("Content-Security-Policy"), "script-src 'none'")
+	require.Equal(t, "DENY", r.Header.Get("X-Frame-Options"))
 }
 
 func TestEnterpriseOrgInstall(t *testing.T) {
@@ -128,9 +128,9 @@ func TestEnterpriseOrgInstall(t *testing.T) {
 	h := newHarness(t, func(s *setup) { s.enterprise = testEnterprise },
 		withConsent(slackemu.Consent{AutoApprove: true, EnterpriseInstall: true}))
 	page := h.connect(h.browser, "")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	require.Contains(t, page.body, testEnterprise)
-	pat := patOf(t, page.body)
+	require.Equal(t, http.StatusOK, page.Status, page.Body)
+	require.Contains(t, page.Body, testEnterprise)
+	pat := patOf(t, page.Body)
 
 	ctx := context.Background()
 	in, err := h.store.FindInstallation(ctx, testEnterprise, "", testUser)
@@ -154,7 +154,7 @@ func TestTokenRotation(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
 	st := h.store
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	require.Equal(t, 1, h.emu.Calls("oauth.v2.access"))
 	in, err := st.FindInstallation(ctx, "", testTeam, testUser)
 	require.NoError(t, err)
@@ -205,7 +205,7 @@ func TestRotationRefreshRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	h.clock.Advance(55 * time.Minute)
 	h.emu.FailNextWith("oauth.v2.access", "invalid_refresh_token", 1)
 	_, err := h.svc.ResolvePAT(ctx, pat)
@@ -222,7 +222,7 @@ func TestRotationTransientFailureServesValidToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	before, err := h.svc.ResolvePAT(ctx, pat)
 	require.NoError(t, err)
 	h.clock.Advance(55 * time.Minute)
@@ -257,7 +257,7 @@ func TestSealedTokenBoundToIdentity(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	in, err := h.store.FindInstallation(ctx, "", testTeam, testUser)
 	require.NoError(t, err)
 	// Opening under another identity fails: ciphertexts cannot be swapped.
@@ -276,18 +276,18 @@ func TestRateLimit(t *testing.T) {
 	h := newHarness(t, func(s *setup) { s.rateLimit, s.burst = 0.01, 3 })
 	for i := range 3 {
 		r := h.authorize(h.browser, "")
-		require.Equal(t, http.StatusFound, r.status, "request %d", i)
+		require.Equal(t, http.StatusFound, r.Status, "request %d", i)
 	}
 	for _, path := range []string{"/oauth/authorize", "/oauth/callback", "/oauth/revoke", "/oauth/nope"} {
 		r := do(t, h.browser, http.MethodGet, h.srv.URL+path, nil)
-		require.Equal(t, http.StatusTooManyRequests, r.status, path)
-		require.Equal(t, "100", r.header.Get("Retry-After"))
+		require.Equal(t, http.StatusTooManyRequests, r.Status, path)
+		require.Equal(t, "100", r.Header.Get("Retry-After"))
 		var body errorBody
-		require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+		require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
 		require.Equal(t, CodeRateLimited, body.Code)
 	}
 	h.clock.Advance(100 * time.Second)
-	require.Equal(t, http.StatusFound, h.authorize(h.browser, "").status)
+	require.Equal(t, http.StatusFound, h.authorize(h.browser, "").Status)
 }
 
 func TestRoutesAnswerJSONErrors(t *testing.T) {
@@ -305,9 +305,9 @@ func TestRoutesAnswerJSONErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		r := do(t, http.DefaultClient, tc.method, h.srv.URL+tc.path, nil)
-		require.Equal(t, tc.status, r.status, tc.path)
+		require.Equal(t, tc.status, r.Status, tc.path)
 		var body errorBody
-		require.NoError(t, json.Unmarshal([]byte(r.body), &body))
+		require.NoError(t, json.Unmarshal([]byte(r.Body), &body))
 		require.Equal(t, tc.code, body.Code)
 	}
 }
@@ -328,11 +328,11 @@ func TestSlackTokenNeverLogged(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
 	h := newHarness(t, func(s *setup) { s.logs = &logs }, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	h.clock.Advance(55 * time.Minute)
 	_, err := h.svc.ResolvePAT(context.Background(), pat)
 	require.NoError(t, err)
-	require.NotContains(t, do(t, http.DefaultClient, http.MethodPost, h.srv.URL+"/oauth/revoke", nil, "Authorization", "Bearer "+pat).body, "xox")
+	require.NotContains(t, do(t, http.DefaultClient, http.MethodPost, h.srv.URL+"/oauth/revoke", nil, "Authorization", "Bearer "+pat).Body, "xox")
 	out := logs.String()
 	require.NotEmpty(t, out)
 	require.NotContains(t, out, "xox")
@@ -347,7 +347,7 @@ func TestRestartKeepsTokens(t *testing.T) {
 	c := newClock()
 	first := newTestStore(t, path, c)
 	h := newHarness(t, withStore(first), withClock(c))
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	require.NoError(t, first.Close())
 
 	// A new process: same file, same key, new Service.

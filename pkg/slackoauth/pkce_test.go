@@ -38,7 +38,7 @@ func TestSlackCodeInjection(t *testing.T) {
 
 			// The victim's code, intercepted before it reaches us.
 			toSlack := h.authorize(victim, "")
-			slackURL := toSlack.location(t)
+			slackURL := toSlack.Location(t)
 			require.Equal(t, tc.pkce, slackURL.Query().Get("code_challenge") != "", slackURL.String())
 			if tc.pkce {
 				require.Equal(t, "S256", slackURL.Query().Get("code_challenge_method"))
@@ -55,13 +55,13 @@ func TestSlackCodeInjection(t *testing.T) {
 			attackerCB.RawQuery = q.Encode()
 			got := do(t, attacker, http.MethodGet, attackerCB.String(), nil)
 			if tc.injected {
-				require.Equal(t, http.StatusOK, got.status, got.body)
-				patOf(t, got.body)
+				require.Equal(t, http.StatusOK, got.Status, got.Body)
+				patOf(t, got.Body)
 				return
 			}
-			require.NotEqual(t, http.StatusOK, got.status, got.body)
-			require.Contains(t, got.body, CodeExchangeFailed)
-			require.False(t, patRE.MatchString(got.body))
+			require.NotEqual(t, http.StatusOK, got.Status, got.Body)
+			require.Contains(t, got.Body, CodeExchangeFailed)
+			require.False(t, patRE.MatchString(got.Body))
 			_, err = h.store.FindInstallation(context.Background(), "", testTeam, testUser)
 			require.ErrorIs(t, err, store.ErrNotFound, "no installation from the injected code")
 			ev := h.audit("oauth_failed")
@@ -70,8 +70,8 @@ func TestSlackCodeInjection(t *testing.T) {
 
 			// The victim's own flow, with its own code, works.
 			page := h.connect(victim, "")
-			require.Equal(t, http.StatusOK, page.status, page.body)
-			patOf(t, page.body)
+			require.Equal(t, http.StatusOK, page.Status, page.Body)
+			patOf(t, page.Body)
 		})
 	}
 }

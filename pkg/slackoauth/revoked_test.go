@@ -21,7 +21,7 @@ func TestRevokeRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
-	pat := patOf(t, h.connect(h.browser, "").body)
+	pat := patOf(t, h.connect(h.browser, "").Body)
 	id, err := h.svc.PATInstallation(ctx, pat)
 	require.NoError(t, err)
 	creds, err := h.svc.ResolvePAT(ctx, pat)
@@ -60,7 +60,7 @@ func TestRevokeRefused(t *testing.T) {
 	require.NotContains(t, events[0].Detail, "xox")
 
 	// Connecting again goes through Slack and works.
-	pat2 := patOf(t, h.connect(h.browser, "").body)
+	pat2 := patOf(t, h.connect(h.browser, "").Body)
 	_, err = h.svc.ResolvePAT(ctx, pat2)
 	require.NoError(t, err)
 }
@@ -83,7 +83,7 @@ func TestRefreshRefusedRevokes(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
-			pat := patOf(t, h.connect(h.browser, "").body)
+			pat := patOf(t, h.connect(h.browser, "").Body)
 			h.clock.Advance(55 * time.Minute)
 			h.emu.FailNextWith("oauth.v2.access", tc.code, 1)
 			_, err := h.svc.ResolvePAT(ctx, pat)

@@ -33,12 +33,12 @@ func TestSuccessPageNamesThePerson(t *testing.T) {
 				h.emu.FailNext("users.info", 1, time.Second)
 			}
 			r := h.connect(h.browser, "")
-			require.Equal(t, http.StatusOK, r.status, r.body)
+			require.Equal(t, http.StatusOK, r.Status, r.Body)
 			if tc.wantName != "" {
-				require.Contains(t, r.body, `<strong id="user-name">Alice Ames</strong> (Slack user `+testUser+`)`)
+				require.Contains(t, r.Body, `<strong id="user-name">Alice Ames</strong> (Slack user `+testUser+`)`)
 			} else {
-				require.Contains(t, r.body, `Slack user <strong>`+testUser+`</strong>`)
-				require.NotContains(t, r.body, "Alice Ames")
+				require.Contains(t, r.Body, `Slack user <strong>`+testUser+`</strong>`)
+				require.NotContains(t, r.Body, "Alice Ames")
 			}
 			require.Equal(t, 1, h.emu.Calls("users.info"), "one lookup per login")
 			in, err := h.store.FindInstallation(context.Background(), "", testTeam, testUser)
@@ -47,7 +47,7 @@ func TestSuccessPageNamesThePerson(t *testing.T) {
 
 			// Log in again with the lookup failing: a known name stays.
 			h.emu.FailNext("users.info", 1, time.Second)
-			require.Equal(t, http.StatusOK, h.connect(h.browser, "").status)
+			require.Equal(t, http.StatusOK, h.connect(h.browser, "").Status)
 			in, err = h.store.FindInstallation(context.Background(), "", testTeam, testUser)
 			require.NoError(t, err)
 			require.Equal(t, tc.wantName, in.UserName)

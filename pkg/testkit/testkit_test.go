@@ -3,6 +3,8 @@ package testkit
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -73,5 +75,29 @@ func TestKeyringSealsAndOpens(t *testing.T) {
 	}
 	if _, err := b.Open(sealed, []byte("T1|U1")); err == nil {
 		t.Fatal("two keyrings share a key")
+	}
+}
+
+func TestBrowserAndDo(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/set" {
+			http.SetCookie(w, &http.Cookie{Name: "s", Value: "1", Path: "/"})
+			http.Redirect(w, r, "/next?x=1", http.StatusFound)
+			return
+		}
+		c, err := r.Cookie("s")
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"cookie":%t,"h":%q}`, err == nil && c.Value == "1", r.Header.Get("X-Test"))
+	}))
+	defer srv.Close()
+	b := Browser(t)
+	r := Do(t, b, http.MethodGet, srv.URL+"/set", nil)
+	if r.Status != http.StatusFound || r.Location(t).Query().Get("x") != "1" {
+		t.Fatalf("redirect followed or lost: %+v", r)
+	}
+	got := Do(t, b, http.MethodGet, srv.URL+"/next", nil, "X-Test", "yes").JSON(t)
+	if got["cookie"] != true || got["h"] != "yes" {
+		t.Fatalf("cookie or header lost: %v", got)
 	}
 }
