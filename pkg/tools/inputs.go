@@ -32,6 +32,11 @@ func cursorArg(args Args, scope params.CursorScope) (string, error) {
 	if err != nil {
 		return "", inputErr(err)
 	}
+	return cursorPayload(raw, scope)
+}
+
+// cursorPayload checks a cursor argument already read belongs to scope.
+func cursorPayload(raw string, scope params.CursorScope) (string, error) {
 	payload, err := scope.Decode(raw)
 	return payload, inputErr(err)
 }
@@ -54,7 +59,16 @@ func intCursorArg(args Args, scope params.CursorScope, first int) (int, error) {
 // cursor (history, replies): our cursor wraps Slack's, binding it to the
 // conversation and thread it came from.
 func slackCursorArg(args Args, scope params.CursorScope) (string, error) {
-	payload, err := cursorArg(args, scope)
+	raw, err := params.Scalar(args, "cursor")
+	if err != nil {
+		return "", inputErr(err)
+	}
+	return slackCursor(raw, scope)
+}
+
+// slackCursor is slackCursorArg for a cursor argument already read.
+func slackCursor(raw string, scope params.CursorScope) (string, error) {
+	payload, err := cursorPayload(raw, scope)
 	if err != nil || payload == "" {
 		return "", err
 	}

@@ -23,26 +23,29 @@ func channelsMe() Tool {
 		Scopes: []string{"channels:read", "groups:read", "im:read", "mpim:read", "users:read"},
 		Description: "List only the conversations you are a member of (channels_list lists every channel you can see), " +
 			"useful on large workspaces. Same CSV columns and paging as channels_list; Name is #channel, or @user for DMs.",
-		Params: []mcp.ToolOption{
-			mcp.WithString("channel_types",
-				mcp.Description("Comma-separated types: public_channel, private_channel, im, mpim. Default public_channel,private_channel.")),
-			countParam("limit", "Maximum rows", channelsDefaultLimit, channelsMaxLimit),
-			mcp.WithString("cursor", mcp.Description("next_cursor from a previous call.")),
-		},
+		Params:  input[channelsMeInput](),
 		Output:  mcp.WithOutputSchema[Page[Channel]](),
-		Handler: handleChannelsMe,
+		Handler: typed(handleChannelsMe),
 	}
+}
+
+// channelsMeInput is the input of channels_me.
+type channelsMeInput struct {
+	Types  params.TextArgument  `json:"channel_types,omitempty" jsonschema_description:"Comma-separated types: public_channel, private_channel, im, mpim. Default public_channel,private_channel."`
+	Limit  params.CountArgument `json:"limit,omitempty" jsonschema:"Maximum rows" count:"100,999"`
+	Cursor string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call."`
 }
 
 // handleChannelsMe asks Slack (users.conversations) rather than the cached
 // directory: the directory does not record membership.
-func handleChannelsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	types, limit, err := typesAndLimit(args)
+func handleChannelsMe(ctx context.Context, d *Deps, in *channelsMeInput) (*mcp.CallToolResult, error) {
+	types, err := channelTypes(string(in.Types))
 	if err != nil {
 		return nil, err
 	}
+	limit := int(in.Limit)
 	scope := params.CursorScope{Tool: "channels_me", Filter: strings.Join(types, ",")}
-	cursor, err := slackCursorArg(args, scope)
+	cursor, err := slackCursor(in.Cursor, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -70,15 +73,25 @@ func handleChannelsMe(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 // typesAndLimit reads channel_types (default public and private
 // channels) and limit, as channels_list and channels_me take them.
 func typesAndLimit(args Args) ([]string, int, error) {
-	types, err := params.ParseChannelTypes(params.String(args, "channel_types"))
+	types, err := channelTypes(params.String(args, "channel_types"))
 	if err != nil {
-		return nil, 0, inputErr(err)
+		return nil, 0, err
+	}
+	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
+	return types, limit, err
+}
+
+// channelTypes parses a channel_types argument; none means public and
+// private channels.
+func channelTypes(raw string) ([]string, error) {
+	types, err := params.ParseChannelTypes(raw)
+	if err != nil {
+		return nil, inputErr(err)
 	}
 	if len(types) == 0 {
 		types = []string{"public_channel", "private_channel"}
 	}
-	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
-	return types, limit, err
+	return types, nil
 }
 
 // memberRow renders a users.conversations entry as a channels_list row.
