@@ -118,6 +118,14 @@ func (t *TextArgument) DecodeArg(args map[string]any, f Field) error {
 	return nil
 }
 
+// TuneSchema implements SchemaTuner: a `default:"…"` tag (what the tool
+// does when the argument is absent) goes in the schema.
+func (TextArgument) TuneSchema(prop map[string]any, f Field) {
+	if d, ok := f.Tag.Lookup("default"); ok {
+		prop["default"] = d
+	}
+}
+
 // CountArgument is a count (a page size or a cap), tagged
 // `count:"<default>,<max>"`: absent or 0 means the default, negative,
 // above max, non-numeric, an object or a list is refused; a number sent

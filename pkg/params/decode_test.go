@@ -147,3 +147,17 @@ func TestDecodeBool(t *testing.T) {
 	BoolArgument(false).TuneSchema(prop, fields[1])
 	assert.Equal(t, true, prop["default"])
 }
+
+func TestTextSchemaDefault(t *testing.T) {
+	t.Parallel()
+	type in struct {
+		Targets TextArgument `json:"query_targets,omitempty" default:"name"`
+		Plain   TextArgument `json:"query,omitempty"`
+	}
+	fields := Fields(reflect.TypeFor[in]())
+	withDefault, plain := map[string]any{}, map[string]any{}
+	TextArgument("").TuneSchema(withDefault, fields[0])
+	TextArgument("").TuneSchema(plain, fields[1])
+	assert.Equal(t, map[string]any{"default": "name"}, withDefault)
+	assert.Empty(t, plain)
+}

@@ -46,36 +46,40 @@ func channelsList() Tool {
 		Description: "List Slack conversations visible to you: public and private channels, DMs (im) and group DMs (mpim). " +
 			"Returns CSV with ID, Name (#channel or @user for DMs), Topic, Purpose, MemberCount, Cursor and Type; " +
 			"when there is more, the last row's Cursor (also next_cursor) goes back as cursor. Use the ID or #name with conversations_history.",
-		Params: []mcp.ToolOption{
-			mcp.WithString("channel_types", mcp.Required(),
-				mcp.Description("Comma-separated types: public_channel, private_channel, im, mpim. Example: public_channel,private_channel")),
-			mcp.WithString("sort", mcp.Enum("popularity"),
-				mcp.Description("popularity sorts by member count, largest first; default is by name.")),
-			countParam("limit", "Maximum rows", channelsDefaultLimit, channelsMaxLimit),
-			mcp.WithString("cursor", mcp.Description("next_cursor from a previous call.")),
-			channelQueryParams[0], channelQueryParams[1],
-		},
+		Params:  input[channelsListInput](),
 		Output:  mcp.WithOutputSchema[Page[Channel]](),
-		Handler: handleChannelsList,
+		Handler: typed(handleChannelsList),
 	}
 }
 
-func handleChannelsList(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	types, limit, err := typesAndLimit(args)
+// channelsListInput is the input of channels_list; query and
+// query_targets are 1.3.0's arguments.
+type channelsListInput struct {
+	Types        params.TextArgument  `json:"channel_types" jsonschema_description:"Comma-separated types: public_channel, private_channel, im, mpim. Example: public_channel,private_channel"`
+	Sort         params.TextArgument  `json:"sort,omitempty" jsonschema:"enum=popularity" jsonschema_description:"popularity sorts by member count, largest first; default is by name."`
+	Limit        params.CountArgument `json:"limit,omitempty" jsonschema:"Maximum rows" count:"100,999"`
+	Cursor       string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call."`
+	Query        params.TextArgument  `json:"query,omitempty" jsonschema_description:"Only channels whose fields (see query_targets) contain this text, case-insensitive. Example: marketing finds #marketing and #marketing-ops."`
+	QueryTargets params.TextArgument  `json:"query_targets,omitempty" default:"name" jsonschema_description:"Comma-separated fields query matches: name, topic, purpose. Default name; name,topic,purpose searches all three."`
+}
+
+func handleChannelsList(ctx context.Context, d *Deps, in *channelsListInput) (*mcp.CallToolResult, error) {
+	types, err := channelTypes(string(in.Types))
 	if err != nil {
 		return nil, err
 	}
-	query, err := parseChannelQuery(args)
+	limit := int(in.Limit)
+	query, err := parseChannelQueryFrom(string(in.Query), string(in.QueryTargets))
 	if err != nil {
 		return nil, err
 	}
-	sortBy := params.String(args, "sort")
+	sortBy := string(in.Sort)
 	if sortBy != "" && sortBy != "popularity" {
 		return nil, Inputf("sort must be \"popularity\" or omitted, not %q", sortBy)
 	}
 	// An offset only means something in the same filtered, sorted list.
 	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy + "|" + query.key()}
-	offset, err := intCursorArg(args, scope, 0)
+	offset, err := intCursor(in.Cursor, scope, 0)
 	if err != nil {
 		return nil, err
 	}

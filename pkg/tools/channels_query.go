@@ -3,22 +3,11 @@ package tools
 import (
 	"fmt"
 	"strings"
-
-	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
 
 // channels_list query and query_targets (1.3.0 arguments): a
 // case-insensitive substring filter over name (the default), topic and
 // purpose.
-
-var channelQueryParams = []mcp.ToolOption{
-	mcp.WithString("query",
-		mcp.Description("Only channels whose fields (see query_targets) contain this text, case-insensitive. Example: marketing finds #marketing and #marketing-ops.")),
-	mcp.WithString("query_targets", mcp.DefaultString("name"),
-		mcp.Description("Comma-separated fields query matches: name, topic, purpose. Default name; name,topic,purpose searches all three.")),
-}
 
 // channelQuery is a parsed query filter; the zero value matches everything.
 type channelQuery struct {
@@ -30,10 +19,6 @@ type channelQuery struct {
 // query does not page another.
 func (q channelQuery) key() string {
 	return fmt.Sprintf("%s|%t|%t|%t", q.text, q.name, q.topic, q.purpose)
-}
-
-func parseChannelQuery(args Args) (channelQuery, error) {
-	return parseChannelQueryFrom(params.String(args, "query"), params.String(args, "query_targets"))
 }
 
 func parseChannelQueryFrom(query, targets string) (channelQuery, error) {

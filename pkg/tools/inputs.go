@@ -44,7 +44,16 @@ func cursorPayload(raw string, scope params.CursorScope) (string, error) {
 // intCursorArg is cursorArg for listings that page by a number (an offset,
 // a page): first when there is no cursor, never less than first.
 func intCursorArg(args Args, scope params.CursorScope, first int) (int, error) {
-	payload, err := cursorArg(args, scope)
+	raw, err := params.Scalar(args, "cursor")
+	if err != nil {
+		return first, inputErr(err)
+	}
+	return intCursor(raw, scope, first)
+}
+
+// intCursor is intCursorArg for a cursor argument already read.
+func intCursor(raw string, scope params.CursorScope, first int) (int, error) {
+	payload, err := cursorPayload(raw, scope)
 	if err != nil || payload == "" {
 		return first, err
 	}

@@ -70,17 +70,6 @@ func handleChannelsMe(ctx context.Context, d *Deps, in *channelsMeInput) (*mcp.C
 	return pageResult(rows, wrapSlackCursor(scope, next)), nil
 }
 
-// typesAndLimit reads channel_types (default public and private
-// channels) and limit, as channels_list and channels_me take them.
-func typesAndLimit(args Args) ([]string, int, error) {
-	types, err := channelTypes(params.String(args, "channel_types"))
-	if err != nil {
-		return nil, 0, err
-	}
-	limit, err := countArg(args, "limit", channelsDefaultLimit, channelsMaxLimit)
-	return types, limit, err
-}
-
 // channelTypes parses a channel_types argument; none means public and
 // private channels.
 func channelTypes(raw string) ([]string, error) {
