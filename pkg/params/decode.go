@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Field is one argument of an input struct: its name (the json tag),
@@ -182,3 +183,28 @@ func (b *BoolArgument) DecodeArg(args map[string]any, f Field) error {
 func (BoolArgument) TuneSchema(prop map[string]any, f Field) { prop["default"] = boolDefault(f) }
 
 func boolDefault(f Field) bool { return f.Tag.Get("default") == "true" }
+
+// LimitArgument is a limit: a count or a time window reaching back from
+// now ("50", "1d", "2w"). Decoding reads one value; Parse checks it
+// against the tool's bounds at the time of the call. A `default:"…"` tag
+// states in the schema what absence means.
+type LimitArgument string
+
+// DecodeArg implements Decoder.
+func (l *LimitArgument) DecodeArg(args map[string]any, f Field) error {
+	s, err := Scalar(args, f.Name)
+	*l = LimitArgument(s)
+	return err
+}
+
+// TuneSchema implements SchemaTuner.
+func (LimitArgument) TuneSchema(prop map[string]any, f Field) {
+	if d, ok := f.Tag.Lookup("default"); ok {
+		prop["default"] = d
+	}
+}
+
+// Parse is ParseLimit of the argument.
+func (l LimitArgument) Parse(def, max int, now time.Time) (Limit, error) {
+	return ParseLimit(string(l), def, max, now)
+}

@@ -3,6 +3,7 @@ package params
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -160,4 +161,43 @@ func TestTextSchemaDefault(t *testing.T) {
 	TextArgument("").TuneSchema(plain, fields[1])
 	assert.Equal(t, map[string]any{"default": "name"}, withDefault)
 	assert.Empty(t, plain)
+}
+
+func TestDecodeLimit(t *testing.T) {
+	t.Parallel()
+	type in struct {
+		Limit LimitArgument `json:"limit,omitempty" default:"1d"`
+	}
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		args      map[string]any
+		count     int
+		since     time.Time
+		decodeErr string
+		parseErr  bool
+	}{
+		{args: map[string]any{"limit": 50.0}, count: 50},
+		{args: map[string]any{"limit": "2d"}, count: 999, since: now.Add(-48 * time.Hour)}, // a window caps at max
+		{args: map[string]any{"limit": []any{"1d"}}, decodeErr: "not a list"},
+		{args: map[string]any{"limit": "forever"}, parseErr: true},
+	} {
+		var got in
+		err := Decode(tc.args, &got)
+		if tc.decodeErr != "" {
+			require.ErrorContains(t, err, tc.decodeErr)
+			continue
+		}
+		require.NoError(t, err)
+		lim, err := got.Limit.Parse(0, 999, now)
+		if tc.parseErr {
+			require.Error(t, err)
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tc.count, lim.Count)
+		assert.True(t, tc.since.Equal(lim.Since), "since %v, want %v", lim.Since, tc.since)
+	}
+	prop := map[string]any{}
+	LimitArgument("").TuneSchema(prop, Fields(reflect.TypeFor[in]())[0])
+	assert.Equal(t, "1d", prop["default"])
 }

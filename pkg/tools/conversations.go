@@ -40,30 +40,26 @@ func conversationsHistory() Tool {
 		Description: "Read messages of a channel, DM or group DM, newest first. Returns CSV with MsgID (the ts), user names, " +
 			"Text (mentions shown as @name and #channel), ThreadTs and ReplyCount (use conversations_replies for threads), " +
 			"reactions, file IDs and Permalink. limit is a count (e.g. 50) or a time window (1d, 7d, 2w, 1m, 90d).",
-		Params: []mcp.ToolOption{
-			channelIDParam,
-			mcp.WithString("limit", mcp.DefaultString("1d"),
-				mcp.Description("Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d; 0 also means 1d.")),
-			cursorParam,
-			activityParam,
-		},
+		Params:  input[historyInput](),
 		Output:  mcp.WithOutputSchema[Page[Message]](),
-		Handler: handleHistory,
+		Handler: typed(handleHistory),
 	}
 }
 
-func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	lim, err := params.LimitArg(args, "limit", 0, historyMaxLimit, d.now())
+// historyInput is the input of conversations_history.
+type historyInput struct {
+	Channel  string               `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	Limit    params.LimitArgument `json:"limit,omitempty" default:"1d" jsonschema_description:"Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d; 0 also means 1d."`
+	Cursor   string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
+	Activity params.BoolArgument  `json:"include_activity_messages,omitempty" default:"false" jsonschema:"Include join/leave/topic notices; default false."`
+}
+
+func handleHistory(ctx context.Context, d *Deps, in *historyInput) (*mcp.CallToolResult, error) {
+	lim, err := in.Limit.Parse(0, historyMaxLimit, d.now())
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	if _, err := params.Scalar(args, "cursor"); err != nil {
-		return nil, inputErr(err)
-	}
-	activity, err := params.Bool(args, "include_activity_messages", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
+	activity := bool(in.Activity)
 	p := &slack.GetConversationHistoryParameters{Limit: lim.Count}
 	if lim.Count == 0 {
 		// An empty limit is a one-day window, as the incumbent does.
@@ -75,13 +71,13 @@ func handleHistory(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult
 		p.Limit = historyDefaultLimit
 	}
 	p.Limit = d.Policy.historyPage(p.Limit)
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}
 	p.ChannelID = channelID
 	scope := params.CursorScope{Tool: "conversations_history", Channel: channelID}
-	if p.Cursor, err = slackCursorArg(args, scope); err != nil {
+	if p.Cursor, err = slackCursor(in.Cursor, scope); err != nil {
 		return nil, err
 	}
 	resp, err := s.Client.GetConversationHistoryContext(ctx, p)
@@ -118,40 +114,34 @@ func conversationsReplies() Tool {
 		Scopes: []string{"channels:history", "groups:history", "im:history", "mpim:history", "users:read"},
 		Description: "Read a thread: the parent message first, then replies oldest first. thread_ts is the MsgID of the parent " +
 			"(from conversations_history or search). Same CSV columns as conversations_history.",
-		Params: []mcp.ToolOption{
-			channelIDParam,
-			mcp.WithString("thread_ts", mcp.Required(), mcp.Description("ts of the thread's parent message, e.g. 1700000000.123456.")),
-			mcp.WithString("limit", mcp.DefaultString("100"), mcp.Description("Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100; 0 also means 100.")),
-			cursorParam,
-			activityParam,
-		},
+		Params:  input[repliesInput](),
 		Output:  mcp.WithOutputSchema[Page[Message]](),
-		Handler: handleReplies,
+		Handler: typed(handleReplies),
 	}
 }
 
-func handleReplies(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	ts, err := params.TSArg(args, "thread_ts", true)
+// repliesInput is the input of conversations_replies.
+type repliesInput struct {
+	Channel  string               `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	ThreadTS params.TSArgument    `json:"thread_ts" jsonschema:"ts of the thread's parent message, e.g. 1700000000.123456."`
+	Limit    params.LimitArgument `json:"limit,omitempty" default:"100" jsonschema_description:"Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100; 0 also means 100."`
+	Cursor   string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
+	Activity params.BoolArgument  `json:"include_activity_messages,omitempty" default:"false" jsonschema:"Include join/leave/topic notices; default false."`
+}
+
+func handleReplies(ctx context.Context, d *Deps, in *repliesInput) (*mcp.CallToolResult, error) {
+	ts := string(in.ThreadTS)
+	lim, err := in.Limit.Parse(historyDefaultLimit, historyMaxLimit, d.now())
 	if err != nil {
 		return nil, inputErr(err)
 	}
-	lim, err := params.LimitArg(args, "limit", historyDefaultLimit, historyMaxLimit, d.now())
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	if _, err := params.Scalar(args, "cursor"); err != nil {
-		return nil, inputErr(err)
-	}
-	activity, err := params.Bool(args, "include_activity_messages", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+	activity := bool(in.Activity)
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}
 	scope := params.CursorScope{Tool: "conversations_replies", Channel: channelID, Thread: ts}
-	cursor, err := slackCursorArg(args, scope)
+	cursor, err := slackCursor(in.Cursor, scope)
 	if err != nil {
 		return nil, err
 	}
