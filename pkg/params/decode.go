@@ -208,3 +208,32 @@ func (LimitArgument) TuneSchema(prop map[string]any, f Field) {
 func (l LimitArgument) Parse(def, max int, now time.Time) (Limit, error) {
 	return ParseLimit(string(l), def, max, now)
 }
+
+// OptionalText is free text whose absence means something else than
+// emptiness: an update leaves an absent field alone and clears an empty
+// one. Its schema is a plain string.
+type OptionalText struct {
+	Value string
+	Given bool
+}
+
+// DecodeArg implements Decoder.
+func (o *OptionalText) DecodeArg(args map[string]any, f Field) error {
+	if v, ok := args[f.Name]; !ok || v == nil {
+		*o = OptionalText{}
+		return nil
+	}
+	*o = OptionalText{Value: String(args, f.Name), Given: true}
+	return nil
+}
+
+// TuneSchema implements SchemaTuner: the derived object schema of the
+// struct becomes the string the client sends.
+func (OptionalText) TuneSchema(prop map[string]any, _ Field) {
+	for k := range prop {
+		if k != "description" {
+			delete(prop, k)
+		}
+	}
+	prop["type"] = "string"
+}

@@ -201,3 +201,26 @@ func TestDecodeLimit(t *testing.T) {
 	LimitArgument("").TuneSchema(prop, Fields(reflect.TypeFor[in]())[0])
 	assert.Equal(t, "1d", prop["default"])
 }
+
+func TestDecodeOptionalText(t *testing.T) {
+	t.Parallel()
+	type in struct {
+		Desc OptionalText `json:"description,omitempty"`
+	}
+	for _, tc := range []struct {
+		args map[string]any
+		want OptionalText
+	}{
+		{args: map[string]any{}, want: OptionalText{}},
+		{args: map[string]any{"description": nil}, want: OptionalText{}},
+		{args: map[string]any{"description": ""}, want: OptionalText{Given: true}},
+		{args: map[string]any{"description": "on call"}, want: OptionalText{Value: "on call", Given: true}},
+	} {
+		var got in
+		require.NoError(t, Decode(tc.args, &got))
+		assert.Equal(t, tc.want, got.Desc, "%v", tc.args)
+	}
+	prop := map[string]any{"type": "object", "properties": map[string]any{}, "description": "d"}
+	OptionalText{}.TuneSchema(prop, Field{})
+	assert.Equal(t, map[string]any{"type": "string", "description": "d"}, prop)
+}

@@ -55,9 +55,6 @@ func unixTime(sec int64) string {
 	return time.Unix(sec, 0).UTC().Format(time.RFC3339)
 }
 
-var usergroupIDParam = mcp.WithString("usergroup_id", mcp.Required(),
-	mcp.Description("User group ID (S0123ABCD), from usergroups_list."))
-
 func usergroupsList() Tool {
 	return Tool{
 		Name:     "usergroups_list",
@@ -387,33 +384,37 @@ func usergroupsUpdate() Tool {
 		Description: "Change a user group's name, handle, description or default channels (members: usergroups_users_update). " +
 			"Give at least one field; an empty description or channels clears it. Off unless the operator enables user " +
 			"group changes (SLACK_MCP_USERGROUPS_WRITE_TOOL).",
-		Params: []mcp.ToolOption{
-			usergroupIDParam,
-			mcp.WithString("name", mcp.Description("New display name.")),
-			mcp.WithString("handle", mcp.Description("New mention handle without @; changes how people mention the group.")),
-			mcp.WithString("description", mcp.Description("New description; an empty string clears it.")),
-			mcp.WithString("channels", mcp.Description("Comma-separated default channels (IDs or #names), replacing the current ones; empty clears them.")),
-		},
+		Params:  input[usergroupsUpdateInput](),
 		Output:  mcp.WithOutputSchema[UserGroupRow](),
-		Handler: handleUsergroupsUpdate,
+		Handler: typed(handleUsergroupsUpdate),
 	}
 }
 
-func handleUsergroupsUpdate(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	groupID, err := parseUsergroupID(params.String(args, "usergroup_id"), "usergroups_update")
+// usergroupsUpdateInput is the input of usergroups_update: an absent field
+// is left alone, an empty description or channels list clears it.
+type usergroupsUpdateInput struct {
+	Group       params.TextArgument `json:"usergroup_id" jsonschema:"User group ID (S0123ABCD), from usergroups_list."`
+	Name        params.OptionalText `json:"name,omitempty" jsonschema:"New display name."`
+	Handle      params.OptionalText `json:"handle,omitempty" jsonschema:"New mention handle without @; changes how people mention the group."`
+	Description params.OptionalText `json:"description,omitempty" jsonschema:"New description; an empty string clears it."`
+	Channels    params.OptionalText `json:"channels,omitempty" jsonschema_description:"Comma-separated default channels (IDs or #names), replacing the current ones; empty clears them."`
+}
+
+func handleUsergroupsUpdate(ctx context.Context, d *Deps, in *usergroupsUpdateInput) (*mcp.CallToolResult, error) {
+	groupID, err := parseUsergroupID(string(in.Group), "usergroups_update")
 	if err != nil {
 		return nil, err
 	}
 	var opts []slack.UpdateUserGroupsOption
-	if raw, ok := present(args, "name"); ok {
-		name := strings.TrimSpace(raw)
+	if in.Name.Given {
+		name := strings.TrimSpace(in.Name.Value)
 		if name == "" {
 			return nil, Inputf("name cannot be empty; omit it to keep the current name")
 		}
 		opts = append(opts, slack.UpdateUserGroupsOptionName(name))
 	}
-	if raw, ok := present(args, "handle"); ok {
-		handle, err := parseHandle(raw)
+	if in.Handle.Given {
+		handle, err := parseHandle(in.Handle.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -422,11 +423,11 @@ func handleUsergroupsUpdate(ctx context.Context, d *Deps, args Args) (*mcp.CallT
 		}
 		opts = append(opts, slack.UpdateUserGroupsOptionHandle(handle))
 	}
-	if raw, ok := present(args, "description"); ok {
-		desc := strings.TrimSpace(raw)
+	if in.Description.Given {
+		desc := strings.TrimSpace(in.Description.Value)
 		opts = append(opts, slack.UpdateUserGroupsOptionDescription(&desc))
 	}
-	rawChannels, setChannels := present(args, "channels")
+	rawChannels, setChannels := in.Channels.Value, in.Channels.Given
 	if setChannels {
 		if err := checkGroupChannels(rawChannels); err != nil {
 			return nil, err
@@ -456,16 +457,6 @@ func handleUsergroupsUpdate(ctx context.Context, d *Deps, args Args) (*mcp.CallT
 	}
 	row := userGroupRow(g, false)
 	return mcp.NewToolResultStructured(row, fmt.Sprintf("updated user group %s (@%s) %q", row.ID, row.Handle, row.Name)), nil
-}
-
-// present returns args[key] as a string and whether the key was given at
-// all (so "" can mean "clear").
-func present(args Args, key string) (string, bool) {
-	v, ok := args[key]
-	if !ok || v == nil {
-		return "", false
-	}
-	return params.String(args, key), true
 }
 
 func usergroupsUsersUpdate() Tool {
