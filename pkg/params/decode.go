@@ -237,3 +237,33 @@ func (OptionalText) TuneSchema(prop map[string]any, _ Field) {
 	}
 	prop["type"] = "string"
 }
+
+// OptionalBool is a yes/no argument whose absence means something else
+// than false (a setting that is only reported on when given). Its schema
+// is a boolean, with the tag's `default:"…"`.
+type OptionalBool struct {
+	Value bool
+	Given bool
+}
+
+// DecodeArg implements Decoder.
+func (o *OptionalBool) DecodeArg(args map[string]any, f Field) error {
+	if v, ok := args[f.Name]; !ok || v == nil {
+		*o = OptionalBool{}
+		return nil
+	}
+	v, err := Bool(args, f.Name, false)
+	*o = OptionalBool{Value: v, Given: true}
+	return err
+}
+
+// TuneSchema implements SchemaTuner.
+func (OptionalBool) TuneSchema(prop map[string]any, f Field) {
+	for k := range prop {
+		if k != "description" {
+			delete(prop, k)
+		}
+	}
+	prop["type"] = "boolean"
+	prop["default"] = boolDefault(f)
+}

@@ -224,3 +224,32 @@ func TestDecodeOptionalText(t *testing.T) {
 	OptionalText{}.TuneSchema(prop, Field{})
 	assert.Equal(t, map[string]any{"type": "string", "description": "d"}, prop)
 }
+
+func TestDecodeOptionalBool(t *testing.T) {
+	t.Parallel()
+	type in struct {
+		Muted OptionalBool `json:"include_muted,omitempty"`
+	}
+	for _, tc := range []struct {
+		args    map[string]any
+		want    OptionalBool
+		wantErr bool
+	}{
+		{args: map[string]any{}, want: OptionalBool{}},
+		{args: map[string]any{"include_muted": false}, want: OptionalBool{Given: true}},
+		{args: map[string]any{"include_muted": "true"}, want: OptionalBool{Value: true, Given: true}},
+		{args: map[string]any{"include_muted": "perhaps"}, wantErr: true},
+	} {
+		var got in
+		err := Decode(tc.args, &got)
+		if tc.wantErr {
+			require.ErrorContains(t, err, "include_muted")
+			continue
+		}
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got.Muted, "%v", tc.args)
+	}
+	prop := map[string]any{"type": "object", "description": "d"}
+	OptionalBool{}.TuneSchema(prop, Field{})
+	assert.Equal(t, map[string]any{"type": "boolean", "default": false, "description": "d"}, prop)
+}

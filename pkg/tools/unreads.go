@@ -14,10 +14,6 @@ import (
 )
 
 const (
-	unreadsDefaultChannels = 50
-	unreadsMaxChannels     = 200
-	unreadsDefaultMessages = 10
-	unreadsMaxMessages     = 100
 	// unreadsCallBudget bounds the conversations.info and
 	// conversations.history calls of one call. A channel costs two (Slack
 	// tells its read cursor, not whether anything follows it), so this is
@@ -85,22 +81,9 @@ func conversationsUnreads() Tool {
 			"channels and a note says how many were scanned and when the budget cut the scan short (narrow channel_types " +
 			"to reach others). Needs a user token. Reading does not mark anything as read. Muted channels cannot be " +
 			"told apart (see include_muted).",
-		Params: []mcp.ToolOption{
-			mcp.WithBoolean("include_messages", mcp.DefaultBool(true),
-				mcp.Description("Include the unread messages (default true); false returns only the channel summary.")),
-			mcp.WithString("channel_types", mcp.Enum("all", unreadDM, unreadGroupDM, unreadPartner, unreadInternal), mcp.DefaultString("all"),
-				mcp.Description("all (default), dm (direct messages), group_dm (group DMs), partner (Slack Connect channels) or internal (other channels).")),
-			countParam("max_channels", "Most conversations to return", unreadsDefaultChannels, unreadsMaxChannels),
-			countParam("max_messages_per_channel", "Most unread messages per conversation, newest first", unreadsDefaultMessages, unreadsMaxMessages),
-			mcp.WithBoolean("mentions_only", mcp.DefaultBool(false),
-				mcp.Description("Only DMs, group DMs and channel messages that mention you, one of your user groups, @here or @channel.")),
-			mcp.WithBoolean("include_muted", mcp.DefaultBool(false),
-				mcp.Description("Accepted for compatibility; it changes nothing. Slack's Web API gives user and bot tokens no "+
-					"documented way to know which channels you muted (only the undocumented users.prefs.get of browser "+
-					"sessions does), so muted channels are always included and a note says so when this is set.")),
-		},
+		Params:  input[unreadsInput](),
 		Output:  mcp.WithOutputSchema[Unreads](),
-		Handler: handleUnreads,
+		Handler: typed(handleUnreads),
 	}
 }
 
@@ -114,35 +97,42 @@ type unreadsArgs struct {
 	muted string
 }
 
+// unreadsInput is the input of conversations_unreads.
+type unreadsInput struct {
+	IncludeMessages params.BoolArgument  `json:"include_messages,omitempty" default:"true" jsonschema:"Include the unread messages (default true); false returns only the channel summary."`
+	MentionsOnly    params.BoolArgument  `json:"mentions_only,omitempty" default:"false" jsonschema:"Only DMs, group DMs and channel messages that mention you, one of your user groups, @here or @channel."`
+	IncludeMuted    params.OptionalBool  `json:"include_muted,omitempty" default:"false" jsonschema:"Accepted for compatibility; it changes nothing. Slack's Web API gives user and bot tokens no documented way to know which channels you muted (only the undocumented users.prefs.get of browser sessions does), so muted channels are always included and a note says so when this is set."`
+	ChannelTypes    params.TextArgument  `json:"channel_types,omitempty" default:"all" jsonschema:"enum=all,enum=dm,enum=group_dm,enum=partner,enum=internal" jsonschema_description:"all (default), dm (direct messages), group_dm (group DMs), partner (Slack Connect channels) or internal (other channels)."`
+	MaxChannels     params.CountArgument `json:"max_channels,omitempty" jsonschema:"Most conversations to return" count:"50,200"`
+	MaxMessages     params.CountArgument `json:"max_messages_per_channel,omitempty" jsonschema:"Most unread messages per conversation, newest first" count:"10,100"`
+}
+
+// parseUnreadsArgs decodes and checks the arguments of a call.
 func parseUnreadsArgs(args Args) (unreadsArgs, error) {
-	var a unreadsArgs
-	var err error
-	if a.includeMessages, err = params.Bool(args, "include_messages", true); err != nil {
-		return a, inputErr(err)
+	var in unreadsInput
+	if err := params.Decode(args, &in); err != nil {
+		return unreadsArgs{}, inputErr(err)
 	}
-	if a.mentionsOnly, err = params.Bool(args, "mentions_only", false); err != nil {
-		return a, inputErr(err)
+	return in.parse()
+}
+
+func (in *unreadsInput) parse() (unreadsArgs, error) {
+	a := unreadsArgs{
+		includeMessages: bool(in.IncludeMessages),
+		mentionsOnly:    bool(in.MentionsOnly),
+		maxChannels:     int(in.MaxChannels),
+		maxMessages:     int(in.MaxMessages),
 	}
-	if _, given := args["include_muted"]; given && args["include_muted"] != nil {
-		muted, err := params.Bool(args, "include_muted", false)
-		if err != nil {
-			return a, inputErr(err)
-		}
-		a.muted = fmt.Sprint(muted)
+	if in.IncludeMuted.Given {
+		a.muted = fmt.Sprint(in.IncludeMuted.Value)
 	}
-	switch t := strings.ToLower(strings.TrimSpace(params.String(args, "channel_types"))); t {
+	switch t := strings.ToLower(strings.TrimSpace(string(in.ChannelTypes))); t {
 	case "", "all":
 		a.kinds = map[string]bool{unreadDM: true, unreadGroupDM: true, unreadPartner: true, unreadInternal: true}
 	case unreadDM, unreadGroupDM, unreadPartner, unreadInternal:
 		a.kinds = map[string]bool{t: true}
 	default:
 		return a, Inputf("channel_types must be one of all, dm, group_dm, partner, internal; got %q", t)
-	}
-	if a.maxChannels, err = countArg(args, "max_channels", unreadsDefaultChannels, unreadsMaxChannels); err != nil {
-		return a, err
-	}
-	if a.maxMessages, err = countArg(args, "max_messages_per_channel", unreadsDefaultMessages, unreadsMaxMessages); err != nil {
-		return a, err
 	}
 	return a, nil
 }
@@ -175,8 +165,8 @@ func unreadKind(c slack.Channel) string {
 	}
 }
 
-func handleUnreads(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	a, err := parseUnreadsArgs(args)
+func handleUnreads(ctx context.Context, d *Deps, in *unreadsInput) (*mcp.CallToolResult, error) {
+	a, err := in.parse()
 	if err != nil {
 		return nil, err
 	}
