@@ -229,14 +229,7 @@ func (o *OptionalText) DecodeArg(args map[string]any, f Field) error {
 
 // TuneSchema implements SchemaTuner: the derived object schema of the
 // struct becomes the string the client sends.
-func (OptionalText) TuneSchema(prop map[string]any, _ Field) {
-	for k := range prop {
-		if k != "description" {
-			delete(prop, k)
-		}
-	}
-	prop["type"] = "string"
-}
+func (OptionalText) TuneSchema(prop map[string]any, _ Field) { valueSchema(prop, "string") }
 
 // OptionalBool is a yes/no argument whose absence means something else
 // than false (a setting that is only reported on when given). Its schema
@@ -259,11 +252,17 @@ func (o *OptionalBool) DecodeArg(args map[string]any, f Field) error {
 
 // TuneSchema implements SchemaTuner.
 func (OptionalBool) TuneSchema(prop map[string]any, f Field) {
+	valueSchema(prop, "boolean")
+	prop["default"] = boolDefault(f)
+}
+
+// valueSchema replaces the object schema derived from an Optional struct
+// with the schema of the value a client sends, keeping the description.
+func valueSchema(prop map[string]any, typ string) {
 	for k := range prop {
 		if k != "description" {
 			delete(prop, k)
 		}
 	}
-	prop["type"] = "boolean"
-	prop["default"] = boolDefault(f)
+	prop["type"] = typ
 }
