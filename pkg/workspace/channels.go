@@ -108,7 +108,7 @@ func (c *Channels) Get(ctx context.Context, id string) (Channel, error) {
 	if ch, ok := c.Cached(id); ok {
 		return ch, nil
 	}
-	return c.fetch(ctx, "conversations.info", id, func(ctx context.Context) (*slack.Channel, error) {
+	return c.fetch(ctx, "conversations.info", id, func() (Channel, bool) { return c.Cached(id) }, func(ctx context.Context) (*slack.Channel, error) {
 		return c.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id, IncludeNumMembers: true})
 	})
 }
@@ -165,7 +165,7 @@ func (c *Channels) DMWith(ctx context.Context, userID string) (Channel, error) {
 		c.Put(ch)
 		return &ch, nil
 	}
-	return targeted(ctx, &c.core, "conversations.open", userID, userID, "conversation", open,
+	return targeted(ctx, &c.core, "conversations.open", userID, userID, "conversation", nil, open,
 		func(ch *Channel) (Channel, bool) { return *ch, true })
 }
 
@@ -216,8 +216,8 @@ func (c *Channels) lookup(raw, key string) (Channel, bool) {
 	return Channel{}, false
 }
 
-func (c *Channels) fetch(ctx context.Context, method, key string, call func(context.Context) (*slack.Channel, error)) (Channel, error) {
-	return targeted(ctx, &c.core, method, key, key, "conversation", call, func(sc *slack.Channel) (Channel, bool) {
+func (c *Channels) fetch(ctx context.Context, method, key string, cached func() (Channel, bool), call func(context.Context) (*slack.Channel, error)) (Channel, error) {
+	return targeted(ctx, &c.core, method, key, key, "conversation", cached, call, func(sc *slack.Channel) (Channel, bool) {
 		if sc.ID == "" {
 			return Channel{}, false
 		}

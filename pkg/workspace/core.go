@@ -79,12 +79,20 @@ func (c *core) loaded(f *cacheFile, n int, fresh func() bool) {
 // targeted runs one targeted Slack call, shared by concurrent callers of
 // the same method and key. It runs detached from the first caller's
 // cancellation (so one caller giving up fails nobody else), bounded by
-// targetedCallTimeout. found converts and installs Slack's answer, false
+// targetedCallTimeout. cached (nil for none) is asked first inside the
+// flight: a caller delayed between its own directory check and the flight
+// may arrive after an earlier flight installed the answer, and must not
+// pay a second call. found converts and installs Slack's answer, false
 // when it holds no such object (what is a "noun" to errors). label is
 // what errors may show of key: IDs, never emails.
-func targeted[S, T any](ctx context.Context, c *core, method, key, label, noun string,
+func targeted[S, T any](ctx context.Context, c *core, method, key, label, noun string, cached func() (T, bool),
 	call func(context.Context) (*S, error), found func(*S) (T, bool)) (T, error) {
 	res := c.calls.DoChan(method+"\x00"+key, func() (any, error) {
+		if cached != nil {
+			if v, ok := cached(); ok {
+				return v, nil
+			}
+		}
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), targetedCallTimeout)
 		defer cancel()
 		s, err := call(cctx)

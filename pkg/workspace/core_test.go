@@ -30,7 +30,7 @@ func TestTargeted(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := newCore("things", Options{})
-			got, err := targeted(context.Background(), &c, "things.info", "k", "k", "thing",
+			got, err := targeted(context.Background(), &c, "things.info", "k", "k", "thing", nil,
 				func(context.Context) (*thing, error) { return tc.answer, tc.err },
 				func(s *thing) (string, bool) { return s.ID, s.ID != "" })
 			if tc.wantErr != "" {
@@ -60,14 +60,14 @@ func TestTargetedOutlivesACallerGivingUp(t *testing.T) {
 	impatient, cancel := context.WithCancel(context.Background())
 	gaveUp := make(chan error, 1)
 	go func() {
-		_, err := targeted(impatient, &c, "things.info", "k", "k", "thing", call, found)
+		_, err := targeted(impatient, &c, "things.info", "k", "k", "thing", nil, call, found)
 		gaveUp <- err
 	}()
 	<-started
 	var wg sync.WaitGroup
 	patient := make(chan string, 1)
 	wg.Go(func() {
-		got, err := targeted(context.Background(), &c, "things.info", "k", "k", "thing", call, found)
+		got, err := targeted(context.Background(), &c, "things.info", "k", "k", "thing", nil, call, found)
 		assert.NoError(t, err)
 		patient <- got
 	})
@@ -77,4 +77,17 @@ func TestTargetedOutlivesACallerGivingUp(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, "X1", <-patient, "the flight finished for the caller still waiting")
 	assert.LessOrEqual(t, calls.Load(), int32(2))
+}
+
+func TestTargetedAsksTheDirectoryInsideTheFlight(t *testing.T) {
+	t.Parallel()
+	c := newCore("things", Options{})
+	calls := 0
+	got, err := targeted(context.Background(), &c, "things.info", "k", "k", "thing",
+		func() (string, bool) { return "X1", true },
+		func(context.Context) (*thing, error) { calls++; return &thing{ID: "X2"}, nil },
+		func(s *thing) (string, bool) { return s.ID, true })
+	require.NoError(t, err)
+	assert.Equal(t, "X1", got, "an answer installed by an earlier flight")
+	assert.Zero(t, calls, "no second Slack call")
 }

@@ -136,6 +136,19 @@ func (u *Users) Cached(id string) (User, bool) {
 	return u.present(u.idx.list[i]), true
 }
 
+// stored is the user with that ID as the directory holds it, before any
+// view hides a field: flights are shared by every view, each caller
+// presents the answer for its own.
+func (u *Users) stored(id string) (User, bool) {
+	u.mu.RLock()
+	defer u.mu.RUnlock()
+	i, ok := u.idx.byID[id]
+	if !ok {
+		return User{}, false
+	}
+	return u.idx.list[i], true
+}
+
 // Get returns the user with that ID from the directory, else from
 // users.info (and remembers it). Concurrent misses for one ID share one
 // call. An unknown ID yields an error wrapping ErrNotFound.
@@ -150,7 +163,7 @@ func (u *Users) Get(ctx context.Context, id string) (User, error) {
 	if usr, ok := u.Cached(id); ok {
 		return usr, nil
 	}
-	usr, err := u.fetch(ctx, "users.info", id, id, func(ctx context.Context) (*slack.User, error) {
+	usr, err := u.fetch(ctx, "users.info", id, id, func() (User, bool) { return u.stored(id) }, func(ctx context.Context) (*slack.User, error) {
 		return u.api.GetUserInfoContext(ctx, id)
 	})
 	return u.present(usr), err
@@ -239,7 +252,7 @@ func (u *Users) Find(ctx context.Context, name string) (User, error) {
 		return usr, nil
 	}
 	if looksLikeEmail(raw) {
-		return u.fetch(ctx, "users.lookupByEmail", key, "", func(ctx context.Context) (*slack.User, error) {
+		return u.fetch(ctx, "users.lookupByEmail", key, "", nil, func(ctx context.Context) (*slack.User, error) {
 			return u.api.GetUserByEmailContext(ctx, raw)
 		})
 	}
@@ -345,8 +358,8 @@ func (u *Users) lookup(raw, key string) (User, bool) {
 // fetch runs one targeted call, shared by concurrent callers of the same
 // method and key, and installs its result.
 // label is what errors may show of key: IDs, never emails.
-func (u *Users) fetch(ctx context.Context, method, key, label string, call func(context.Context) (*slack.User, error)) (User, error) {
-	return targeted(ctx, &u.core, method, key, label, "user", call, func(su *slack.User) (User, bool) {
+func (u *Users) fetch(ctx context.Context, method, key, label string, cached func() (User, bool), call func(context.Context) (*slack.User, error)) (User, error) {
+	return targeted(ctx, &u.core, method, key, label, "user", cached, call, func(su *slack.User) (User, bool) {
 		if su.ID == "" {
 			return User{}, false
 		}
