@@ -1,10 +1,10 @@
 package slackapi
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/url"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // TokenKind is the kind of Slack token, read from its prefix.
@@ -63,12 +63,7 @@ type Credentials struct {
 // (first 12 hex digits of its SHA-256) for logs and bucket keys. Tokens
 // themselves are never logged.
 func (c Credentials) Fingerprint() string {
-	return fingerprint(c.Token)
-}
-
-func fingerprint(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])[:12]
+	return tenant.Fingerprint(c.Token)
 }
 
 // cookieValue normalises an xoxd cookie into the URL-encoded value Slack
