@@ -149,26 +149,8 @@ func channelType(c workspace.Channel) string {
 	}
 }
 
-// sessionAndChannel returns the caller's session and the channel ID named
-// by the channel_id argument.
-func sessionAndChannel(ctx context.Context, d *Deps, args Args) (*Session, string, error) {
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	raw, err := params.Scalar(args, "channel_id")
-	if err != nil {
-		return nil, "", inputErr(err)
-	}
-	id, err := resolveChannel(ctx, s, raw)
-	if err != nil {
-		return nil, "", err
-	}
-	return s, id, nil
-}
-
-// sessionWithChannel is sessionAndChannel for typed tools, whose channel
-// argument is decoded already.
+// sessionWithChannel returns the caller's session and the ID of the
+// channel a channel argument names.
 func sessionWithChannel(ctx context.Context, d *Deps, raw string) (*Session, string, error) {
 	s, err := d.Slack(ctx)
 	if err != nil {

@@ -22,14 +22,6 @@ const (
 	markdownMaxLen = 12000
 )
 
-var channelIDParam = mcp.WithString("channel_id", mcp.Required(),
-	mcp.Description("Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."))
-
-var cursorParam = mcp.WithString("cursor", mcp.Description("next_cursor from a previous call, to fetch the next page."))
-
-var activityParam = mcp.WithBoolean("include_activity_messages", mcp.DefaultBool(false),
-	mcp.Description("Include join/leave/topic notices; default false."))
-
 func conversationsHistory() Tool {
 	return Tool{
 		Name:     "conversations_history",
@@ -184,36 +176,31 @@ func conversationsAddMessage() Tool {
 		Gate:    GateAddMessage,
 		Description: "Post a message to a channel, DM or thread as you. Off unless the operator enables it (SLACK_MCP_ADD_MESSAGE_TOOL), " +
 			"possibly only for some channels. content_type text/markdown (default) accepts standard Markdown; text/plain is sent as is.",
-		Params: []mcp.ToolOption{
-			channelIDParam,
-			mcp.WithString("thread_ts", mcp.Description("Reply in this thread (the parent's ts). Omit for a top-level message.")),
-			mcp.WithString("text", mcp.Description("The message text. With blocks, the plain-text fallback shown in notifications.")),
-			mcp.WithString("payload", mcp.Description("Same as text (older name); give one of them.")),
-			mcp.WithString("blocks", mcp.Description(`Optional Block Kit JSON array (at most 50 blocks), e.g. [{"type":"section","text":{"type":"mrkdwn","text":"*hi*"}}]; then content_type is ignored.`)),
-			mcp.WithString("content_type", mcp.Enum("text/markdown", "text/plain"), mcp.DefaultString("text/markdown"),
-				mcp.Description("text/markdown (default) or text/plain.")),
-		},
+		Params:  input[addMessageInput](),
 		Output:  mcp.WithOutputSchema[PostedMessage](),
-		Handler: handleAddMessage,
+		Handler: typed(handleAddMessage),
 	}
+}
+
+// addMessageInput is the input of conversations_add_message.
+type addMessageInput struct {
+	Channel     string              `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	ThreadTS    params.TSArgument   `json:"thread_ts,omitempty" jsonschema:"Reply in this thread (the parent's ts). Omit for a top-level message."`
+	Text        params.TextArgument `json:"text,omitempty" jsonschema:"The message text. With blocks, the plain-text fallback shown in notifications."`
+	Payload     params.TextArgument `json:"payload,omitempty" jsonschema:"Same as text (older name); give one of them."`
+	Blocks      params.TextArgument `json:"blocks,omitempty" jsonschema_description:"Optional Block Kit JSON array (at most 50 blocks), e.g. [{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi*\"}}]; then content_type is ignored."`
+	ContentType params.TextArgument `json:"content_type,omitempty" default:"text/markdown" jsonschema:"enum=text/markdown,enum=text/plain" jsonschema_description:"text/markdown (default) or text/plain."`
 }
 
 var linkPattern = regexp.MustCompile(`https?://[^\s<>|)\]]+`)
 
-func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	// The shape of every single-value argument first, as every tool checks it.
-	if _, err := params.Scalar(args, "channel_id"); err != nil {
-		return nil, inputErr(err)
-	}
-	threadTS, err := params.TSArg(args, "thread_ts", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	payload, blocks, err := messageBody(args)
+func handleAddMessage(ctx context.Context, d *Deps, in *addMessageInput) (*mcp.CallToolResult, error) {
+	threadTS := string(in.ThreadTS)
+	payload, blocks, err := messageBody(string(in.Text), string(in.Payload), string(in.Blocks))
 	if err != nil {
 		return nil, err
 	}
-	contentType := params.String(args, "content_type")
+	contentType := string(in.ContentType)
 	if contentType == "" {
 		contentType = "text/markdown"
 	}
@@ -227,7 +214,7 @@ func handleAddMessage(ctx context.Context, d *Deps, args Args) (*mcp.CallToolRes
 	if n := utf8.RuneCountInString(payload); n > max {
 		return nil, Inputf("text is %d characters; Slack accepts at most %d for %s", n, max, contentType)
 	}
-	s, channelID, err := sessionAndChannel(ctx, d, args)
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
 		return nil, err
 	}

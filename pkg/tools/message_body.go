@@ -12,21 +12,21 @@ import (
 
 // messageBody reads what conversations_add_message posts: text (1.3.0's
 // name) or payload (ours before), and optional Block Kit blocks.
-func messageBody(args Args) (text string, blocks []slack.Block, err error) {
-	text, payload := params.String(args, "text"), params.String(args, "payload")
+func messageBody(text, payload, blocksJSON string) (string, []slack.Block, error) {
 	switch {
 	case text != "" && payload != "" && text != payload:
 		return "", nil, Inputf("text and payload are the same argument under two names and were given different values; pass only text")
 	case text == "":
 		text = payload
 	}
-	raw, err := params.Blocks(params.String(args, "blocks"))
+	raw, err := params.Blocks(blocksJSON)
 	if err != nil {
 		return "", nil, inputErr(err)
 	}
 	if text == "" && raw == nil {
 		return "", nil, Inputf("text is required (payload is its older name): the text of the message; or blocks, a Block Kit JSON array, with text as its notification fallback")
 	}
+	var blocks []slack.Block
 	for _, b := range raw {
 		blocks = append(blocks, rawBlock(b))
 	}

@@ -35,34 +35,36 @@ func conversationsSearchMessages() Tool {
 		Description: "Search Slack messages you can see, with optional filters. search_query may also be a Slack message link " +
 			"(https://x.slack.com/archives/C123/p1700000000123456), which returns that one message. Needs a user token (bots cannot search). " +
 			"Returns CSV like conversations_history plus the channel of each match.",
-		Params: []mcp.ToolOption{
-			mcp.WithString("search_query", mcp.Description("Words to find, or a Slack message link. Optional when a filter is given.")),
-			mcp.WithString("filter_in_channel", mcp.Description("Only this channel: ID or #name.")),
-			mcp.WithString("filter_in_im_or_mpim", mcp.Description("Only the DM with this user (@name) or this DM/group DM ID.")),
-			mcp.WithString("filter_users_with", mcp.Description("Only conversations with this user: user ID or @name.")),
-			mcp.WithString("filter_users_from", mcp.Description("Only messages from this user: user ID or @name.")),
-			mcp.WithString("filter_date_before", mcp.Description("Before this date: YYYY-MM-DD, today, yesterday, 'Jan 15, 2024'.")),
-			mcp.WithString("filter_date_after", mcp.Description("After this date.")),
-			mcp.WithString("filter_date_on", mcp.Description("On this date.")),
-			mcp.WithString("filter_date_during", mcp.Description("During a period: YYYY-MM, YYYY, a month name, 'last week', 'this month'.")),
-			mcp.WithBoolean("filter_threads_only", mcp.DefaultBool(false), mcp.Description("Only messages in threads.")),
-			countParam("limit", "Results per page", searchDefaultLimit, searchMaxLimit),
-			cursorParam,
-		},
+		Params:  input[searchInput](),
 		Output:  mcp.WithOutputSchema[Page[Message]](),
-		Handler: handleSearch,
+		Handler: typed(handleSearch),
 	}
 }
 
-func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult, error) {
-	query := strings.TrimSpace(params.String(args, "search_query"))
-	limit, err := countArg(args, "limit", searchDefaultLimit, searchMaxLimit)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := params.Scalar(args, "cursor"); err != nil {
-		return nil, inputErr(err)
-	}
+// searchInput is the input of conversations_search_messages.
+type searchInput struct {
+	Query      params.TextArgument  `json:"search_query,omitempty" jsonschema:"Words to find, or a Slack message link. Optional when a filter is given."`
+	InChannel  params.TextArgument  `json:"filter_in_channel,omitempty" jsonschema:"Only this channel: ID or #name."`
+	InIM       params.TextArgument  `json:"filter_in_im_or_mpim,omitempty" jsonschema:"Only the DM with this user (@name) or this DM/group DM ID."`
+	UsersWith  params.TextArgument  `json:"filter_users_with,omitempty" jsonschema:"Only conversations with this user: user ID or @name."`
+	UsersFrom  params.TextArgument  `json:"filter_users_from,omitempty" jsonschema:"Only messages from this user: user ID or @name."`
+	DateBefore params.TextArgument  `json:"filter_date_before,omitempty" jsonschema_description:"Before this date: YYYY-MM-DD, today, yesterday, 'Jan 15, 2024'."`
+	DateAfter  params.TextArgument  `json:"filter_date_after,omitempty" jsonschema:"After this date."`
+	DateOn     params.TextArgument  `json:"filter_date_on,omitempty" jsonschema:"On this date."`
+	DateDuring params.TextArgument  `json:"filter_date_during,omitempty" jsonschema_description:"During a period: YYYY-MM, YYYY, a month name, 'last week', 'this month'."`
+	Threads    params.BoolArgument  `json:"filter_threads_only,omitempty" default:"false" jsonschema:"Only messages in threads."`
+	Limit      params.CountArgument `json:"limit,omitempty" count:"20,100" jsonschema:"Results per page"`
+	Cursor     string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
+}
+
+// hasDateFilter says whether a filter needs the searcher's time zone.
+func (in *searchInput) hasDateFilter() bool {
+	return in.DateBefore != "" || in.DateAfter != "" || in.DateOn != "" || in.DateDuring != ""
+}
+
+func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolResult, error) {
+	query := strings.TrimSpace(string(in.Query))
+	limit := int(in.Limit)
 	if u, ok, err := params.ParseMessageURL(query); err != nil {
 		return nil, inputErr(err)
 	} else if ok {
@@ -72,7 +74,7 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	if err != nil {
 		return nil, err
 	}
-	mods, err := searchModifiers(ctx, d, s, args)
+	mods, err := searchModifiers(ctx, d, s, in)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +87,7 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
 	// A page number only means something for the same search and page size.
 	scope := params.CursorScope{Tool: "conversations_search_messages", Filter: full + "|" + strconv.Itoa(limit)}
-	page, err := intCursorArg(args, scope, 1)
+	page, err := intCursor(in.Cursor, scope, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -123,13 +125,13 @@ func handleSearch(ctx context.Context, d *Deps, args Args) (*mcp.CallToolResult,
 }
 
 // searchModifiers turns the filter arguments into Slack search modifiers.
-func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]string, error) {
+func searchModifiers(ctx context.Context, d *Deps, s *Session, in *searchInput) ([]string, error) {
 	var mods []string
 	now := d.now()
-	if hasDateFilter(args) {
+	if in.hasDateFilter() {
 		now = now.In(searchZone(ctx, s))
 	}
-	if v := params.String(args, "filter_in_channel"); v != "" {
+	if v := string(in.InChannel); v != "" {
 		id, err := resolveChannel(ctx, s, v)
 		if err != nil {
 			return nil, err
@@ -143,7 +145,7 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]str
 		}
 		mods = append(mods, "in:#"+c.Name)
 	}
-	if v := params.String(args, "filter_in_im_or_mpim"); v != "" {
+	if v := string(in.InIM); v != "" {
 		if !strings.HasPrefix(v, "@") && !strings.HasPrefix(v, "D") && !strings.HasPrefix(v, "G") && !strings.HasPrefix(v, "C") {
 			v = "@" + v
 		}
@@ -164,8 +166,11 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]str
 			return nil, Inputf("filter_in_im_or_mpim takes a DM or group DM; use filter_in_channel for channels")
 		}
 	}
-	for _, f := range []struct{ key, mod string }{{"filter_users_with", "with:"}, {"filter_users_from", "from:"}} {
-		if v := params.String(args, f.key); v != "" {
+	for _, f := range []struct {
+		key, mod string
+		v        params.TextArgument
+	}{{"filter_users_with", "with:", in.UsersWith}, {"filter_users_from", "from:", in.UsersFrom}} {
+		if v := string(f.v); v != "" {
 			id, err := resolveUser(ctx, s, v, f.key)
 			if err != nil {
 				return nil, err
@@ -175,8 +180,11 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]str
 	}
 	// Slack's before:/after: are exclusive, so every date filter becomes a
 	// precise after/before pair.
-	for _, f := range []struct{ key, mod string }{{"filter_date_before", "before:"}, {"filter_date_after", "after:"}} {
-		if v := params.String(args, f.key); v != "" {
+	for _, f := range []struct {
+		mod string
+		v   params.TextArgument
+	}{{"before:", in.DateBefore}, {"after:", in.DateAfter}} {
+		if v := string(f.v); v != "" {
 			t, err := params.ParseDate(v, now)
 			if err != nil {
 				return nil, inputErr(err)
@@ -184,25 +192,21 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, args Args) ([]str
 			mods = append(mods, f.mod+params.SlackDate(t))
 		}
 	}
-	if v := params.String(args, "filter_date_on"); v != "" {
+	if v := string(in.DateOn); v != "" {
 		t, err := params.ParseDate(v, now)
 		if err != nil {
 			return nil, inputErr(err)
 		}
 		mods = append(mods, "on:"+params.SlackDate(t))
 	}
-	if v := params.String(args, "filter_date_during"); v != "" {
+	if v := string(in.DateDuring); v != "" {
 		start, end, err := params.ParseDuring(v, now)
 		if err != nil {
 			return nil, inputErr(err)
 		}
 		mods = append(mods, "after:"+params.SlackDate(start.AddDate(0, 0, -1)), "before:"+params.SlackDate(end))
 	}
-	threads, err := params.Bool(args, "filter_threads_only", false)
-	if err != nil {
-		return nil, inputErr(err)
-	}
-	if threads {
+	if in.Threads {
 		mods = append(mods, "is:thread")
 	}
 	return mods, nil

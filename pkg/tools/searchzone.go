@@ -3,20 +3,7 @@ package tools
 import (
 	"context"
 	"time"
-
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
-
-var dateFilters = []string{"filter_date_before", "filter_date_after", "filter_date_on", "filter_date_during"}
-
-func hasDateFilter(args Args) bool {
-	for _, k := range dateFilters {
-		if params.String(args, k) != "" {
-			return true
-		}
-	}
-	return false
-}
 
 // searchZone is the time zone Slack reads the dates of after:, before:,
 // on: and during: in: the searching user's (users.info tz), as the Slack
