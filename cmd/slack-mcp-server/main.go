@@ -296,9 +296,10 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		AcceptSlackTokens: o.AcceptSlackTokens,
 		Revoked:           caller.Revoker{Installations: oauth, AccessTokens: as, Logger: log}.Revoke,
 	})
-	multi := provider.NewMulti(provider.MultiOptions{
-		Factory: factory, Callers: callers, ValidationTTL: o.ValidationTTL, Logger: log,
+	validator := caller.NewValidator(caller.ValidatorOptions{
+		Resolver: callers, Factory: factory, ValidationTTL: o.ValidationTTL, Logger: log,
 	})
+	multi := provider.NewMulti(provider.MultiOptions{Factory: factory, Validator: validator, Logger: log})
 	go multi.Run(ctx)
 	go sweepClients(ctx, st, log)
 	routes := resource.Routes(prm)
@@ -335,7 +336,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		AllowedOrigins: cfg.AllowedOrigins,
 		Routes:         routes,
 		Authenticate: func(next http.Handler) http.Handler {
-			return authn.Middleware(multi, authn.Options{
+			return authn.Middleware(validator, authn.Options{
 				Logger: log, ResourceMetadataURL: resource.MetadataURL(o.PublicURL, ep), Scope: tenant.ScopeRead,
 				ValidationRate: authn.DefaultValidationRate, ValidationBurst: authn.DefaultValidationBurst,
 				Tool: sel.ReadOnly,

@@ -66,14 +66,15 @@ func TestMiddlewareWithMultiProvider(t *testing.T) {
 			t.Cleanup(emu.Close)
 			f, err := slackapi.NewFactory(slackapi.Options{BaseURL: emu.URL, MaxRetries: -1})
 			require.NoError(t, err)
-			m := provider.NewMulti(provider.MultiOptions{Factory: f, Callers: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+			v := caller.NewValidator(caller.ValidatorOptions{Factory: f, Resolver: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+			m := provider.NewMulti(provider.MultiOptions{Factory: f, Validator: v, Logger: zerolog.Nop()})
 			t.Cleanup(m.Close)
 			if tc.prepare != nil {
 				tc.prepare(emu)
 			}
 
 			var team string
-			h := authn.Middleware(m, authn.Options{Realm: "mcp"}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := authn.Middleware(v, authn.Options{Realm: "mcp"}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				s, err := m.Session(r.Context())
 				require.NoError(t, err)
 				team = s.Client.Identity.TeamID

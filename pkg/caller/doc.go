@@ -15,8 +15,10 @@
 // until then. When Slack itself ends the grant behind a token we issued,
 // Options.Revoked is told (Revoker revokes the installation).
 //
-// The resolver makes no Slack call: pkg/provider validates what it
-// resolved with auth.test and hands out sessions. Import direction:
+// The Resolver makes no Slack call. The Validator (authn.Authenticator)
+// checks what it resolved with one auth.test per ValidationTTL, shared by
+// concurrent first uses, keeps the answers bounded and drops idle ones,
+// telling pkg/provider (OnDrop), which hands out sessions built from them. Import direction:
 // caller imports authn (its error vocabulary), resource, slackapi and
 // tenant; slackoauth, oauthserver and provider import caller.
 package caller

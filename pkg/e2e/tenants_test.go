@@ -94,14 +94,15 @@ func newMultiEnv(t testing.TB, kind string, perWorkspace int) *multiEnv {
 	t.Cleanup(front.Close)
 	factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: front.URL, TrustedHosts: trusted, Logger: zerolog.Nop()})
 	require.NoError(t, err)
-	e.multi = provider.NewMulti(provider.MultiOptions{Factory: factory, Callers: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+	validator := caller.NewValidator(caller.ValidatorOptions{Factory: factory, Resolver: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+	e.multi = provider.NewMulti(provider.MultiOptions{Factory: factory, Validator: validator, Logger: zerolog.Nop()})
 	t.Cleanup(e.multi.Close)
 	srv, err := server.New(server.Options{Provider: e.multi, Logger: zerolog.Nop()})
 	require.NoError(t, err)
 	h, closeSessions := mcptransport.Handler(srv, mcptransport.Options{
 		Transport: kind, Logger: zerolog.Nop(),
 		Authenticate: func(next http.Handler) http.Handler {
-			return authn.Middleware(e.multi, authn.Options{Logger: zerolog.Nop()}, next)
+			return authn.Middleware(validator, authn.Options{Logger: zerolog.Nop()}, next)
 		},
 	})
 	ts := httptest.NewServer(h)

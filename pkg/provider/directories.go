@@ -6,6 +6,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
@@ -64,7 +65,7 @@ func (s *shared) leave(e *entry) bool {
 func (s *shared) client(ctx context.Context) *slackapi.Client {
 	if c := tenant.From(ctx); c != nil {
 		s.m.mu.Lock()
-		e := s.m.entries[keyOf(c)]
+		e := s.m.entries[caller.KeyOf(c)]
 		var cl *slackapi.Client
 		if e != nil {
 			cl = s.members[e]

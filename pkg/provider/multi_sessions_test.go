@@ -171,22 +171,22 @@ func TestMultiEviction(t *testing.T) {
 	emu := newEmu(t, newWorkspace("T1", 4), slackemu.Options{})
 	for _, tc := range []struct {
 		name string
-		run  func(t *testing.T, m *Multi, clock *fakeClock, ctxs []context.Context)
+		run  func(t *testing.T, m testMulti, clock *fakeClock, ctxs []context.Context)
 		want map[string]int
 		// revalidated are the tokens whose next use costs an auth.test.
 		revalidated []int
 	}{
 		{
 			name: "lru bound",
-			run:  func(*testing.T, *Multi, *fakeClock, []context.Context) {},
+			run:  func(*testing.T, testMulti, *fakeClock, []context.Context) {},
 			want: map[string]int{"sessions": 3, "validated_tokens": 3, "workspaces": 1, "channel_directories": 3},
 			// Token 0 was used least recently.
 			revalidated: []int{0},
 		},
 		{
 			name: "idle",
-			run: func(t *testing.T, m *Multi, clock *fakeClock, ctxs []context.Context) {
-				clock.Advance(DefaultIdleTTL - time.Minute)
+			run: func(t *testing.T, m testMulti, clock *fakeClock, ctxs []context.Context) {
+				clock.Advance(caller.DefaultIdleTTL - time.Minute)
 				_, err := m.Session(ctxs[3]) // keeps token 3 alive
 				require.NoError(t, err)
 				clock.Advance(time.Minute)
@@ -197,8 +197,8 @@ func TestMultiEviction(t *testing.T) {
 		},
 		{
 			name: "all idle",
-			run: func(_ *testing.T, m *Multi, clock *fakeClock, _ []context.Context) {
-				clock.Advance(DefaultIdleTTL)
+			run: func(_ *testing.T, m testMulti, clock *fakeClock, _ []context.Context) {
+				clock.Advance(caller.DefaultIdleTTL)
 				m.Sweep()
 			},
 			want:        map[string]int{"sessions": 0, "validated_tokens": 0, "workspaces": 0, "channel_directories": 0},
@@ -206,8 +206,8 @@ func TestMultiEviction(t *testing.T) {
 		},
 		{
 			name: "lazy on access",
-			run: func(t *testing.T, m *Multi, clock *fakeClock, ctxs []context.Context) {
-				clock.Advance(DefaultIdleTTL)
+			run: func(t *testing.T, m testMulti, clock *fakeClock, ctxs []context.Context) {
+				clock.Advance(caller.DefaultIdleTTL)
 				_, err := m.Session(ctxs[3]) // revalidates 3, drops the others on the way
 				require.NoError(t, err)
 			},
@@ -217,9 +217,9 @@ func TestMultiEviction(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxSessions = 3 })
+			m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxValidations = 3 })
 			var ctxs []context.Context
-			for i := range 4 { // with MaxSessions 3, token 0 (least recently used) goes
+			for i := range 4 { // with MaxValidations 3, token 0 (least recently used) goes
 				ctx := withCaller(t, m, userToken("T1", i))
 				_, err := m.Session(ctx)
 				require.NoError(t, err)
@@ -259,7 +259,7 @@ func TestMultiEvictedDirectoryStopsRefreshing(t *testing.T) {
 	s, err := m.Session(withCaller(t, m, userToken("T1", 0)))
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return s.Users.Ready() && s.Channels.Ready() }, 5*time.Second, 5*time.Millisecond)
-	clock.Advance(DefaultIdleTTL)
+	clock.Advance(caller.DefaultIdleTTL)
 	m.Sweep()
 	clock.Advance(2 * time.Hour)
 	_ = s.Users.All() // a stale read would kick a sweep if the refresher still ran
@@ -324,7 +324,8 @@ func BenchmarkIdleTenantMemory(b *testing.B) {
 	}
 	var perTenant float64
 	for b.Loop() {
-		m := NewMulti(MultiOptions{Factory: f, Callers: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+		v := caller.NewValidator(caller.ValidatorOptions{Factory: f, Resolver: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+		m := testMulti{Multi: NewMulti(MultiOptions{Factory: f, Validator: v, Logger: zerolog.Nop()}), v: v}
 		base := memInUse()
 		sessions := make([]*tools.Session, 0, tenants)
 		for _, tok := range tokens {
@@ -367,7 +368,7 @@ func TestMultiConcurrentMixedUse(t *testing.T) {
 	t.Parallel()
 	const users = 8
 	emu := newEmu(t, newWorkspace("T1", users), slackemu.Options{})
-	m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxSessions = users / 2 })
+	m, clock := newMultiFor(t, newFactory(t, emu.URL), func(o *testOptions) { o.MaxValidations = users / 2 })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.Run(ctx); close(done) }()

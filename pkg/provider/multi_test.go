@@ -66,31 +66,51 @@ func newFactory(t testing.TB, base string, trusted ...string) *slackapi.Factory 
 	return f
 }
 
-// testOptions configure the provider and its caller resolver in one
-// value, so a test changes either with one function.
+// testOptions configure the provider, its validator and their caller
+// resolver in one value, so a test changes any with one function.
 type testOptions struct {
 	MultiOptions
+	caller.ValidatorOptions
 	caller.Options
 }
 
-func newMultiFor(t testing.TB, f *slackapi.Factory, mod func(*testOptions)) (*Multi, *fakeClock) {
+// testMulti is the provider under test with the Validator it takes its
+// sessions from, so a test authenticates and asks for sessions through
+// one value, as the server does through two.
+type testMulti struct {
+	*Multi
+	v *caller.Validator
+}
+
+func (m testMulti) Authenticate(ctx context.Context, bearer string) (*tenant.Caller, error) {
+	return m.v.Authenticate(ctx, bearer)
+}
+
+func (m testMulti) Identity(ctx context.Context) (slackapi.Identity, bool) { return m.v.Identity(ctx) }
+
+func (m testMulti) Validated(bearer string) bool { return m.v.Validated(bearer) }
+
+func newMultiFor(t testing.TB, f *slackapi.Factory, mod func(*testOptions)) (testMulti, *fakeClock) {
 	t.Helper()
 	clock := newClock()
 	o := testOptions{
-		MultiOptions: MultiOptions{Factory: f, Logger: zerolog.Nop(), Now: clock.Now},
-		Options:      caller.Options{AcceptSlackTokens: true, Now: clock.Now},
+		MultiOptions:     MultiOptions{Factory: f, Logger: zerolog.Nop(), Now: clock.Now},
+		ValidatorOptions: caller.ValidatorOptions{Factory: f, Logger: zerolog.Nop(), Now: clock.Now},
+		Options:          caller.Options{AcceptSlackTokens: true, Now: clock.Now},
 	}
 	if mod != nil {
 		mod(&o)
 	}
-	o.MultiOptions.Callers = caller.New(o.Options)
+	o.ValidatorOptions.Resolver = caller.New(o.Options)
+	v := caller.NewValidator(o.ValidatorOptions)
+	o.MultiOptions.Validator = v
 	m := NewMulti(o.MultiOptions)
 	t.Cleanup(m.Close)
-	return m, clock
+	return testMulti{Multi: m, v: v}, clock
 }
 
 // withCaller authenticates tok and returns a context carrying its caller.
-func withCaller(t testing.TB, m *Multi, tok string) context.Context {
+func withCaller(t testing.TB, m testMulti, tok string) context.Context {
 	t.Helper()
 	c, err := m.Authenticate(context.Background(), tok)
 	require.NoError(t, err)
@@ -124,7 +144,7 @@ func TestMultiSteadyStateCostsNoAuthTest(t *testing.T) {
 	ctx := withCaller(t, m, tok)
 	before, err := m.Session(ctx)
 	require.NoError(t, err)
-	clock.Advance(DefaultValidationTTL)
+	clock.Advance(caller.DefaultValidationTTL)
 	after, err := m.Session(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 2, emu.Calls("auth.test"))

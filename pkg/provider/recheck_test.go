@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 )
@@ -104,7 +105,7 @@ func TestMultiRecheckKeepsLiveSessions(t *testing.T) {
 	before, err := m.Session(ctx)
 	require.NoError(t, err)
 	for range 3 {
-		clock.Advance(DefaultRecheckAfter)
+		clock.Advance(caller.DefaultRecheckAfter)
 		for range 10 {
 			require.NoError(t, m.Recheck(ctx))
 		}

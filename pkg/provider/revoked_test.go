@@ -34,7 +34,7 @@ func (r *revocations) all() []string {
 
 // newRevokingMulti serves a PAT, an access token and the Slack tokens of
 // team T1, telling rec about definitive refusals.
-func newRevokingMulti(t *testing.T, emu *slackemu.Server, rec *revocations) *Multi {
+func newRevokingMulti(t *testing.T, emu *slackemu.Server, rec *revocations) testMulti {
 	t.Helper()
 	pats := &fakePATs{creds: map[string]slackapi.Credentials{"smcp_alive": {Token: userToken("T1", 0)}}, errs: map[string]error{}}
 	grants := newGrants(t)

@@ -86,7 +86,7 @@ func recordingFront(t *testing.T, emu *slackemu.Server) (string, *sweepLog) {
 	return front.URL, log
 }
 
-func sessionOf(t *testing.T, m *Multi, tok string) *tools.Session {
+func sessionOf(t *testing.T, m testMulti, tok string) *tools.Session {
 	t.Helper()
 	s, err := m.Session(withCaller(t, m, tok))
 	require.NoError(t, err)
