@@ -41,14 +41,10 @@ type authEnv struct {
 
 func newAuthEnv(t *testing.T, extra map[string]string) *authEnv {
 	t.Helper()
-	ws := slackemu.Sandbox()
 	lp := freePort(t)
 	port := lp.Port
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{base + "/oauth/callback"}})
-	emu := slackemu.NewServer(ws, slackemu.Options{})
-	t.Cleanup(emu.Close)
-	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
+	emu := sandboxWithApp(t, port)
 	e := &authEnv{t: t, lp: lp, port: port, base: base, emu: emu, storePath: t.TempDir() + "/store.db", extra: extra, issuer: base}
 	e.start()
 	t.Cleanup(e.stop)

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit/slackapp"
 )
 
 // oauthServer runs the real binary path in OAuth mode against the emulator.
@@ -111,12 +112,12 @@ func startOAuthServer(t *testing.T, emuURL string, lp *localPort, storePath, kin
 // startOAuthServer's settings name, and you approving every install.
 func sandboxWithApp(t *testing.T, port int) *slackemu.Server {
 	t.Helper()
-	ws := slackemu.Sandbox()
-	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456", RedirectURLs: []string{"http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback"}})
-	emu := slackemu.NewServer(ws, slackemu.Options{})
-	t.Cleanup(emu.Close)
-	emu.SetConsent(slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true})
-	return emu
+	return slackapp.Start(t, slackapp.Options{
+		Workspace: slackemu.Sandbox(),
+		App:       slackemu.OAuthApp{ClientID: "cid-123", ClientSecret: "csecret-456"},
+		Redirect:  "http://127.0.0.1:" + strconv.Itoa(port) + "/oauth/callback",
+		Consent:   &slackemu.Consent{UserID: slackemu.SandboxYou, AutoApprove: true},
+	}).Server
 }
 
 var patPattern = regexp.MustCompile(`smcp_[A-Za-z0-9_-]{20,}`)

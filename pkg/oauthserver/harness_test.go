@@ -24,13 +24,14 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/memory"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit/slackapp"
 )
 
 const (
 	slackClientID     = "111.222"
 	slackClientSecret = "slack-secret"
-	testTeam          = "T0ACME"
-	testUser          = "U0ALICE"
+	testTeam          = slackapp.TeamID
+	testUser          = slackapp.UserID
 	clientRedirect    = "http://127.0.0.1:9999/callback"
 )
 
@@ -105,12 +106,11 @@ func newHarness(t *testing.T, kind string, mods ...func(*hopts)) *harness {
 	srv := httptest.NewUnstartedServer(mux)
 	base := "http://" + srv.Listener.Addr().String()
 
-	ws := slackemu.NewWorkspace(slackemu.Team{ID: testTeam, Name: "Acme", Domain: "acme"})
-	ws.AddUser(slackemu.User{ID: testUser, Name: "alice", RealName: "Alice Ames"})
-	ws.AddOAuthApp(slackemu.OAuthApp{ClientID: slackClientID, ClientSecret: slackClientSecret, RedirectURLs: []string{base + "/oauth/callback"}})
-	emu := slackemu.NewServer(ws, slackemu.Options{Now: c.Now})
-	t.Cleanup(emu.Close)
-	emu.SetConsent(ho.consent)
+	emu := slackapp.Start(t, slackapp.Options{
+		App:      slackemu.OAuthApp{ClientID: slackClientID, ClientSecret: slackClientSecret},
+		Redirect: base + "/oauth/callback", Consent: &ho.consent,
+		Emulator: slackemu.Options{Now: c.Now},
+	}).Server
 
 	keys := testkit.Keyring(t)
 

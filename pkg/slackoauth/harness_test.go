@@ -19,14 +19,15 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit/slackapp"
 )
 
 const (
 	testClientID     = "111.222"
 	testClientSecret = "s3cr3t-client"
-	testTeam         = "T0ACME"
+	testTeam         = slackapp.TeamID
 	testEnterprise   = "E0GRID"
-	testUser         = "U0ALICE"
+	testUser         = slackapp.UserID
 )
 
 var testScopes = []string{"channels:history", "channels:read", "users:read", "search:read"}
@@ -99,15 +100,15 @@ func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 	base := "http://" + srv.Listener.Addr().String()
 	redirect := base + "/oauth/callback"
 
-	ws := slackemu.NewWorkspace(slackemu.Team{ID: testTeam, Name: "Acme <Corp>", Domain: "acme", EnterpriseID: s.enterprise})
-	ws.AddUser(slackemu.User{ID: testUser, Name: "alice", RealName: "Alice Ames"})
 	app := s.app
 	app.PKCE = app.PKCE || s.pkce
-	app.ClientID, app.ClientSecret, app.RedirectURLs = testClientID, testClientSecret, []string{redirect}
-	ws.AddOAuthApp(app)
-	emu := slackemu.NewServer(ws, slackemu.Options{Now: s.clock.Now})
-	t.Cleanup(emu.Close)
-	emu.SetConsent(s.consent)
+	app.ClientID, app.ClientSecret = testClientID, testClientSecret
+	sl := slackapp.Start(t, slackapp.Options{
+		Workspace: slackapp.Acme(slackemu.Team{Name: "Acme <Corp>", EnterpriseID: s.enterprise}),
+		App:       app, Redirect: redirect, Consent: &s.consent,
+		Emulator: slackemu.Options{Now: s.clock.Now},
+	})
+	emu, ws := sl.Server, sl.Workspace
 
 	logger := zerolog.Nop()
 	if s.logs != nil {
