@@ -266,3 +266,36 @@ func valueSchema(prop map[string]any, typ string) {
 	}
 	prop["type"] = typ
 }
+
+// ChannelArgument is a conversation argument: an ID, #name or @user
+// (ParseChannelRef), parsed and checked at decoding, so a malformed one
+// costs no Slack call. Turning a name into an ID needs the caller's
+// directories (pkg/tools resolves Ref). Its schema is a string.
+type ChannelArgument struct {
+	Ref   ChannelRef
+	Given bool
+}
+
+// DecodeArg implements Decoder.
+func (c *ChannelArgument) DecodeArg(args map[string]any, f Field) error {
+	*c = ChannelArgument{}
+	s, err := Scalar(args, f.Name)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(s) == "" {
+		if f.Required {
+			return fmt.Errorf("%s is required: a channel ID (C0123ABCD), #channel-name or @user for a DM", f.Name)
+		}
+		return nil
+	}
+	ref, err := ParseChannelRef(s)
+	if err != nil {
+		return err
+	}
+	*c = ChannelArgument{Ref: ref, Given: true}
+	return nil
+}
+
+// TuneSchema implements SchemaTuner.
+func (ChannelArgument) TuneSchema(prop map[string]any, _ Field) { valueSchema(prop, "string") }

@@ -253,3 +253,57 @@ func TestDecodeOptionalBool(t *testing.T) {
 	OptionalBool{}.TuneSchema(prop, Field{})
 	assert.Equal(t, map[string]any{"type": "boolean", "default": false, "description": "d"}, prop)
 }
+
+func TestDecodeChannel(t *testing.T) {
+	t.Parallel()
+	type in struct {
+		Channel ChannelArgument `json:"channel_id"`
+		Filter  ChannelArgument `json:"filter_in_channel,omitempty"`
+	}
+	for _, tc := range []struct {
+		name    string
+		args    map[string]any
+		want    ChannelArgument
+		wantErr string
+	}{
+		{name: "id", args: map[string]any{"channel_id": "C0123ABCD"}, want: ChannelArgument{Ref: ChannelRef{Kind: RefID, Value: "C0123ABCD"}, Given: true}},
+		{name: "name", args: map[string]any{"channel_id": "#General"}, want: ChannelArgument{Ref: ChannelRef{Kind: RefName, Value: "general"}, Given: true}},
+		{name: "dm", args: map[string]any{"channel_id": "@Jane Doe"}, want: ChannelArgument{Ref: ChannelRef{Kind: RefUser, Value: "Jane Doe"}, Given: true}},
+		{name: "missing", args: map[string]any{}, wantErr: "channel_id is required: a channel ID"},
+		{name: "blank", args: map[string]any{"channel_id": "  "}, wantErr: "channel_id is required"},
+		{name: "a list", args: map[string]any{"channel_id": []any{"C1", "C2"}}, wantErr: "channel_id"},
+		{name: "spaces in a name", args: map[string]any{"channel_id": "#team updates"}, wantErr: "contains spaces"},
+		{name: "bare @", args: map[string]any{"channel_id": "@"}, wantErr: "a user name is needed after '@'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got in
+			err := Decode(tc.args, &got)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got.Channel)
+			assert.False(t, got.Filter.Given, "an optional channel left out is not given")
+		})
+	}
+	prop := map[string]any{"type": "object", "description": "d"}
+	ChannelArgument{}.TuneSchema(prop, Field{})
+	assert.Equal(t, map[string]any{"type": "string", "description": "d"}, prop)
+}
+
+// FuzzDecodeChannel: any channel argument is accepted as a reference with
+// a value or refused with an error, never a panic.
+func FuzzDecodeChannel(f *testing.F) {
+	for _, s := range []string{"C1", "#general", "@jane", "<#C0123ABCD|general>", "@", "#", "a b", "U0123ABCD"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var in struct {
+			Channel ChannelArgument `json:"channel_id"`
+		}
+		if err := Decode(map[string]any{"channel_id": s}, &in); err == nil && (!in.Channel.Given || in.Channel.Ref.Value == "") {
+			t.Fatalf("accepted %q without a reference: %+v", s, in.Channel)
+		}
+	})
+}

@@ -151,12 +151,12 @@ func channelType(c workspace.Channel) string {
 
 // sessionWithChannel returns the caller's session and the ID of the
 // channel a channel argument names.
-func sessionWithChannel(ctx context.Context, d *Deps, raw string) (*Session, string, error) {
+func sessionWithChannel(ctx context.Context, d *Deps, ch params.ChannelArgument) (*Session, string, error) {
 	s, err := d.Slack(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	id, err := resolveChannel(ctx, s, raw)
+	id, err := resolveRef(ctx, s, ch.Ref)
 	if err != nil {
 		return nil, "", err
 	}
@@ -173,6 +173,11 @@ func resolveChannel(ctx context.Context, s *Session, raw string) (string, error)
 	if err != nil {
 		return "", inputErr(err)
 	}
+	return resolveRef(ctx, s, ref)
+}
+
+// resolveRef turns a parsed channel reference into a channel ID.
+func resolveRef(ctx context.Context, s *Session, ref params.ChannelRef) (string, error) {
 	switch ref.Kind {
 	case params.RefName:
 		c, err := s.Channels.Find(ctx, ref.Value)

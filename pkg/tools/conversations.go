@@ -40,10 +40,10 @@ func conversationsHistory() Tool {
 
 // historyInput is the input of conversations_history.
 type historyInput struct {
-	Channel  string               `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
-	Limit    params.LimitArgument `json:"limit,omitempty" default:"1d" jsonschema_description:"Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d; 0 also means 1d."`
-	Cursor   string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
-	Activity params.BoolArgument  `json:"include_activity_messages,omitempty" default:"false" jsonschema:"Include join/leave/topic notices; default false."`
+	Channel  params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	Limit    params.LimitArgument   `json:"limit,omitempty" default:"1d" jsonschema_description:"Number of messages (1-999) or a time window: 1d, 7d, 2w, 1m (month), 90d. Default 1d; 0 also means 1d."`
+	Cursor   string                 `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
+	Activity params.BoolArgument    `json:"include_activity_messages,omitempty" default:"false" jsonschema:"Include join/leave/topic notices; default false."`
 }
 
 func handleHistory(ctx context.Context, d *Deps, in *historyInput) (*mcp.CallToolResult, error) {
@@ -114,11 +114,11 @@ func conversationsReplies() Tool {
 
 // repliesInput is the input of conversations_replies.
 type repliesInput struct {
-	Channel  string               `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
-	ThreadTS params.TSArgument    `json:"thread_ts" jsonschema:"ts of the thread's parent message, e.g. 1700000000.123456."`
-	Limit    params.LimitArgument `json:"limit,omitempty" default:"100" jsonschema_description:"Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100; 0 also means 100."`
-	Cursor   string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
-	Activity params.BoolArgument  `json:"include_activity_messages,omitempty" default:"false" jsonschema:"Include join/leave/topic notices; default false."`
+	Channel  params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	ThreadTS params.TSArgument      `json:"thread_ts" jsonschema:"ts of the thread's parent message, e.g. 1700000000.123456."`
+	Limit    params.LimitArgument   `json:"limit,omitempty" default:"100" jsonschema_description:"Number of messages (1-999) or a time window (1d, 7d, 1m). Default 100; 0 also means 100."`
+	Cursor   string                 `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
+	Activity params.BoolArgument    `json:"include_activity_messages,omitempty" default:"false" jsonschema:"Include join/leave/topic notices; default false."`
 }
 
 func handleReplies(ctx context.Context, d *Deps, in *repliesInput) (*mcp.CallToolResult, error) {
@@ -184,12 +184,12 @@ func conversationsAddMessage() Tool {
 
 // addMessageInput is the input of conversations_add_message.
 type addMessageInput struct {
-	Channel     string              `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
-	ThreadTS    params.TSArgument   `json:"thread_ts,omitempty" jsonschema:"Reply in this thread (the parent's ts). Omit for a top-level message."`
-	Text        params.TextArgument `json:"text,omitempty" jsonschema:"The message text. With blocks, the plain-text fallback shown in notifications."`
-	Payload     params.TextArgument `json:"payload,omitempty" jsonschema:"Same as text (older name); give one of them."`
-	Blocks      params.TextArgument `json:"blocks,omitempty" jsonschema_description:"Optional Block Kit JSON array (at most 50 blocks), e.g. [{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi*\"}}]; then content_type is ignored."`
-	ContentType params.TextArgument `json:"content_type,omitempty" default:"text/markdown" jsonschema:"enum=text/markdown,enum=text/plain" jsonschema_description:"text/markdown (default) or text/plain."`
+	Channel     params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	ThreadTS    params.TSArgument      `json:"thread_ts,omitempty" jsonschema:"Reply in this thread (the parent's ts). Omit for a top-level message."`
+	Text        params.TextArgument    `json:"text,omitempty" jsonschema:"The message text. With blocks, the plain-text fallback shown in notifications."`
+	Payload     params.TextArgument    `json:"payload,omitempty" jsonschema:"Same as text (older name); give one of them."`
+	Blocks      params.TextArgument    `json:"blocks,omitempty" jsonschema_description:"Optional Block Kit JSON array (at most 50 blocks), e.g. [{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi*\"}}]; then content_type is ignored."`
+	ContentType params.TextArgument    `json:"content_type,omitempty" default:"text/markdown" jsonschema:"enum=text/markdown,enum=text/plain" jsonschema_description:"text/markdown (default) or text/plain."`
 }
 
 var linkPattern = regexp.MustCompile(`https?://[^\s<>|)\]]+`)
@@ -277,8 +277,8 @@ func conversationsMark() Tool {
 
 // markInput is the input of conversations_mark.
 type markInput struct {
-	Channel string            `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
-	TS      params.TSArgument `json:"ts,omitempty" jsonschema:"Mark read up to this message ts; default the latest message."`
+	Channel params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	TS      params.TSArgument      `json:"ts,omitempty" jsonschema:"Mark read up to this message ts; default the latest message."`
 }
 
 func handleMark(ctx context.Context, d *Deps, in *markInput) (*mcp.CallToolResult, error) {

@@ -137,7 +137,7 @@ func conversationsJoin() Tool {
 
 // joinInput is the input of conversations_join.
 type joinInput struct {
-	Channel string `json:"channel_id" jsonschema:"Channel ID (C0123ABCD) or #channel-name; channels_list shows the public channels."`
+	Channel params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD) or #channel-name; channels_list shows the public channels."`
 }
 
 func handleJoin(ctx context.Context, d *Deps, in *joinInput) (*mcp.CallToolResult, error) {
@@ -183,7 +183,7 @@ func conversationsLeave() Tool {
 
 // leaveInput is the input of conversations_leave.
 type leaveInput struct {
-	Channel string `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or a group DM ID."`
+	Channel params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or a group DM ID."`
 }
 
 func handleLeave(ctx context.Context, d *Deps, in *leaveInput) (*mcp.CallToolResult, error) {

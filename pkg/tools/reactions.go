@@ -20,9 +20,9 @@ type ReactionResult struct {
 
 // reactionInput is the input of reactions_add and reactions_remove.
 type reactionInput struct {
-	Channel   string               `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
-	Timestamp params.TSArgument    `json:"timestamp" jsonschema:"ts of the message (MsgID from conversations_history)."`
-	Emoji     params.EmojiArgument `json:"emoji" jsonschema:"Emoji name without colons, e.g. thumbsup or tada."`
+	Channel   params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	Timestamp params.TSArgument      `json:"timestamp" jsonschema:"ts of the message (MsgID from conversations_history)."`
+	Emoji     params.EmojiArgument   `json:"emoji" jsonschema:"Emoji name without colons, e.g. thumbsup or tada."`
 }
 
 func reactionsAdd() Tool {
