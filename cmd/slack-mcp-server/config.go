@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 )
@@ -60,13 +61,16 @@ type config struct {
 
 // oauthConfig is multi-tenant OAuth mode (SLACK_MCP_OAUTH_ENABLED).
 type oauthConfig struct {
-	Enabled           bool
-	ClientID, Secret  string
-	RedirectURI       string
-	Scopes            []string // nil: derived from the enabled tools
-	EncryptionKey     string
-	DataDir           string
-	StorePath         string
+	Enabled          bool
+	ClientID, Secret string
+	RedirectURI      string
+	Scopes           []string // nil: derived from the enabled tools
+	EncryptionKey    string
+	DataDir          string
+	StorePath        string
+	// DatabaseURL selects PostgreSQL (SLACK_MCP_DATABASE_URL) for several
+	// replicas; empty keeps the SQLite file at StorePath.
+	DatabaseURL       string
 	PublicURL         string
 	ReturnOrigins     []string
 	AcceptSlackTokens bool
@@ -328,6 +332,9 @@ func (c *config) parseOAuth(getenv func(string) string) []error {
 	o.StorePath = getenv("SLACK_MCP_STORE_PATH")
 	if o.StorePath == "" && o.DataDir != "" {
 		o.StorePath = filepath.Join(o.DataDir, "slack-mcp.db")
+	}
+	if o.DatabaseURL = strings.TrimSpace(getenv("SLACK_MCP_DATABASE_URL")); o.DatabaseURL != "" && !store.IsPostgresURL(o.DatabaseURL) {
+		errs = append(errs, errors.New("SLACK_MCP_DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); leave it unset to use the SQLite file at SLACK_MCP_STORE_PATH"))
 	}
 	o.PublicURL = strings.TrimRight(getenv("SLACK_MCP_PUBLIC_URL"), "/")
 	if o.PublicURL == "" && o.RedirectURI != "" {

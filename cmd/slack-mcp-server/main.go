@@ -375,7 +375,7 @@ func tokenHashKey(o oauthConfig) []byte {
 // sweepClients drops dynamically registered clients unused for 30 days,
 // and hourly those registered over a day ago that never authorized anyone
 // (registration is open: what nobody uses must not pile up).
-func sweepClients(ctx context.Context, st *store.SQLite, log zerolog.Logger) {
+func sweepClients(ctx context.Context, st store.Backend, log zerolog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

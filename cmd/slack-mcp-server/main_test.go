@@ -82,6 +82,14 @@ func TestParseConfig(t *testing.T) {
 			require.True(t, c.NonMarketplace)
 			require.Equal(t, 15, c.policy().HistoryPageMax)
 		}},
+		{name: "database url must be PostgreSQL", args: []string{"-t", "http"}, env: map[string]string{"SLACK_MCP_OAUTH_ENABLED": "true",
+			"SLACK_MCP_OAUTH_CLIENT_ID": "c", "SLACK_MCP_OAUTH_CLIENT_SECRET": "s", "SLACK_MCP_ENCRYPTION_KEY": "k", "SLACK_MCP_OAUTH_REDIRECT_URI": "http://127.0.0.1:13080/oauth/callback",
+			"SLACK_MCP_DATABASE_URL": "mysql://u:p@db/x"}, wantErr: []string{"SLACK_MCP_DATABASE_URL must be a PostgreSQL URL"}},
+		{name: "database url selects PostgreSQL", args: []string{"-t", "http"}, env: map[string]string{"SLACK_MCP_OAUTH_ENABLED": "true",
+			"SLACK_MCP_OAUTH_CLIENT_ID": "c", "SLACK_MCP_OAUTH_CLIENT_SECRET": "s", "SLACK_MCP_ENCRYPTION_KEY": "k", "SLACK_MCP_OAUTH_REDIRECT_URI": "http://127.0.0.1:13080/oauth/callback",
+			"SLACK_MCP_DATABASE_URL": " postgresql://u:p@db:5432/x "}, check: func(t *testing.T, c *config) {
+			require.Equal(t, "postgresql://u:p@db:5432/x", c.OAuth.DatabaseURL)
+		}},
 		{name: "govslack conflicts with another url", env: map[string]string{"SLACK_MCP_GOVSLACK": "1", "SLACK_MCP_SLACK_URL": "https://example.com"}, wantErr: []string{"SLACK_MCP_GOVSLACK"}},
 	}
 	for _, tc := range tests {

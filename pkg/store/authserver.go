@@ -185,3 +185,30 @@ type AuthServerStore interface {
 	Store
 	AuthServer
 }
+
+// Backend is a database a server process runs on, with its upkeep:
+// SQLite (one machine) and Postgres (replicas) are both.
+type Backend interface {
+	AuthServerStore
+	// StartSweeper deletes expired rows every interval until ctx ends or
+	// the backend is closed.
+	StartSweeper(ctx context.Context, every time.Duration)
+	// DeleteNeverUsedClients removes dynamically registered clients
+	// created before createdBefore that never authorized anyone.
+	DeleteNeverUsedClients(ctx context.Context, createdBefore time.Time) (int, error)
+}
+
+var (
+	_ Backend = (*SQLite)(nil)
+	_ Backend = (*Postgres)(nil)
+)
+
+// Open opens the backend where names: a postgres:// or postgresql:// URL
+// is PostgreSQL (OpenPostgres), anything else an SQLite file path
+// (OpenSQLite).
+func Open(ctx context.Context, where string, o Options) (Backend, error) {
+	if IsPostgresURL(where) {
+		return OpenPostgres(ctx, where, o)
+	}
+	return OpenSQLite(ctx, where, o)
+}

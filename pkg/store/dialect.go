@@ -22,6 +22,10 @@ type dialect struct {
 	// forUpdate locks a row read inside a transaction ("" where the
 	// transaction itself already holds the write lock, as in SQLite).
 	forUpdate string
+	// migrationLock is run first in the migration transaction so replicas
+	// starting together migrate one at a time ("" where the transaction
+	// already excludes other writers).
+	migrationLock string
 }
 
 func sqliteDialect() dialect {
@@ -39,8 +43,10 @@ func sqliteDialect() dialect {
 	}
 }
 
-// postgresDialect is not used by a backend yet; it is here so the table
-// test proves the queries and migrations translate.
+// migrationLockKey names the advisory lock migrations hold on PostgreSQL
+// ("SLACKMCP" in ASCII): every replica uses the same key.
+const migrationLockKey = 0x534c41434b4d4350
+
 func postgresDialect() dialect {
 	return dialect{
 		name:     "postgres",
@@ -55,6 +61,9 @@ func postgresDialect() dialect {
 		},
 		greatest:  "GREATEST",
 		forUpdate: " FOR UPDATE",
+		// Held until the transaction ends; two replicas creating the
+		// tables at once would otherwise fail on PostgreSQL's catalog.
+		migrationLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
 	}
 }
 

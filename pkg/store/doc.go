@@ -4,7 +4,9 @@
 // what the MCP authorization server keeps: clients, authorization
 // transactions, codes, access and refresh tokens, browser sessions and
 // consents ([AuthServer]). Small interfaces, an embedded SQLite backend
-// ([OpenSQLite], implementing both), an in-memory one for tests and
+// ([OpenSQLite]) for one machine, a PostgreSQL backend ([OpenPostgres])
+// for several replicas sharing one database (both implement [Backend];
+// [Open] picks by the setting), an in-memory one for tests and
 // single-process demos (package memory), and a conformance suite every
 // backend runs (package storetest). Every installation key includes the
 // Slack team or enterprise ID. The input checks every backend applies
@@ -35,6 +37,18 @@
 // their tokens and none can be created in them later. RevokeInstallation,
 // CreatePAT and the creation of every row that grants access are
 // transactions that check the installation is active.
+//
+// # PostgreSQL
+//
+// The same queries and migrations as SQLite, through database/sql with
+// pgx, rebound by the dialect ($n placeholders, BYTEA, BOOLEAN, GREATEST).
+// Transactions run at READ COMMITTED; the rows a decision rests on are
+// read FOR UPDATE (the code being redeemed, the refresh token being
+// rotated, the installation a grant is created on), so concurrent callers
+// on any replica queue on the row, and a revocation reached through any
+// replica is seen by the next read on every other. Migrations hold a
+// transaction-scoped advisory lock, so replicas starting together migrate
+// once.
 //
 // # Authorization server rows
 //

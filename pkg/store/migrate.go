@@ -90,6 +90,11 @@ func migrate(ctx context.Context, db *sql.DB, d dialect, list []migration, now t
 			_ = tx.Rollback()
 		}
 	}()
+	if d.migrationLock != "" {
+		if _, err = tx.ExecContext(ctx, d.migrationLock); err != nil {
+			return 0, fmt.Errorf("store: migrate: taking the migration lock: %w", err)
+		}
+	}
 	if _, err = tx.ExecContext(ctx, create); err != nil {
 		return 0, fmt.Errorf("store: migrate: creating schema_migrations: %w", err)
 	}

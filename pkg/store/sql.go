@@ -14,6 +14,7 @@ import (
 // sqlStore implements Store over database/sql for any dialect. Writes go
 // to w; reads go to r (the same pool when the engine has one connection).
 type sqlStore struct {
+	lifecycle
 	w, r *sql.DB
 	d    dialect
 	q    queries

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,11 +47,6 @@ const (
 type SQLite struct {
 	*sqlStore
 	path string
-
-	mu      sync.Mutex // guards closed and sweepers.Add against Close
-	closed  bool
-	done    chan struct{}
-	sweeper sync.WaitGroup
 }
 
 var (
@@ -81,8 +75,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 	}
 	d := sqliteDialect()
 	var checked *dbFile // the database file, checked and held open until SQLite has it
-	s := &SQLite{path: path, done: make(chan struct{})}
-	s.sqlStore = &sqlStore{d: d, q: newQueries(d), now: o.Now, log: o.Logger}
+	s := &SQLite{path: path, sqlStore: newSQLStore(d, o)}
 	defer func() {
 		if err != nil {
 			s.closeDBs()
@@ -188,86 +181,4 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = append([]string(nil), vs...)
 	}
 	return out
-}
-
-// StartSweeper deletes expired pending authorizations and the
-// authorization server's expired transactions, codes, tokens and browser
-// sessions now and then every interval (a minute when every <= 0) until
-// ctx ends or the store is closed. Counts are logged at debug, failures at
-// warn.
-func (s *SQLite) StartSweeper(ctx context.Context, every time.Duration) {
-	if every <= 0 {
-		every = defaultSweepEvery
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.sweeper.Add(1)
-	go func() {
-		defer s.sweeper.Done()
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		go func() {
-			select {
-			case <-s.done:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			now := s.now()
-			n, err := s.SweepPending(ctx, now)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				s.log.Warn().Err(err).Msg("store: sweeping expired pending authorizations")
-			case err == nil:
-				s.log.Debug().Int("deleted", n).Msg("store: swept expired pending authorizations")
-			}
-			n, err = s.sweepAuthServer(ctx, now)
-			switch {
-			case err != nil && ctx.Err() == nil:
-				s.log.Warn().Err(err).Msg("store: sweeping expired authorization server rows")
-			case err == nil:
-				s.log.Debug().Int("deleted", n).Msg("store: swept expired authorization server rows")
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
-
-// Close stops sweepers and closes the database. It is safe to call more
-// than once.
-func (s *SQLite) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	close(s.done)
-	s.mu.Unlock()
-	s.sweeper.Wait()
-	return s.closeDBs()
-}
-
-func (s *SQLite) closeDBs() error {
-	var errs []error
-	if s.r != nil && s.r != s.w {
-		errs = append(errs, s.r.Close())
-	}
-	if s.w != nil {
-		errs = append(errs, s.w.Close())
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("store: closing SQLite: %w", err)
-	}
-	return nil
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/storetest"
+)
+
+// roundRobin is a load balancer with no stickiness: each request goes to
+// the next replica, whatever cookie or session it carries.
+type roundRobin struct {
+	replicas []*httputil.ReverseProxy
+	next     atomic.Uint64
+	served   []atomic.Int64
+}
+
+func newRoundRobin(t *testing.T, lp *localPort, bases ...string) *roundRobin {
+	t.Helper()
+	rr := &roundRobin{served: make([]atomic.Int64, len(bases))}
+	for _, b := range bases {
+		u, err := url.Parse(b)
+		require.NoError(t, err)
+		// The Host header stays the public one, as a real balancer keeps it.
+		rr.replicas = append(rr.replicas, httputil.NewSingleHostReverseProxy(u))
+	}
+	srv := httptest.NewUnstartedServer(rr)
+	srv.Listener = lp.Take()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return rr
+}
+
+func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	i := int(rr.next.Add(1)-1) % len(rr.replicas)
+	rr.served[i].Add(1)
+	rr.replicas[i].ServeHTTP(w, r)
+}
+
+// Two replicas on one PostgreSQL database behind a balancer with no
+// stickiness: the browser flow begun on one replica finishes on the
+// other, the token it issues works on both, and a disconnect through one
+// is refused by the other at the next request.
+func TestOAuthReplicasOnPostgres(t *testing.T) {
+	t.Parallel()
+	dbURL := storetest.PostgresURL(t)
+	front := freePort(t)
+	public := "http://127.0.0.1:" + strconv.Itoa(front.Port)
+	emu := sandboxWithApp(t, front.Port)
+	shared := map[string]string{
+		"SLACK_MCP_DATABASE_URL":       dbURL,
+		"SLACK_MCP_PUBLIC_URL":         public,
+		"SLACK_MCP_OAUTH_REDIRECT_URI": public + "/oauth/callback",
+	}
+	a := startOAuthServer(t, emu.URL, freePort(t), "", "http", shared)
+	b := startOAuthServer(t, emu.URL, freePort(t), "", "http", shared)
+	t.Cleanup(a.stop)
+	t.Cleanup(b.stop)
+	rr := newRoundRobin(t, front, a.base, b.base)
+
+	pat, _ := connectInBrowser(t, public)
+	require.Positive(t, rr.served[0].Load())
+	require.Positive(t, rr.served[1].Load(), "the flow crossed replicas")
+
+	for _, base := range []string{a.base, b.base} {
+		c, err := mcpClient(t, base, pat)
+		require.NoError(t, err)
+		require.False(t, history(t, c).IsError)
+	}
+
+	req, _ := http.NewRequest(http.MethodPost, b.base+"/oauth/revoke", nil)
+	req.Header.Set("Authorization", "Bearer "+pat)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Less(t, resp.StatusCode, 300)
+	_, err = mcpClient(t, a.base, pat)
+	require.Error(t, err, "revoked through B, refused by A at once")
+	require.NotContains(t, a.stderr.String(), dbURL, "the database URL (with its password) never reaches logs")
+}
