@@ -386,3 +386,35 @@ func TestPanicBecomesJSONError(t *testing.T) {
 	require.Equal(t, http.StatusInternalServerError, rec.Code)
 	require.JSONEq(t, `{"error":"internal error; please try again later","code":"INTERNAL_ERROR"}`, rec.Body.String())
 }
+
+// Replicas sharing a store refresh a rotating token once between them:
+// each has its own in-process flight, so only the store's row lock keeps
+// the second from spending the refresh token the first already spent.
+func TestTokenRotationAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}))
+	pat := patOf(t, h.connect(h.browser, "").Body)
+	other, err := New(h.opts) // a second replica: same store, keys and Slack app
+	require.NoError(t, err)
+
+	h.clock.Advance(51 * time.Minute)
+	replicas := []*Service{h.svc, other}
+	const callers = 16
+	var wg sync.WaitGroup
+	tokens := make([]string, callers)
+	errs := make([]error, callers)
+	for i := range callers {
+		wg.Go(func() {
+			c, err := replicas[i%2].ResolvePAT(ctx, pat)
+			tokens[i], errs[i] = c.Token, err
+		})
+	}
+	wg.Wait()
+	for i := range callers {
+		require.NoError(t, errs[i])
+		require.Equal(t, tokens[0], tokens[i], "every replica uses the one new token")
+	}
+	require.Equal(t, 2, h.emu.Calls("oauth.v2.access"), "the install plus exactly one refresh")
+	require.Len(t, h.audit("token_refreshed"), 1)
+}

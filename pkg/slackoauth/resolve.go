@@ -77,11 +77,11 @@ func (s *Service) open(in store.Installation, sealed string) (string, error) {
 }
 
 // refreshInstallation returns a fresh access token for installation id,
-// refreshing at Slack at most once at a time per installation in this
-// process. Slack revokes a refresh token on use, so concurrent callers
-// share one refresh; a caller arriving after it re-reads the stored row
-// and finds the new token. (Replicas sharing one database would need a
-// row lock in the store as well.)
+// refreshing at Slack at most once at a time per installation: callers in
+// this process share one flight, and replicas sharing a database queue on
+// the installation's row (store.RefreshTokens). Slack revokes a refresh
+// token on use, so a caller arriving after a refresh finds the new token
+// in the row instead of spending the old one.
 func (s *Service) refreshInstallation(ctx context.Context, id string) (string, error) {
 	ch := s.refresh.DoChan(id, func() (any, error) {
 		// Detached from the first caller's cancellation: the refresh
@@ -101,68 +101,90 @@ func (s *Service) refreshInstallation(ctx context.Context, id string) (string, e
 	}
 }
 
+// deadRefreshError is Slack's definitive refusal of a refresh token, met with
+// the installation's row locked; it is acted on once the lock is released.
+type deadRefreshError struct{ code string }
+
+func (e deadRefreshError) Error() string { return "refresh refused (" + e.code + ")" }
+
+// doRefresh refreshes installation id through the store's RefreshTokens,
+// so of the replicas sharing a database one calls Slack (which spends the
+// refresh token) and the others, queued on the row, see its new token.
 func (s *Service) doRefresh(ctx context.Context, id string) (string, error) {
-	in, err := s.activeInstallation(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	now := s.o.Now()
-	if in.TokenExpiresAt.IsZero() || in.TokenExpiresAt.Sub(now) >= refreshWindow {
-		// Someone refreshed while we waited.
-		return s.open(in, in.AccessToken)
-	}
-	if in.RefreshToken == "" {
-		if now.Before(in.TokenExpiresAt) {
-			return s.open(in, in.AccessToken)
-		}
-		return "", fmt.Errorf("slackoauth: installation %s: token expired and no refresh token: %w", id, authn.ErrRevokedToken)
-	}
-	rt, err := s.open(in, in.RefreshToken)
-	if err != nil {
-		return "", err
-	}
-	r, err := s.refreshToken(ctx, rt)
-	if err != nil {
-		code := slackCode(err)
-		if deadRefresh(code) {
-			if rerr := s.o.Store.RevokeInstallation(ctx, id, now); rerr != nil && !errors.Is(rerr, store.ErrNotFound) {
-				s.o.Logger.Warn().Err(rerr).Str("installation", id).Msg("slackoauth: marking installation revoked")
+	var fresh string // the new access token, when this call refreshed
+	in, err := s.o.Store.RefreshTokens(ctx, id, func(in store.Installation) (store.TokenUpdate, error) {
+		keep := store.TokenUpdate{Keep: true}
+		now := s.o.Now()
+		switch {
+		case in.AccessToken == "":
+			return keep, fmt.Errorf("slackoauth: installation %s has no token: %w", id, authn.ErrRevokedToken)
+		case in.TokenExpiresAt.IsZero() || in.TokenExpiresAt.Sub(now) >= refreshWindow:
+			return keep, nil // refreshed by someone else while we waited
+		case in.RefreshToken == "":
+			if now.Before(in.TokenExpiresAt) {
+				return keep, nil
 			}
-			s.o.Logger.Info().Str("installation", id).Str("error_code", code).Msg("slackoauth: Slack refused the refresh token; installation revoked")
-			s.auditEvent(ctx, store.AuditEvent{Event: "token_revoked", Outcome: "refresh_" + code,
-				EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID})
-			return "", fmt.Errorf("slackoauth: installation %s: refresh refused (%s): %w", id, code, authn.ErrRevokedToken)
+			return keep, fmt.Errorf("slackoauth: installation %s: token expired and no refresh token: %w", id, authn.ErrRevokedToken)
 		}
-		s.o.Logger.Warn().Str("installation", id).Str("error_code", code).Msg("slackoauth: token refresh failed")
-		if now.Before(in.TokenExpiresAt) {
-			// Still valid for a few minutes: serve it and retry later.
-			return s.open(in, in.AccessToken)
+		rt, err := s.open(in, in.RefreshToken)
+		if err != nil {
+			return keep, err
 		}
-		if code != "" {
-			err = fmt.Errorf("oauth.v2.access: %s", code)
+		r, err := s.refreshToken(ctx, rt)
+		if err != nil {
+			code := slackCode(err)
+			if deadRefresh(code) {
+				return keep, deadRefreshError{code: code}
+			}
+			s.o.Logger.Warn().Str("installation", id).Str("error_code", code).Msg("slackoauth: token refresh failed")
+			if now.Before(in.TokenExpiresAt) {
+				return keep, nil // still valid for a few minutes: serve it, retry later
+			}
+			if code != "" {
+				err = fmt.Errorf("oauth.v2.access: %s", code)
+			}
+			return keep, fmt.Errorf("slackoauth: refresh installation %s: %w", id, err)
 		}
-		return "", fmt.Errorf("slackoauth: refresh installation %s: %w", id, err)
+		aad := identityAAD(in)
+		u := store.TokenUpdate{RefreshToken: in.RefreshToken, ExpiresAt: r.ExpiresAt}
+		if u.AccessToken, err = s.o.Keys.Seal([]byte(r.AccessToken), aad); err != nil {
+			return keep, fmt.Errorf("slackoauth: seal refreshed token: %w", err)
+		}
+		if r.RefreshToken != "" {
+			if u.RefreshToken, err = s.o.Keys.Seal([]byte(r.RefreshToken), aad); err != nil {
+				return keep, fmt.Errorf("slackoauth: seal refreshed token: %w", err)
+			}
+		}
+		fresh = r.AccessToken
+		return u, nil
+	})
+	var dead deadRefreshError
+	switch {
+	case errors.As(err, &dead):
+		return "", s.refreshRefused(ctx, id, dead.code)
+	case errors.Is(err, store.ErrNotFound):
+		return "", fmt.Errorf("slackoauth: installation %s: %w", id, authn.ErrRevokedToken)
+	case err != nil:
+		return "", err
+	case fresh != "":
+		s.auditEvent(ctx, store.AuditEvent{Event: "token_refreshed", Outcome: "ok",
+			EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID})
+		return fresh, nil
 	}
-	aad := identityAAD(in)
-	access, err := s.o.Keys.Seal([]byte(r.AccessToken), aad)
-	if err != nil {
-		return "", fmt.Errorf("slackoauth: seal refreshed token: %w", err)
+	return s.open(in, in.AccessToken)
+}
+
+// refreshRefused revokes an installation whose refresh token Slack
+// refused for good, and says so.
+func (s *Service) refreshRefused(ctx context.Context, id, code string) error {
+	in, _ := s.o.Store.GetInstallation(ctx, id)
+	if err := s.o.Store.RevokeInstallation(ctx, id, s.o.Now()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.o.Logger.Warn().Err(err).Str("installation", id).Msg("slackoauth: marking installation revoked")
 	}
-	refresh := in.RefreshToken
-	if r.RefreshToken != "" {
-		if refresh, err = s.o.Keys.Seal([]byte(r.RefreshToken), aad); err != nil {
-			return "", fmt.Errorf("slackoauth: seal refreshed token: %w", err)
-		}
-	}
-	if err := s.o.Store.UpdateTokens(ctx, id, access, refresh, r.ExpiresAt); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return "", fmt.Errorf("slackoauth: installation %s: %w", id, authn.ErrRevokedToken)
-		}
-		return "", fmt.Errorf("slackoauth: store refreshed tokens of %s: %w", id, err)
-	}
-	s.auditEvent(ctx, store.AuditEvent{Event: "token_refreshed", Outcome: "ok",
+	s.o.Logger.Info().Str("installation", id).Str("error_code", code).Msg("slackoauth: Slack refused the refresh token; installation revoked")
+	s.auditEvent(ctx, store.AuditEvent{Event: "token_revoked", Outcome: "refresh_" + code,
 		EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID})
-	return r.AccessToken, nil
+	return fmt.Errorf("slackoauth: installation %s: refresh refused (%s): %w", id, code, authn.ErrRevokedToken)
 }
 
 // auditEvent records an event outside an HTTP request.

@@ -75,6 +75,17 @@ func TestPostgresReplicasMigrateOnce(t *testing.T) {
 	assert.Equal(t, latest, applied, "each migration recorded once")
 }
 
+// Replicas refreshing one installation's Slack token at once refresh it
+// once: the row lock queues them across connections and processes.
+func TestPostgresRefreshOnceAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	a, b := openPostgres(t, url), openPostgres(t, url)
+	defer a.Close()
+	defer b.Close()
+	storetest.RefreshOnce(t, a, b)
+}
+
 func TestPostgresOpenErrors(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -27,6 +27,7 @@ type queries struct {
 	createPending, consumePending, sweepPending                     string
 	upsertInstallation, getInstallation, findInstallation           string
 	updateTokens, touchInstallation, revokeInstallation, revokePATs string
+	installationForRefresh                                          string
 	activeInstallation, createPAT, patExists, getPAT, touchPAT      string
 	appendAudit, listAudit                                          string
 
@@ -57,8 +58,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL)` +
 				"team_name", "user_name", "is_enterprise_install", "scopes", "access_token", "refresh_token", "token_expires_at") +
 			`, last_used_at = COALESCE(excluded.last_used_at, installations.last_used_at), status = 'active', revoked_at = NULL
 RETURNING ` + installationCols),
-		getInstallation:  r(`SELECT ` + installationCols + ` FROM installations WHERE id = ?`),
-		findInstallation: r(`SELECT ` + installationCols + ` FROM installations WHERE enterprise_id = ? AND team_id = ? AND user_id = ?`),
+		getInstallation:        r(`SELECT ` + installationCols + ` FROM installations WHERE id = ?`),
+		installationForRefresh: r(`SELECT ` + installationCols + ` FROM installations WHERE id = ?` + d.forUpdate),
+		findInstallation:       r(`SELECT ` + installationCols + ` FROM installations WHERE enterprise_id = ? AND team_id = ? AND user_id = ?`),
 		updateTokens: r(`UPDATE installations SET access_token = ?, refresh_token = ?, token_expires_at = ?
 WHERE id = ? AND status = 'active'`),
 		touchInstallation: r(`UPDATE installations SET last_used_at = ` + d.greatest + `(COALESCE(last_used_at, ?), ?) WHERE id = ?`),
@@ -196,6 +198,45 @@ func (s *sqlStore) FindInstallation(ctx context.Context, enterpriseID, teamID, u
 func (s *sqlStore) UpdateTokens(ctx context.Context, id, accessToken, refreshToken string, expiresAt time.Time) error {
 	res, err := s.w.ExecContext(ctx, s.q.updateTokens, accessToken, refreshToken, nullMillis(expiresAt), id)
 	return affected("update tokens", res, err)
+}
+
+// RefreshTokens implements Store in one write transaction: the row is read
+// FOR UPDATE (SQLite: the transaction holds the write lock), so callers on
+// every replica queue, and each sees the row its predecessor stored.
+func (s *sqlStore) RefreshTokens(ctx context.Context, id string, refresh TokenRefresher) (_ Installation, err error) {
+	const op = "refresh tokens"
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return Installation{}, fmt.Errorf("store: %s: %w", op, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	in, err := scanInstallation(tx.QueryRowContext(ctx, s.q.installationForRefresh, id))
+	if err != nil {
+		return Installation{}, wrapGet(op, err)
+	}
+	if in.Status != StatusActive {
+		err = ErrNotFound
+		return Installation{}, err
+	}
+	u, err := refresh(in)
+	if err != nil {
+		return Installation{}, err
+	}
+	if !u.Keep {
+		res, uerr := tx.ExecContext(ctx, s.q.updateTokens, u.AccessToken, u.RefreshToken, nullMillis(u.ExpiresAt), id)
+		if err = affected(op, res, uerr); err != nil {
+			return Installation{}, err
+		}
+		in.AccessToken, in.RefreshToken, in.TokenExpiresAt = u.AccessToken, u.RefreshToken, asStored(u.ExpiresAt)
+	}
+	if err = tx.Commit(); err != nil {
+		return Installation{}, fmt.Errorf("store: %s: %w", op, err)
+	}
+	return in, nil
 }
 
 // TouchInstallation implements Store. LastUsedAt never moves backwards.
@@ -414,6 +455,14 @@ func nullMillis(t time.Time) any {
 		return nil
 	}
 	return t.UnixMilli()
+}
+
+// asStored is t as a read would return it.
+func asStored(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return time.UnixMilli(t.UnixMilli()).UTC()
 }
 
 func fromMillis(v sql.NullInt64) time.Time {

@@ -134,6 +134,13 @@ type Installations interface {
 	// UpdateTokens replaces the sealed tokens after a refresh; it fails
 	// with ErrNotFound when the installation is unknown or revoked.
 	UpdateTokens(ctx context.Context, id, accessToken, refreshToken string, expiresAt time.Time) error
+	// RefreshTokens runs refresh on the active installation id with its
+	// row locked, and stores what it returns: of any number of callers at
+	// once, on any replica, one refreshes and the others, queued on the
+	// lock, are handed the row it stored (their refresh sees it fresh and
+	// keeps it). An error from refresh changes nothing and is returned as
+	// is; ErrNotFound when the installation is unknown or revoked.
+	RefreshTokens(ctx context.Context, id string, refresh TokenRefresher) (Installation, error)
 	// TouchInstallation records use at at; LastUsedAt never moves
 	// backwards. ErrNotFound when the installation is unknown.
 	TouchInstallation(ctx context.Context, id string, at time.Time) error
@@ -142,6 +149,20 @@ type Installations interface {
 	RevokeInstallation(ctx context.Context, id string, at time.Time) error
 	// Resealer walks and re-seals installations after a key rotation.
 	Resealer
+}
+
+// TokenRefresher decides, with the installation's row locked, whether its
+// sealed tokens change: it returns the new ones, or Keep when the row is
+// fresh enough (another caller refreshed it first). It may call Slack but
+// must not use the store: the lock is held (on SQLite, by the one write
+// connection).
+type TokenRefresher func(in Installation) (TokenUpdate, error)
+
+// TokenUpdate is what a TokenRefresher decided.
+type TokenUpdate struct {
+	Keep                      bool
+	AccessToken, RefreshToken string
+	ExpiresAt                 time.Time
 }
 
 // PATs are the personal access tokens of the browser flow, by hash.

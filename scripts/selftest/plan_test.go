@@ -33,6 +33,11 @@ func TestScriptsTestPlan(t *testing.T) {
 	require.NoError(t, err)
 	chromium := filepath.Join(t.TempDir(), "chromium")
 	require.NoError(t, os.WriteFile(chromium, []byte("#!/bin/sh\n"), 0o755))
+	pgBin := t.TempDir() // a PostgreSQL server's binaries, faked
+	for _, name := range []string{"pg_ctl", "initdb"} {
+		require.NoError(t, os.WriteFile(filepath.Join(pgBin, name), []byte("#!/bin/sh\n"), 0o755))
+	}
+	pg, noPG := "PG_BINDIR="+pgBin, "PG_BINDIR="+t.TempDir()
 
 	tests := []struct {
 		name     string
@@ -42,8 +47,14 @@ func TestScriptsTestPlan(t *testing.T) {
 		stdout   []string
 		stderr   []string
 	}{
-		{name: "everything there", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium}, stdout: []string{"skipped: nothing"}},
-		{name: "everything there in CI", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium, "CI=true"}, stdout: []string{"skipped: nothing"}},
+		{name: "everything there", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium, pg}, stdout: []string{"skipped: nothing"}},
+		{name: "everything there in CI", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium, pg, "CI=true"}, stdout: []string{"skipped: nothing"}},
+		{name: "another PostgreSQL server", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium, noPG, "SLACK_MCP_TEST_POSTGRES_URL=postgres://u:p@db/x", "CI=true"},
+			stdout: []string{"skipped: nothing"}},
+		{name: "no PostgreSQL", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium, noPG},
+			stdout: []string{"PostgreSQL store tests: no PostgreSQL server binaries"}},
+		{name: "no PostgreSQL in CI", node: "v20.1.0", env: []string{"CHROMIUM_BIN=" + chromium, noPG, "CI=true"}, wantCode: 1,
+			stderr: []string{"CI=true: no suite may be skipped", "PostgreSQL store tests"}},
 		{name: "no Node", env: []string{"CHROMIUM_BIN=" + chromium},
 			stdout: []string{"interop tests: no Node.js/npm on PATH", "conformance suite: no Node.js/npm on PATH"}},
 		{name: "old Node", node: "v16.20.0", env: []string{"CHROMIUM_BIN=" + chromium},

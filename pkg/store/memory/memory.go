@@ -20,6 +20,10 @@ type Memory struct {
 	now    func() time.Time
 	db     *db
 	closed atomic.Bool
+
+	// refreshing holds one lock per installation for RefreshTokens, taken
+	// outside db.mu so a refresh calling Slack holds up nothing else.
+	refreshing sync.Map // installation ID -> *sync.Mutex
 }
 
 var (
@@ -295,6 +299,42 @@ func (m *Memory) ResealTokens(ctx context.Context, id, oldAccess, oldRefresh, ne
 
 // updateInstallation applies f to a stored installation (an active one
 // when active is set); ErrNotFound when there is none or f declines.
+// RefreshTokens implements store.Store: callers for one installation
+// queue on its lock; each reads the row its predecessor stored.
+func (m *Memory) RefreshTokens(ctx context.Context, id string, refresh store.TokenRefresher) (store.Installation, error) {
+	l, _ := m.refreshing.LoadOrStore(id, &sync.Mutex{})
+	mu := l.(*sync.Mutex)
+	mu.Lock()
+	defer mu.Unlock()
+	var in store.Installation
+	err := m.tx(ctx, func(d *db) error {
+		var ok bool
+		if in, ok = d.installs[id]; !ok || in.Status != store.StatusActive {
+			return store.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return store.Installation{}, err
+	}
+	u, err := refresh(in)
+	if err != nil {
+		return store.Installation{}, err
+	}
+	if u.Keep {
+		return in, nil
+	}
+	err = m.updateInstallation(ctx, id, true, func(in *store.Installation) bool {
+		in.AccessToken, in.RefreshToken, in.TokenExpiresAt = u.AccessToken, u.RefreshToken, ms(u.ExpiresAt)
+		return true
+	})
+	if err != nil {
+		return store.Installation{}, err
+	}
+	in.AccessToken, in.RefreshToken, in.TokenExpiresAt = u.AccessToken, u.RefreshToken, ms(u.ExpiresAt)
+	return in, nil
+}
+
 func (m *Memory) updateInstallation(ctx context.Context, id string, active bool, f func(*store.Installation) bool) error {
 	return m.tx(ctx, func(d *db) error {
 		in, ok := d.installs[id]

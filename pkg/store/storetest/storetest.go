@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"InstallationValidation", testInstallationValidation},
 		{"InstallationNotFound", testInstallationNotFound},
 		{"UpdateTokens", testUpdateTokens},
+		{"RefreshTokens", testRefreshTokens},
+		{"RefreshTokensOnce", testRefreshTokensOnce},
 		{"SealedInstallations", testSealedInstallations},
 		{"ResealTokens", testResealTokens},
 		{"TouchInstallation", testTouchInstallation},
