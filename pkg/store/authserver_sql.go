@@ -79,8 +79,14 @@ func (s *sqlStore) revokeAuthServerRows(ctx context.Context, tx *sql.Tx, id stri
 func (s *sqlStore) sweepAuthServer(ctx context.Context, now time.Time) (int, error) {
 	ms := now.UnixMilli()
 	total := 0
-	for _, q := range []string{s.q.sweepTxns, s.q.sweepCodes, s.q.sweepTokens, s.q.sweepSessions, s.q.sweepFamilies} {
-		res, err := s.w.ExecContext(ctx, q, ms)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{s.q.sweepTxns, []any{ms}}, {s.q.sweepCodes, []any{ms}}, {s.q.sweepTokens, []any{ms}}, {s.q.sweepSessions, []any{ms}},
+		{s.q.sweepFamilies, nil}, // after the tokens and codes it looks at; no time of its own
+	} {
+		res, err := s.w.ExecContext(ctx, q.sql, q.args...)
 		if err != nil {
 			return total, fmt.Errorf("store: sweep authorization server: %w", err)
 		}

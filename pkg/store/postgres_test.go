@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
@@ -84,6 +85,16 @@ func TestPostgresRefreshOnceAcrossReplicas(t *testing.T) {
 	defer a.Close()
 	defer b.Close()
 	storetest.RefreshOnce(t, a, b)
+}
+
+func TestPostgresSweeperAuthServer(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresURL(t)
+	sweeperAuthServer(t, func(o store.Options) (store.Backend, *sql.DB) {
+		s, err := store.OpenPostgres(context.Background(), url, o)
+		require.NoError(t, err)
+		return s, s.DB()
+	})
 }
 
 func TestPostgresOpenErrors(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/storetest"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 )
 
 var clock = time.Date(2025, 3, 14, 12, 0, 0, 0, time.UTC)
@@ -343,14 +344,27 @@ func TestSQLiteAuthServerReadsJoinStatus(t *testing.T) {
 // nothing else.
 func TestSQLiteSweeperAuthServer(t *testing.T) {
 	t.Parallel()
+	path := filepath.Join(t.TempDir(), "store.db")
+	sweeperAuthServer(t, func(o store.Options) (store.Backend, *sql.DB) {
+		s, err := store.OpenSQLite(context.Background(), path, o)
+		require.NoError(t, err)
+		return s, rawDB(t, path)
+	})
+}
+
+// sweeperAuthServer is TestSQLiteSweeperAuthServer on a backend open
+// returns, with a raw view of its database.
+func sweeperAuthServer(t *testing.T, open func(store.Options) (store.Backend, *sql.DB)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	path := filepath.Join(t.TempDir(), "store.db")
 	var now atomic.Int64
 	now.Store(clock.UnixMilli())
-	s, err := store.OpenSQLite(ctx, path, store.Options{Now: func() time.Time { return time.UnixMilli(now.Load()) }})
-	require.NoError(t, err)
-	defer func() { _ = s.Close() }()
+	logs := &testkit.LogBuffer{}
+	s, raw := open(store.Options{Now: func() time.Time { return time.UnixMilli(now.Load()) }, Logger: zerolog.New(logs)})
+	defer func() {
+		_ = s.Close()
+		assert.NotContains(t, logs.String(), `"level":"warn"`, "every sweep succeeded")
+	}()
 	in, err := s.UpsertInstallation(ctx, store.Installation{TeamID: "T1", UserID: "U1"})
 	require.NoError(t, err)
 	for i, ttl := range []time.Duration{time.Minute, time.Hour} {
@@ -363,7 +377,6 @@ func TestSQLiteSweeperAuthServer(t *testing.T) {
 	require.NoError(t, s.PutClient(ctx, store.Client{ID: "c", Kind: store.ClientMetadata, ExpiresAt: clock}))
 	require.NoError(t, s.PutConsent(ctx, store.Consent{InstallationID: in.ID, ClientID: "c"}))
 
-	raw := rawDB(t, path)
 	count := func() (n int) {
 		require.NoError(t, raw.QueryRowContext(ctx, `SELECT
 (SELECT COUNT(*) FROM oauth_txns) + (SELECT COUNT(*) FROM oauth_codes) +
