@@ -34,9 +34,12 @@ type config struct {
 	Proxy, UserAgent, CA   string
 	TeamID                 string // SLACK_MCP_TEAM_ID: workspace of org-wide tokens
 
-	Host           string
-	Port           int
-	APIKey         string
+	Host   string
+	Port   int
+	APIKey string
+	// SessionSecret keys MCP session IDs (SLACK_MCP_SESSION_SECRET); see
+	// sessionSecret for what it defaults to.
+	SessionSecret  string
 	AllowedHosts   []string
 	AllowedOrigins []string
 
@@ -157,6 +160,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			c.AllowedOrigins = append(c.AllowedOrigins, o)
 		}
 	}
+	c.SessionSecret = getenv("SLACK_MCP_SESSION_SECRET")
 	c.APIKey = getenv("SLACK_MCP_API_KEY")
 	if c.APIKey == "" {
 		c.APIKey = getenv("SLACK_MCP_SSE_API_KEY") // the incumbent's older name

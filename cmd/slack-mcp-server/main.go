@@ -183,7 +183,8 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	defer func() { endDirs(); single.Stopped() }()
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
-		Stdin: stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		SessionSecret: cfg.sessionSecret(),
+		Stdin:         stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		ReadTimeout: cfg.Net.ReadTimeout, TrustedProxies: cfg.Net.TrustedProxies,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
 		// Saying that OAuth mode is off needs no API key (issue 8).
@@ -330,6 +331,8 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	log.Info().Str("mode", "oauth").Str("public_url", o.PublicURL).Strs("user_scopes", scopes).Bool("accept_slack_tokens", o.AcceptSlackTokens).Msg("OAuth mode: people connect at /oauth/authorize")
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
+		SessionSecret:  cfg.sessionSecret(),
+		EndedSessions:  st,
 		ReadTimeout:    cfg.Net.ReadTimeout,
 		TrustedProxies: cfg.Net.TrustedProxies,
 		AllowedHosts:   append(cfg.AllowedHosts, publicHost(o.PublicURL)),
@@ -357,6 +360,25 @@ func publicHost(publicURL string) string {
 		return ""
 	}
 	return u.Host
+}
+
+// sessionSecret keys the binding of MCP session IDs to their callers, the
+// same on every replica so a session opened on one continues on another:
+// SLACK_MCP_SESSION_SECRET, else derived from the first encryption key
+// (OAuth mode) or from the API key; without any, nil (random per
+// process). Rotating the key it derives from ends open sessions; clients
+// open new ones.
+func (c *config) sessionSecret() []byte {
+	switch {
+	case c.SessionSecret != "":
+		return []byte(c.SessionSecret)
+	case c.OAuth.Enabled && c.OAuth.EncryptionKey != "":
+		first, _, _ := strings.Cut(c.OAuth.EncryptionKey, ",")
+		return []byte("derived from the encryption key|" + first)
+	case c.APIKey != "":
+		return []byte("derived from the API key|" + c.APIKey)
+	}
+	return nil
 }
 
 // tokenHashKey peppers the hashes of the tokens our authorization server

@@ -152,6 +152,12 @@ func connectInBrowser(t *testing.T, base string) (string, string) {
 
 func mcpClient(t *testing.T, base, bearer string) (*client.Client, error) {
 	t.Helper()
+	return mcpClientOf(t, base, bearer, mcp.LATEST_PROTOCOL_VERSION)
+}
+
+// mcpClientOf is mcpClient speaking protocol version.
+func mcpClientOf(t *testing.T, base, bearer, version string) (*client.Client, error) {
+	t.Helper()
 	c, err := client.NewStreamableHttpClient(base+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + bearer}))
 	require.NoError(t, err)
 	if err := c.Start(context.Background()); err != nil {
@@ -159,7 +165,7 @@ func mcpClient(t *testing.T, base, bearer string) (*client.Client, error) {
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ProtocolVersion = version
 	if _, err := c.Initialize(context.Background(), init); err != nil {
 		return nil, err
 	}

@@ -6,9 +6,11 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/storetest"
@@ -46,8 +48,9 @@ func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Two replicas on one PostgreSQL database behind a balancer with no
 // stickiness: the browser flow begun on one replica finishes on the
-// other, the token it issues works on both, and a disconnect through one
-// is refused by the other at the next request.
+// other, the token it issues works on both, an MCP session carries on
+// whichever replica answers and ends on both, and a disconnect through
+// one is refused by the other at the next request.
 func TestOAuthReplicasOnPostgres(t *testing.T) {
 	t.Parallel()
 	dbURL := storetest.PostgresURL(t)
@@ -75,9 +78,42 @@ func TestOAuthReplicasOnPostgres(t *testing.T) {
 		require.False(t, history(t, c).IsError)
 	}
 
+	// Through the balancer: a client of the current protocol needs no
+	// session at all; one of 2025-11-25 opens an MCP session, and every
+	// request of it may land on either replica.
+	modern, err := mcpClient(t, public, pat)
+	require.NoError(t, err)
+	require.False(t, history(t, modern).IsError)
+	before := [2]int64{rr.served[0].Load(), rr.served[1].Load()}
+	c, err := mcpClientOf(t, public, pat, mcp.ProtocolVersion20251125)
+	require.NoError(t, err)
+	for range 6 {
+		require.False(t, history(t, c).IsError)
+	}
+	require.Greater(t, rr.served[0].Load()-before[0], int64(2), "replica A served the session")
+	require.Greater(t, rr.served[1].Load()-before[1], int64(2), "replica B served the session")
+	session := c.GetSessionId()
+	require.NotEmpty(t, session)
+	end, _ := http.NewRequest(http.MethodDelete, a.base+"/mcp", nil)
+	end.Header.Set("Authorization", "Bearer "+pat)
+	end.Header.Set("Mcp-Session-Id", session)
+	resp, err := http.DefaultClient.Do(end)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	probe, _ := http.NewRequest(http.MethodPost, b.base+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":9,"method":"tools/list"}`))
+	probe.Header.Set("Authorization", "Bearer "+pat)
+	probe.Header.Set("Mcp-Session-Id", session)
+	probe.Header.Set("Content-Type", "application/json")
+	probe.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err = http.DefaultClient.Do(probe)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusNotFound, resp.StatusCode, "ended through A, refused by B")
+
 	req, _ := http.NewRequest(http.MethodPost, b.base+"/oauth/revoke", nil)
 	req.Header.Set("Authorization", "Bearer "+pat)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Less(t, resp.StatusCode, 300)

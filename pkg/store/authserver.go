@@ -190,6 +190,7 @@ type AuthServerStore interface {
 // SQLite (one machine) and Postgres (replicas) are both.
 type Backend interface {
 	AuthServerStore
+	EndedSessions
 	// StartSweeper deletes expired rows every interval until ctx ends or
 	// the backend is closed.
 	StartSweeper(ctx context.Context, every time.Duration)

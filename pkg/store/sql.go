@@ -36,6 +36,7 @@ type queries struct {
 	txnQueries
 	tokenQueries
 	sessionQueries
+	endedQueries
 }
 
 const (
@@ -87,6 +88,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		txnQueries:     newTxnQueries(d),
 		tokenQueries:   newTokenQueries(d),
 		sessionQueries: newSessionQueries(d),
+		endedQueries:   newEndedQueries(d),
 	}
 }
 

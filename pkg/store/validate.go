@@ -163,3 +163,11 @@ func NewInstallationID() (string, error) {
 	}
 	return "inst_" + hex.EncodeToString(b[:]), nil
 }
+
+// CheckEndedSession validates the hash of an ended MCP session's ID.
+func CheckEndedSession(idHash string) error {
+	if idHash == "" {
+		return errors.New("store: ended session needs an ID hash")
+	}
+	return nil
+}

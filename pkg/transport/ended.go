@@ -1,6 +1,9 @@
 package transport
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"sync"
 	"time"
@@ -8,10 +11,23 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 )
 
-// endedSessions remembers Streamable HTTP session IDs ended by a DELETE,
-// so later requests carrying one get 404 as the MCP specification says.
-// The IDs themselves carry no state (see sessionBinder), so this is the
-// only record; it lives in this process. Entries are kept for
+// EndedSessions records the Streamable HTTP sessions their owners ended
+// (DELETE), by the SHA-256 of the session ID. Replicas that share one (the
+// store) refuse on every replica a session ended on any of them.
+type EndedSessions interface {
+	EndSession(ctx context.Context, idHash string, at time.Time) error
+	SessionEndedAt(ctx context.Context, idHash string) (time.Time, bool, error)
+}
+
+// sessionHash is how a session ID is recorded.
+func sessionHash(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+// endedSessions is the EndedSessions of one process, when no store is
+// shared: it remembers Streamable HTTP sessions ended by a DELETE, so
+// later requests carrying one get 404 as the MCP specification says. Entries are kept for
 // endedSessionTTL (longer than any client keeps retrying a dead session)
 // and at most maxEndedSessions of them, oldest dropped first.
 type endedSessions struct {
@@ -31,6 +47,20 @@ func newEndedSessions(now func() time.Time) *endedSessions {
 		now = time.Now
 	}
 	return &endedSessions{at: map[string]time.Time{}, now: now}
+}
+
+// EndSession implements EndedSessions.
+func (e *endedSessions) EndSession(_ context.Context, id string, _ time.Time) error {
+	e.end(id)
+	return nil
+}
+
+// SessionEndedAt implements EndedSessions.
+func (e *endedSessions) SessionEndedAt(_ context.Context, id string) (time.Time, bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	at, ok := e.at[id]
+	return at, ok, nil
 }
 
 // end records id as ended.
@@ -53,12 +83,15 @@ func (e *endedSessions) end(id string) {
 	}
 }
 
-// ended reports whether id was ended within endedSessionTTL.
-func (e *endedSessions) ended(id string) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	at, ok := e.at[id]
-	return ok && e.now().Sub(at) < endedSessionTTL
+// isEnded reports whether the owner ended session id within
+// endedSessionTTL.
+func (b *sessionBinder) isEnded(ctx context.Context, id string) (bool, error) {
+	at, ok, err := b.ended.SessionEndedAt(ctx, sessionHash(id))
+	if err != nil {
+		b.log.Warn().Err(err).Msg("checking whether an MCP session was ended")
+		return false, err
+	}
+	return ok && b.now().Sub(at) < endedSessionTTL, nil
 }
 
 // refuseEnded answers 404 to any request naming an ended session, whatever
@@ -66,7 +99,17 @@ func (e *endedSessions) ended(id string) bool {
 // ID, and a second DELETE must not look like success.
 func (b *sessionBinder) refuseEnded(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := r.Header.Get(mcpserver.HeaderKeySessionID); id != "" && b.ended.ended(id) {
+		id := r.Header.Get(mcpserver.HeaderKeySessionID)
+		if id == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ended, err := b.isEnded(r.Context(), id)
+		if err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "cannot check the session now; retry shortly", "code": "SESSION_STORE_UNAVAILABLE"})
+			return
+		}
+		if ended {
 			h := w.Header()
 			h.Set("Content-Type", "text/plain; charset=utf-8")
 			h.Set("X-Content-Type-Options", "nosniff")

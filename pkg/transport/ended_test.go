@@ -4,10 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,24 +26,7 @@ func TestDeleteEndsTheSession(t *testing.T) {
 		require.Equal(t, 200, resp.StatusCode)
 		return resp.Header.Get("Mcp-Session-Id")
 	}
-	do := func(who, method, session string) int {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel() // a GET that opened a stream is not read
-		body := ""
-		if method == http.MethodPost {
-			body = listBody
-		}
-		req, err := http.NewRequestWithContext(ctx, method, ts.URL+"/mcp", strings.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+who)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("Mcp-Session-Id", session)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	do := func(who, method, session string) int { return sessionCall(t, ts.URL, who, method, session) }
 	ended, other := open(), open()
 	require.NotEqual(t, 200, do("mallory", http.MethodDelete, ended), "only the owner ends a session")
 	require.Equal(t, 200, do("alice", http.MethodPost, ended))
@@ -69,12 +52,19 @@ func TestEndedSessionsAreBounded(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	e := newEndedSessions(func() time.Time { return now })
-	e.end("a")
-	e.end("a")
-	assert.True(t, e.ended("a"))
-	assert.False(t, e.ended("b"))
+	b := newSessionBinder(nil, e, zerolog.Nop())
+	b.now = func() time.Time { return now }
+	ended := func(id string) bool {
+		yes, err := b.isEnded(context.Background(), id)
+		require.NoError(t, err)
+		return yes
+	}
+	require.NoError(t, e.EndSession(context.Background(), sessionHash("a"), now))
+	e.end(sessionHash("a"))
+	assert.True(t, ended("a"))
+	assert.False(t, ended("b"))
 	now = now.Add(endedSessionTTL)
-	assert.False(t, e.ended("a"), "forgotten after the TTL")
+	assert.False(t, ended("a"), "forgotten after the TTL")
 	e.end("b") // prunes a
 	assert.Len(t, e.at, 1)
 	assert.Len(t, e.order, 1)

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	mcpserver "github.com/mark3labs/mcp-go/server"
+	"github.com/rs/zerolog"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
@@ -18,17 +20,30 @@ import (
 // sessionBinder ties MCP session IDs to the caller that created them, so
 // that in multi-tenant mode nobody can post into (or read the stream of)
 // another person's session by learning its ID. The binding is an HMAC in
-// the ID itself: no state to keep or leak.
+// the ID itself: no state to keep or leak, and replicas that share the
+// secret (Options.SessionSecret) accept each other's sessions.
 type sessionBinder struct {
 	secret [32]byte
-	ended  *endedSessions
+	ended  EndedSessions
+	now    func() time.Time
+	log    zerolog.Logger
 }
 
 const sessionPrefix = "smcp-"
 
-func newSessionBinder() *sessionBinder {
-	b := &sessionBinder{ended: newEndedSessions(nil)}
-	_, _ = rand.Read(b.secret[:])
+// newSessionBinder binds with secret (hashed to the key; random when
+// empty) and records ended sessions in ended (this process's memory when
+// nil).
+func newSessionBinder(secret []byte, ended EndedSessions, log zerolog.Logger) *sessionBinder {
+	b := &sessionBinder{ended: ended, now: time.Now, log: log}
+	if b.ended == nil {
+		b.ended = newEndedSessions(nil)
+	}
+	if len(secret) == 0 {
+		_, _ = rand.Read(b.secret[:])
+	} else {
+		b.secret = sha256.Sum256(append([]byte("slack-mcp-server session binding v1|"), secret...))
+	}
 	return b
 }
 
@@ -92,7 +107,7 @@ func (s boundSessions) Validate(id string) (bool, error) {
 	if !s.b.owns(id, s.owner) {
 		return false, errSessionNotFound
 	}
-	return s.b.ended.ended(id), nil
+	return s.b.isEnded(context.Background(), id)
 }
 
 // Terminate ends a session its owner DELETEs: its ID is refused from then
@@ -104,7 +119,10 @@ func (s boundSessions) Terminate(id string) (bool, error) {
 	if !s.b.owns(id, s.owner) {
 		return false, errSessionNotFound
 	}
-	s.b.ended.end(id)
+	if err := s.b.ended.EndSession(context.Background(), sessionHash(id), s.b.now()); err != nil {
+		s.b.log.Warn().Err(err).Msg("recording an ended MCP session")
+		return false, err
+	}
 	return false, nil
 }
 

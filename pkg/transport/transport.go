@@ -78,6 +78,13 @@ type Options struct {
 	// AllowedOrigins are browser origins ("https://app.example.com", or
 	// "*") accepted on the MCP endpoints besides loopback ones.
 	AllowedOrigins []string
+	// SessionSecret keys the binding of MCP session IDs to their callers;
+	// replicas given the same one accept each other's sessions. Empty: a
+	// random secret of this process (sessions end with it).
+	SessionSecret []byte
+	// EndedSessions records sessions ended by a DELETE; replicas sharing
+	// one (the store) refuse them everywhere. Nil: this process's memory.
+	EndedSessions EndedSessions
 }
 
 // DefaultReadTimeout is Options.ReadTimeout's default: a 4 MiB body at
@@ -154,7 +161,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 		}
 		return originPolicy(o.AllowedOrigins, o.AllowedHosts, h)
 	}
-	binder := newSessionBinder()
+	binder := newSessionBinder(o.SessionSecret, o.EndedSessions, o.Logger)
 	var closeSessions func(context.Context)
 	switch o.Transport {
 	case SSE:

@@ -31,7 +31,30 @@ var (
 	_ store.AuthServer      = (*Memory)(nil)
 	_ store.Resealer        = (*Memory)(nil)
 	_ store.AuthServerStore = (*Memory)(nil)
+	_ store.EndedSessions   = (*Memory)(nil)
 )
+
+// EndSession implements store.EndedSessions: the first time is kept.
+func (m *Memory) EndSession(ctx context.Context, idHash string, at time.Time) error {
+	if err := store.CheckEndedSession(idHash); err != nil {
+		return err
+	}
+	return m.tx(ctx, func(d *db) error {
+		if _, ok := d.ended[idHash]; !ok {
+			d.ended[idHash] = ms(at)
+		}
+		return nil
+	})
+}
+
+// SessionEndedAt implements store.EndedSessions.
+func (m *Memory) SessionEndedAt(ctx context.Context, idHash string) (at time.Time, ok bool, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		at, ok = d.ended[idHash]
+		return nil
+	})
+	return at, ok, err
+}
 
 // db is the data; mu guards all of it.
 type db struct {
@@ -51,6 +74,7 @@ type db struct {
 	sessions map[string]session
 	consents map[consentKey]store.Consent
 	families map[string]time.Time // revoked token families, with the first revocation time
+	ended    map[string]time.Time // ended MCP sessions by ID hash
 }
 
 type identity struct{ enterprise, team, user string }
@@ -85,6 +109,7 @@ func newDB() *db {
 		sessions:   map[string]session{},
 		consents:   map[consentKey]store.Consent{},
 		families:   map[string]time.Time{},
+		ended:      map[string]time.Time{},
 	}
 }
 

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AuditOrderAndFilters", testAudit},
 		{"AuditDefaults", testAuditDefaults},
 		{"CanceledContext", testCanceledContext},
+		{"EndedSessions", testEndedSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
