@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
@@ -49,7 +50,10 @@ type config struct {
 	// apps not approved for the Marketplace (history and replies: 1 call a
 	// minute, 15 messages a page).
 	NonMarketplace bool
-	OpenGates      map[tools.Gate]bool
+	// Pacing is when Slack calls wait for their method's documented limit
+	// (SLACK_MCP_PACING: adaptive, the default, or tiers).
+	Pacing    slackapi.Pacing
+	OpenGates map[tools.Gate]bool
 
 	UsersCache, ChannelsCache, CacheDir string
 	CacheTTL                            time.Duration
@@ -178,6 +182,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	c.Unfurl = tools.ParseUnfurlPolicy(getenv("SLACK_MCP_ADD_MESSAGE_UNFURLING"))
 	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
+	switch v := strings.ToLower(strings.TrimSpace(getenv("SLACK_MCP_PACING"))); v {
+	case "", "adaptive":
+		c.Pacing = slackapi.PaceAfterPushback
+	case "tiers":
+		c.Pacing = slackapi.PaceAlways
+	default:
+		errs = append(errs, fmt.Errorf("SLACK_MCP_PACING %q: use adaptive (send freely until Slack answers 429, then pace at the documented tier) or tiers (pace at the documented tiers from the first call)", v))
+	}
 	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
 	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
 	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership} {

@@ -22,6 +22,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/pushback"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -139,7 +140,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 			log.Warn().Msg("no Slack token configured (SLACK_MCP_XOXP_TOKEN, SLACK_MCP_XOXB_TOKEN or SLACK_MCP_XOXC_TOKEN + SLACK_MCP_XOXD_TOKEN), so the sandbox is served")
 		}
 	}
-	factory, err := newFactory(cfg, baseURL, log)
+	factory, err := newFactory(cfg, baseURL, log, nil)
 	if err != nil {
 		return err
 	}
@@ -252,10 +253,13 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	defer st.Close()
 	st.StartSweeper(ctx, time.Minute)
 
-	factory, err := newFactory(cfg, cfg.SlackURL, log)
+	// Slack's 429s are shared with the other replicas of the database.
+	pushbacks := pushback.New(st, 0, log)
+	factory, err := newFactory(cfg, cfg.SlackURL, log, pushbacks.Told)
 	if err != nil {
 		return err
 	}
+	go pushbacks.Run(ctx, factory)
 	sel, err := cfg.selection()
 	if err != nil {
 		return err
@@ -419,7 +423,9 @@ func sweepClients(ctx context.Context, st store.Backend, log zerolog.Logger) {
 	}
 }
 
-func newFactory(cfg *config, baseURL string, log zerolog.Logger) (*slackapi.Factory, error) {
+// newFactory builds the Slack client factory; onPushback, when set, is
+// told of every 429 (to share it with other replicas).
+func newFactory(cfg *config, baseURL string, log zerolog.Logger, onPushback func(slackapi.PauseKey, time.Time)) (*slackapi.Factory, error) {
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = version.Name + "/" + version.Version
@@ -433,6 +439,6 @@ func newFactory(cfg *config, baseURL string, log zerolog.Logger) (*slackapi.Fact
 	}
 	return slackapi.NewFactory(slackapi.Options{
 		BaseURL: baseURL, UserAgent: ua, ProxyURL: cfg.Proxy, CAFile: cfg.CA,
-		Pacing: true, Limits: limits, Logger: log, TeamID: cfg.TeamID,
+		Pacing: cfg.Pacing, Limits: limits, Logger: log, TeamID: cfg.TeamID, OnPushback: onPushback,
 	})
 }

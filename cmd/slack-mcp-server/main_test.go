@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
@@ -90,6 +91,13 @@ func TestParseConfig(t *testing.T) {
 			"SLACK_MCP_DATABASE_URL": " postgresql://u:p@db:5432/x "}, check: func(t *testing.T, c *config) {
 			require.Equal(t, "postgresql://u:p@db:5432/x", c.OAuth.DatabaseURL)
 		}},
+		{name: "pacing adaptive by default", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, slackapi.PaceAfterPushback, c.Pacing)
+		}},
+		{name: "pacing at the tiers", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_PACING": "Tiers"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, slackapi.PaceAlways, c.Pacing)
+		}},
+		{name: "pacing unknown", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_PACING": "never"}, wantErr: []string{"SLACK_MCP_PACING \"never\""}},
 		{name: "govslack conflicts with another url", env: map[string]string{"SLACK_MCP_GOVSLACK": "1", "SLACK_MCP_SLACK_URL": "https://example.com"}, wantErr: []string{"SLACK_MCP_GOVSLACK"}},
 	}
 	for _, tc := range tests {

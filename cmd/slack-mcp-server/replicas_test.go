@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
@@ -50,7 +51,8 @@ func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // stickiness: the browser flow begun on one replica finishes on the
 // other, the token it issues works on both, an MCP session carries on
 // whichever replica answers and ends on both, and a disconnect through
-// one is refused by the other at the next request.
+// one is refused by the other at the next request; a 429 one meets pauses
+// the other.
 func TestOAuthReplicasOnPostgres(t *testing.T) {
 	t.Parallel()
 	dbURL := storetest.PostgresURL(t)
@@ -110,6 +112,23 @@ func TestOAuthReplicasOnPostgres(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusNotFound, resp.StatusCode, "ended through A, refused by B")
+
+	// A 429 on A pauses the method for the workspace on B: B soon refuses
+	// the call itself, without sending it to Slack.
+	ca, err := mcpClient(t, a.base, pat)
+	require.NoError(t, err)
+	cb, err := mcpClient(t, b.base, pat)
+	require.NoError(t, err)
+	emu.FailNext("conversations.history", 1, 45*time.Second)
+	require.True(t, history(t, ca).IsError, "Slack's 429 on A, beyond the retry budget")
+	refusedLocally := false
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !refusedLocally; {
+		sent := emu.Calls("conversations.history")
+		res := history(t, cb)
+		refusedLocally = res.IsError && emu.Calls("conversations.history") == sent
+		time.Sleep(50 * time.Millisecond)
+	}
+	require.True(t, refusedLocally, "B learned of A's 429 and held its own call back")
 
 	req, _ := http.NewRequest(http.MethodPost, b.base+"/oauth/revoke", nil)
 	req.Header.Set("Authorization", "Bearer "+pat)

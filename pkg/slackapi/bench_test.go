@@ -23,7 +23,7 @@ func BenchmarkDoerOverhead(b *testing.B) {
 	b.Cleanup(srv.Close)
 	f, err := NewFactory(Options{
 		BaseURL: srv.URL,
-		Pacing:  true,
+		Pacing:  PaceAlways,
 		Limits:  map[string]Limit{"conversations.history": {PerMinute: 1 << 30, Burst: 1 << 30}},
 		Logger:  zerolog.Nop(),
 	})

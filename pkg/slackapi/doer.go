@@ -10,15 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
-
-// maxBuckets bounds the pacing state kept per Factory; idle buckets are
-// swept when it is reached.
-const maxBuckets = 10000
 
 // defaultRetryAfter is the wait after a 429 that carries no usable
 // Retry-After header; minRetryAfter is the least wait after any 429.
@@ -26,75 +19,6 @@ const (
 	defaultRetryAfter = 5 * time.Second
 	minRetryAfter     = time.Second
 )
-
-type bucketKey struct {
-	scope   string // "team:T1", "ent:E1" or "token:<fingerprint>"
-	method  string
-	channel string // only for per-channel methods (chat.postMessage)
-}
-
-type bucket struct {
-	lim   *rate.Limiter // nil without pacing
-	burst int
-
-	mu           sync.Mutex
-	blockedUntil time.Time // set by a 429 on this key
-}
-
-func (b *bucket) blockedFor(now time.Time) time.Duration {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.blockedUntil.Sub(now)
-}
-
-func (b *bucket) blockUntil(t time.Time) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if t.After(b.blockedUntil) {
-		b.blockedUntil = t
-	}
-}
-
-func (b *bucket) idle(now time.Time) bool {
-	if b.blockedFor(now) > 0 {
-		return false
-	}
-	return b.lim == nil || b.lim.TokensAt(now) >= float64(b.burst)
-}
-
-// buckets is the pacing and back-off state of a Factory, shared by all its
-// Clients so two clients for one workspace never double Slack's budget.
-type buckets struct {
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[bucketKey]*bucket
-}
-
-func newBuckets(now func() time.Time) *buckets {
-	return &buckets{now: now, m: make(map[bucketKey]*bucket)}
-}
-
-func (bs *buckets) get(k bucketKey, l Limit, pacing bool) *bucket {
-	bs.mu.Lock()
-	defer bs.mu.Unlock()
-	if b, ok := bs.m[k]; ok {
-		return b
-	}
-	if len(bs.m) >= maxBuckets {
-		now := bs.now()
-		for key, b := range bs.m {
-			if b.idle(now) {
-				delete(bs.m, key)
-			}
-		}
-	}
-	b := &bucket{burst: l.Burst}
-	if pacing {
-		b.lim = rate.NewLimiter(rate.Limit(float64(l.PerMinute)/60), l.Burst)
-	}
-	bs.m[k] = b
-	return b
-}
 
 // doer is the http.Client-compatible Doer handed to slack-go: it paces,
 // retries 429s within the budget, adds the session cookie and logs at debug.
@@ -163,11 +87,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	lim := limitFor(d.f.limits, method)
-	key := bucketKey{scope: d.scope, method: method}
+	key := PauseKey{Scope: d.scope, Method: method}
 	if lim.PerChannel {
-		key.channel = channelArg(req, getBody)
+		key.Channel = channelArg(req, getBody)
 	}
-	b := d.f.buckets.get(key, lim, d.f.pacing)
+	b := d.f.buckets.get(key, lim, d.f.modeFor(method))
 
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
@@ -200,7 +124,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		ra := retryAfter(resp.Header, now)
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
-		b.blockUntil(now.Add(ra))
+		d.f.pushedBack(key, b, now, now.Add(ra))
 		d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
 			Dur("retry_after_ms", ra).Dur("waited_ms", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack rate limited")
 		if attempt >= d.f.maxRetries || waited+ra > d.f.retryBudget {
@@ -227,7 +151,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 		*waited += w
 		now = d.f.now()
 	}
-	if b.lim == nil {
+	if !b.pacingAt(now) {
 		return nil
 	}
 	r := b.lim.ReserveN(now, 1)

@@ -162,7 +162,7 @@ func TestPacing(t *testing.T) {
 	t.Parallel()
 	tier1 := func(budget time.Duration) func(*Options) {
 		return func(o *Options) {
-			o.Pacing = true
+			o.Pacing = PaceAlways
 			o.RetryBudget = budget
 			o.Limits = map[string]Limit{"conversations.history": Tier1.Limit()}
 		}
@@ -216,7 +216,7 @@ func TestPacing(t *testing.T) {
 func TestPacingPerChannel(t *testing.T) {
 	t.Parallel()
 	fs := newFakeSlack(t)
-	f, clock, logs := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = true })
+	f, clock, logs := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = PaceAlways })
 	c := f.NewClient(Credentials{Token: testBotToken}, Identity{TeamID: "T1"})
 	ctx := context.Background()
 	const text = "quarterly numbers are secret"
@@ -290,7 +290,7 @@ func TestNonAPIPathPassesThrough(t *testing.T) {
 	t.Parallel()
 	fs := newFakeSlack(t)
 	fs.handle("", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTooManyRequests) })
-	f, clock, _ := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = true })
+	f, clock, _ := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = PaceAlways })
 	d := f.newDoer(Credentials{Token: testBotToken}, Identity{TeamID: "T1"}, f.apiURLFor(""))
 	req, err := http.NewRequest(http.MethodGet, fs.URL()+"/upload/v1/abc", nil)
 	require.NoError(t, err)
@@ -337,7 +337,7 @@ func TestLogsCarryFingerprintNotToken(t *testing.T) {
 	t.Parallel()
 	fs := newFakeSlack(t)
 	fs.failNext("conversations.history", "1")
-	f, _, logs := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = true })
+	f, _, logs := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = PaceAlways })
 	creds := Credentials{Token: testSessionToken, Cookie: testCookieRaw}
 	c, err := f.Connect(context.Background(), creds)
 	require.NoError(t, err)
@@ -356,7 +356,7 @@ func TestConcurrentCallsShareBuckets(t *testing.T) {
 	t.Parallel()
 	fs := newFakeSlack(t)
 	fs.failNext("conversations.history", "1", "1", "1")
-	f, _, _ := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = true; o.RetryBudget = time.Hour })
+	f, _, _ := newTestFactory(t, fs.URL(), func(o *Options) { o.Pacing = PaceAlways; o.RetryBudget = time.Hour })
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
@@ -373,11 +373,11 @@ func TestBucketSweep(t *testing.T) {
 	clock := newFakeClock()
 	bs := newBuckets(clock.Now)
 	for i := range maxBuckets {
-		bs.get(bucketKey{scope: "team:T", method: string(rune('a'+i%26)) + strings.Repeat("x", i/26)}, Tier3.Limit(), true)
+		bs.get(PauseKey{Scope: "team:T", Method: string(rune('a'+i%26)) + strings.Repeat("x", i/26)}, Tier3.Limit(), PaceAlways)
 	}
-	busy := bs.get(bucketKey{scope: "team:T", method: "a"}, Tier3.Limit(), true)
-	busy.blockUntil(clock.Now().Add(time.Minute))
-	bs.get(bucketKey{scope: "team:U", method: "new"}, Tier3.Limit(), true)
+	busy := bs.get(PauseKey{Scope: "team:T", Method: "a"}, Tier3.Limit(), PaceAlways)
+	busy.pushedBack(clock.Now(), clock.Now().Add(time.Minute), time.Minute)
+	bs.get(PauseKey{Scope: "team:U", Method: "new"}, Tier3.Limit(), PaceAlways)
 	bs.mu.Lock()
 	n := len(bs.m)
 	bs.mu.Unlock()

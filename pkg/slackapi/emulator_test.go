@@ -127,7 +127,7 @@ func TestEmulatorTierLimitsWithPacing(t *testing.T) {
 	emu := newEmu(t, slackemu.Options{RateLimits: true, Now: clock.Now, TierLimits: map[int]int{3: 2}})
 	f, err := NewFactory(Options{
 		BaseURL:     emu.URL,
-		Pacing:      true,
+		Pacing:      PaceAlways,
 		Limits:      map[string]Limit{"conversations.history": {PerMinute: 2, Burst: 2}},
 		RetryBudget: 5 * time.Minute,
 		Sleep:       clock.Sleep,

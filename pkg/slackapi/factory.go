@@ -39,9 +39,17 @@ type Options struct {
 	// empty). When nil one shared client is built from the options above, so
 	// connections are reused across tenants.
 	HTTPClient *http.Client
-	// Pacing enables proactive per-(workspace, method) pacing by tier: a
-	// token bucket with rate = tier/min and burst = tier size.
-	Pacing bool
+	// Pacing says when calls wait for their method's documented limit per
+	// (workspace, method): a token bucket with rate = tier/min and burst =
+	// tier size. The zero value, PaceNever, only follows 429s.
+	Pacing Pacing
+	// PushbackHold is how long PaceAfterPushback keeps pacing a key after
+	// Slack's Retry-After ended (default DefaultPushbackHold).
+	PushbackHold time.Duration
+	// OnPushback is told of every 429 this Factory receives, with the key
+	// it pauses and until when, so other replicas can Pause too. It must
+	// not block.
+	OnPushback func(k PauseKey, until time.Time)
 	// Limits overrides the built-in method -> tier table, e.g.
 	// {"conversations.history": Tier1.Limit()} for a commercially
 	// distributed non-Marketplace app.
@@ -76,19 +84,21 @@ type Options struct {
 // Factory builds Clients that share one http.Client and one set of pacing
 // buckets. It is safe for concurrent use.
 type Factory struct {
-	base        *url.URL
-	http        *http.Client
-	userAgent   string
-	pacing      bool
-	limits      map[string]Limit
-	maxRetries  int
-	retryBudget time.Duration
-	log         zerolog.Logger
-	sleep       func(ctx context.Context, d time.Duration) error
-	now         func() time.Time
-	buckets     *buckets
-	trusted     map[string]bool // lowercased host[:port] of Options.TrustedHosts
-	teamID      string
+	base         *url.URL
+	http         *http.Client
+	userAgent    string
+	pacing       Pacing
+	pushbackHold time.Duration
+	onPushback   func(PauseKey, time.Time)
+	limits       map[string]Limit
+	maxRetries   int
+	retryBudget  time.Duration
+	log          zerolog.Logger
+	sleep        func(ctx context.Context, d time.Duration) error
+	now          func() time.Time
+	buckets      *buckets
+	trusted      map[string]bool // lowercased host[:port] of Options.TrustedHosts
+	teamID       string
 }
 
 // NewFactory validates the options and builds the shared HTTP client. All
@@ -140,18 +150,20 @@ func NewFactory(o Options) (*Factory, error) {
 	}
 
 	f := &Factory{
-		base:        base,
-		http:        o.HTTPClient,
-		userAgent:   o.UserAgent,
-		pacing:      o.Pacing,
-		limits:      o.Limits,
-		maxRetries:  o.MaxRetries,
-		retryBudget: o.RetryBudget,
-		log:         o.Logger,
-		sleep:       o.Sleep,
-		now:         o.Now,
-		trusted:     trusted,
-		teamID:      strings.TrimSpace(o.TeamID),
+		base:         base,
+		http:         o.HTTPClient,
+		userAgent:    o.UserAgent,
+		pacing:       o.Pacing,
+		pushbackHold: o.PushbackHold,
+		onPushback:   o.OnPushback,
+		limits:       o.Limits,
+		maxRetries:   o.MaxRetries,
+		retryBudget:  o.RetryBudget,
+		log:          o.Logger,
+		sleep:        o.Sleep,
+		now:          o.Now,
+		trusted:      trusted,
+		teamID:       strings.TrimSpace(o.TeamID),
 	}
 	if f.http == nil {
 		f.http = buildHTTPClient(proxy, roots)
@@ -164,6 +176,9 @@ func NewFactory(o Options) (*Factory, error) {
 	}
 	if f.retryBudget == 0 {
 		f.retryBudget = 30 * time.Second
+	}
+	if f.pushbackHold <= 0 {
+		f.pushbackHold = DefaultPushbackHold
 	}
 	if f.sleep == nil {
 		f.sleep = sleepCtx

@@ -191,6 +191,7 @@ type AuthServerStore interface {
 type Backend interface {
 	AuthServerStore
 	EndedSessions
+	SlackPauses
 	// StartSweeper deletes expired rows every interval until ctx ends or
 	// the backend is closed.
 	StartSweeper(ctx context.Context, every time.Duration)

@@ -37,6 +37,7 @@ type queries struct {
 	tokenQueries
 	sessionQueries
 	endedQueries
+	pauseQueries
 }
 
 const (
@@ -89,6 +90,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		tokenQueries:   newTokenQueries(d),
 		sessionQueries: newSessionQueries(d),
 		endedQueries:   newEndedQueries(d),
+		pauseQueries:   newPauseQueries(d),
 	}
 }
 

@@ -65,6 +65,13 @@ func (s *sqlStore) StartSweeper(ctx context.Context, every time.Duration) {
 			case err == nil:
 				s.log.Debug().Int("deleted", n).Msg("store: swept expired authorization server rows")
 			}
+			n, err = s.sweepSlackPauses(ctx, now)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				s.log.Warn().Err(err).Msg("store: sweeping ended Slack pauses")
+			case err == nil:
+				s.log.Debug().Int("deleted", n).Msg("store: swept ended Slack pauses")
+			}
 			n, err = s.sweepEndedSessions(ctx, now)
 			switch {
 			case err != nil && ctx.Err() == nil:

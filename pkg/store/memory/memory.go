@@ -32,7 +32,35 @@ var (
 	_ store.Resealer        = (*Memory)(nil)
 	_ store.AuthServerStore = (*Memory)(nil)
 	_ store.EndedSessions   = (*Memory)(nil)
+	_ store.SlackPauses     = (*Memory)(nil)
 )
+
+// PauseSlack implements store.SlackPauses: the later end is kept.
+func (m *Memory) PauseSlack(ctx context.Context, p store.SlackPause) error {
+	if err := store.CheckSlackPause(p); err != nil {
+		return err
+	}
+	return m.tx(ctx, func(d *db) error {
+		k := pauseKey{p.Scope, p.Method, p.Channel}
+		if until := ms(p.Until); until.After(d.pauses[k]) {
+			d.pauses[k] = until
+		}
+		return nil
+	})
+}
+
+// SlackPausesAfter implements store.SlackPauses.
+func (m *Memory) SlackPausesAfter(ctx context.Context, t time.Time) (out []store.SlackPause, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		for k, until := range d.pauses {
+			if until.After(t) {
+				out = append(out, store.SlackPause{Scope: k.scope, Method: k.method, Channel: k.channel, Until: until})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
 
 // EndSession implements store.EndedSessions: the first time is kept.
 func (m *Memory) EndSession(ctx context.Context, idHash string, at time.Time) error {
@@ -75,7 +103,10 @@ type db struct {
 	consents map[consentKey]store.Consent
 	families map[string]time.Time // revoked token families, with the first revocation time
 	ended    map[string]time.Time // ended MCP sessions by ID hash
+	pauses   map[pauseKey]time.Time
 }
+
+type pauseKey struct{ scope, method, channel string }
 
 type identity struct{ enterprise, team, user string }
 
@@ -110,6 +141,7 @@ func newDB() *db {
 		consents:   map[consentKey]store.Consent{},
 		families:   map[string]time.Time{},
 		ended:      map[string]time.Time{},
+		pauses:     map[pauseKey]time.Time{},
 	}
 }
 
