@@ -82,6 +82,15 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 	}
 
+	if sharedRead(method) {
+		return d.doShared(req, method)
+	}
+	return d.do(req, method)
+}
+
+// do sends req, pacing it per (workspace, method) and retrying 429s.
+func (d *doer) do(req *http.Request, method string) (*http.Response, error) {
+	ctx := req.Context()
 	body, getBody, err := replayable(req)
 	if err != nil {
 		return nil, err

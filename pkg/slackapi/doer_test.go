@@ -3,6 +3,7 @@ package slackapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -360,7 +361,8 @@ func TestConcurrentCallsShareBuckets(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
-			c := f.NewClient(Credentials{Token: testUserToken}, Identity{TeamID: []string{"T1", "T2"}[i%2]})
+			// A token each, so no two calls are the same read (shared.go).
+			c := f.NewClient(Credentials{Token: fmt.Sprintf("%s-%d", testUserToken, i)}, Identity{TeamID: []string{"T1", "T2"}[i%2]})
 			assert.NoError(t, history(context.Background(), c))
 		})
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is where the Slack Web API lives (at DefaultBaseURL+"/api/").
@@ -97,7 +98,8 @@ type Factory struct {
 	sleep        func(ctx context.Context, d time.Duration) error
 	now          func() time.Time
 	buckets      *buckets
-	trusted      map[string]bool // lowercased host[:port] of Options.TrustedHosts
+	reads        singleflight.Group // identical reads in flight (shared.go)
+	trusted      map[string]bool    // lowercased host[:port] of Options.TrustedHosts
 	teamID       string
 }
 
