@@ -23,6 +23,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/pushback"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/resource"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -109,7 +110,8 @@ func newLogger(cfg *config, stderr io.Writer) zerolog.Logger {
 	if format == "console" {
 		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: "15:04:05", NoColor: cfg.Compat.LogNoColor}
 	}
-	return zerolog.New(w).Level(level).With().Timestamp().Str("transport", cfg.Transport).Logger()
+	// requestid.Hook names the request of every line logged with its context.
+	return zerolog.New(w).Level(level).Hook(requestid.Hook{}).With().Timestamp().Str("transport", cfg.Transport).Logger()
 }
 
 func isTerminal(f *os.File) bool {

@@ -37,7 +37,7 @@ func (w Writer) Record(r *http.Request, e store.AuditEvent) {
 		}
 		e.Detail += "ip=" + ip
 	}
-	ev := w.Logger.Info().Str("event", e.Event).Str("outcome", e.Outcome).Str("detail", e.Detail)
+	ev := w.Logger.Info().Ctx(r.Context()).Str("event", e.Event).Str("outcome", e.Outcome).Str("detail", e.Detail)
 	if e.TeamID != "" {
 		ev = ev.Str("team", e.TeamID)
 	}
@@ -49,6 +49,6 @@ func (w Writer) Record(r *http.Request, e store.AuditEvent) {
 	}
 	ev.Msg(w.Component + ": audit")
 	if err := w.Store.AppendAudit(r.Context(), e); err != nil && !errors.Is(err, r.Context().Err()) {
-		w.Logger.Warn().Err(err).Str("event", e.Event).Msg(w.Component + ": writing audit event")
+		w.Logger.Warn().Ctx(r.Context()).Err(err).Str("event", e.Event).Msg(w.Component + ": writing audit event")
 	}
 }

@@ -270,7 +270,7 @@ func (o *Options) refuse(w http.ResponseWriter, r *http.Request, tok string, kin
 	case errors.Is(kind, ErrInvalidToken):
 		code, rfcErr = CodeInvalidToken, "invalid_token"
 	}
-	ev := o.Logger.Info().Str("reason", code).Str("detail", msg).Str("path", r.URL.Path)
+	ev := o.Logger.Info().Ctx(r.Context()).Str("reason", code).Str("detail", msg).Str("path", r.URL.Path)
 	if tok != "" {
 		ev = ev.Str("token", Fingerprint(tok))
 	}
@@ -282,9 +282,9 @@ func (o *Options) refuse(w http.ResponseWriter, r *http.Request, tok string, kin
 func (o *Options) unavailable(w http.ResponseWriter, r *http.Request, tok string, err error) {
 	if r.Context().Err() != nil {
 		// The client went away; nobody reads the answer.
-		o.Logger.Debug().Str("token", Fingerprint(tok)).Msg("request cancelled during authentication")
+		o.Logger.Debug().Ctx(r.Context()).Str("token", Fingerprint(tok)).Msg("request cancelled during authentication")
 	} else {
-		o.Logger.Warn().Err(err).Str("token", Fingerprint(tok)).Str("path", r.URL.Path).Msg("cannot validate token")
+		o.Logger.Warn().Ctx(r.Context()).Err(err).Str("token", Fingerprint(tok)).Str("path", r.URL.Path).Msg("cannot validate token")
 	}
 	w.Header().Set("Retry-After", retryAfterSecs)
 	writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: msgUnavailable, Code: CodeUnavailable})

@@ -36,11 +36,11 @@ func (o *Options) allowCalls(w http.ResponseWriter, r *http.Request, tok string,
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge) || int64(len(body)) > limit:
-		o.Logger.Info().Str("reason", CodeBodyTooLarge).Str("path", r.URL.Path).Str("token", Fingerprint(tok)).Msg("request refused")
+		o.Logger.Info().Ctx(r.Context()).Str("reason", CodeBodyTooLarge).Str("path", r.URL.Path).Str("token", Fingerprint(tok)).Msg("request refused")
 		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: msgBodyTooLarge, Code: CodeBodyTooLarge})
 		return false
 	case err != nil:
-		o.Logger.Debug().Err(err).Str("path", r.URL.Path).Msg("request body unreadable")
+		o.Logger.Debug().Ctx(r.Context()).Err(err).Str("path", r.URL.Path).Msg("request body unreadable")
 		writeJSON(w, http.StatusBadRequest, errorBody{Error: msgBodyUnread, Code: CodeInvalidRequest})
 		return false
 	}
@@ -73,7 +73,7 @@ func (o *Options) allowCalls(w http.ResponseWriter, r *http.Request, tok string,
 	if needWrite {
 		scope, msg = tenant.ScopeRead+" "+tenant.ScopeWrite, msgNeedWrite
 	}
-	o.Logger.Info().Str("reason", CodeInsufficient).Str("path", r.URL.Path).Str("token", Fingerprint(tok)).
+	o.Logger.Info().Ctx(r.Context()).Str("reason", CodeInsufficient).Str("path", r.URL.Path).Str("token", Fingerprint(tok)).
 		Str("tool", tool).Strs("granted", c.Scopes).Str("needed", scope).Msg("request refused")
 	w.Header().Set("WWW-Authenticate", o.challenge(scope, "insufficient_scope", msg))
 	writeJSON(w, http.StatusForbidden, errorBody{Error: msg, Code: CodeInsufficient, Scope: scope})

@@ -60,7 +60,7 @@ func (g *validationGate) allow(w http.ResponseWriter, r *http.Request, tok strin
 	if ok {
 		return true
 	}
-	o.Logger.Info().Str("reason", CodeRateLimited).Str("token", Fingerprint(tok)).Str("path", r.URL.Path).Msg("request refused")
+	o.Logger.Info().Ctx(r.Context()).Str("reason", CodeRateLimited).Str("token", Fingerprint(tok)).Str("path", r.URL.Path).Msg("request refused")
 	clientip.SetRetryAfter(w, wait)
 	writeJSON(w, http.StatusTooManyRequests, errorBody{Error: msgTooManyValidations, Code: CodeRateLimited})
 	return false

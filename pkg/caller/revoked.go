@@ -97,6 +97,6 @@ func (v Revoker) Revoke(ctx context.Context, bearer string, creds slackapi.Crede
 		_, err = v.Installations.RevokeRefused(ctx, id, creds.Token, code)
 	}
 	if err != nil {
-		v.Logger.Warn().Err(err).Str("token", tenant.Fingerprint(bearer)).Str("error_code", code).Msg("installation refused by Slack not revoked")
+		v.Logger.Warn().Ctx(ctx).Err(err).Str("token", tenant.Fingerprint(bearer)).Str("error_code", code).Msg("installation refused by Slack not revoked")
 	}
 }

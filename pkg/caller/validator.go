@@ -263,7 +263,7 @@ func (v *Validator) validate(ctx context.Context, key, bearer string, epoch uint
 	}
 	v.mu.Unlock()
 	v.notify(dropped)
-	v.o.Logger.Debug().Str("token", fp).Str("team", cl.Identity.TeamID).Str("user", cl.Identity.UserID).Msg("token validated")
+	v.o.Logger.Debug().Ctx(ctx).Str("token", fp).Str("team", cl.Identity.TeamID).Str("user", cl.Identity.UserID).Msg("token validated")
 	return g.Scopes, nil
 }
 

@@ -366,7 +366,7 @@ func (s *Server) issueCode(ctx context.Context, clientID, installationID, redire
 	// A successful authorization is use: the sweep of never-used
 	// registrations must not take this client.
 	if err := s.o.Store.TouchClient(ctx, clientID, now); err != nil {
-		s.o.Logger.Warn().Err(err).Msg("oauthserver: touching client")
+		s.o.Logger.Warn().Ctx(ctx).Err(err).Msg("oauthserver: touching client")
 	}
 	return code, nil
 }

@@ -26,7 +26,7 @@ func (s *Server) mayRedirectErrors(r *http.Request, req authzRequest) bool {
 	c, err := s.o.Store.GetConsent(r.Context(), instID, req.client.ID)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			s.o.Logger.Warn().Err(err).Msg("oauthserver: authorize: get consent for an error redirect")
+			s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("oauthserver: authorize: get consent for an error redirect")
 		}
 		return false
 	}

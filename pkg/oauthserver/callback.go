@@ -58,7 +58,7 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 	}
 	if old, err := r.Cookie(s.sessCookie); err == nil && checkRandom(old.Value) == nil {
 		if err := s.o.Store.DeleteBrowserSession(ctx, sha256Hex(old.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.o.Logger.Warn().Err(err).Msg("oauthserver: deleting old browser session")
+			s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("oauthserver: deleting old browser session")
 		}
 	}
 	sess := newRandom()

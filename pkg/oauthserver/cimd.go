@@ -268,7 +268,7 @@ func (s *Server) lookupClient(ctx context.Context, id string) (store.Client, err
 		return c, nil
 	})
 	if err != nil {
-		s.o.Logger.Info().Str("client_id", clientDetail(id)).Str("reason", err.Error()).Msg("oauthserver: client metadata document refused")
+		s.o.Logger.Info().Ctx(ctx).Str("client_id", clientDetail(id)).Str("reason", err.Error()).Msg("oauthserver: client metadata document refused")
 		var o outage
 		if errors.As(err, &o) {
 			return store.Client{}, o.err

@@ -25,13 +25,13 @@ func writeOAuthError(w http.ResponseWriter, status int, code, description string
 // internal logs an unexpected failure (never with secrets) and answers
 // 500 server_error.
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
-	s.o.Logger.Error().Err(err).Str("path", r.URL.Path).Msg("oauthserver: " + what)
+	s.o.Logger.Error().Ctx(r.Context()).Err(err).Str("path", r.URL.Path).Msg("oauthserver: " + what)
 	writeOAuthError(w, http.StatusInternalServerError, "server_error", "internal error; please try again later")
 }
 
 // internalPage is internal for browser-facing endpoints.
 func (s *Server) internalPage(w http.ResponseWriter, r *http.Request, what string, err error) {
-	s.o.Logger.Error().Err(err).Str("path", r.URL.Path).Msg("oauthserver: " + what)
+	s.o.Logger.Error().Ctx(r.Context()).Err(err).Str("path", r.URL.Path).Msg("oauthserver: " + what)
 	s.errorPage(w, http.StatusInternalServerError, "Something went wrong", "An internal error occurred. Please try again later.")
 }
 

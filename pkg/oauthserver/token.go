@@ -186,7 +186,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			}
 			if terr == nil {
 				if err := s.o.Store.TouchClient(r.Context(), c.ID, s.o.Now()); err != nil {
-					s.o.Logger.Warn().Err(err).Msg("oauthserver: touching client")
+					s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("oauthserver: touching client")
 				}
 				writeJSON(w, http.StatusOK, resp)
 				return
@@ -198,7 +198,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) writeTokenError(w http.ResponseWriter, r *http.Request, req tokenRequest, e *tokenError) {
 	if e.status >= 500 {
-		s.o.Logger.Error().Str("path", r.URL.Path).Str("reason", e.desc).Msg("oauthserver: token endpoint failure")
+		s.o.Logger.Error().Ctx(r.Context()).Str("path", r.URL.Path).Str("reason", e.desc).Msg("oauthserver: token endpoint failure")
 		e.desc = "internal error; please try again later"
 	}
 	if e.status == http.StatusUnauthorized && (req.basic || strings.HasPrefix(r.Header.Get("Authorization"), "Basic")) {
@@ -430,7 +430,7 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 			s.internal(w, r, "revoke: get token", err)
 			return
 		case t.ClientID != c.ID:
-			s.o.Logger.Info().Str("token", fp(hash)).Msg("oauthserver: revoke of another client's token ignored")
+			s.o.Logger.Info().Ctx(r.Context()).Str("token", fp(hash)).Msg("oauthserver: revoke of another client's token ignored")
 		case t.Kind == store.TokenRefresh:
 			// The consent first: if anything fails, the refresh token
 			// still works, so the client's retry finishes the job.

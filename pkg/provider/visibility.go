@@ -91,7 +91,7 @@ func (m *Multi) isGuest(ctx context.Context, cl *slackapi.Client) (guest, known 
 	}
 	su, err := cl.GetUserInfoContext(ctx, id.UserID)
 	if err != nil || su == nil {
-		m.o.Logger.Debug().Err(err).Str("user", id.UserID).Msg("guest check failed; using a private users directory")
+		m.o.Logger.Debug().Ctx(ctx).Err(err).Str("user", id.UserID).Msg("guest check failed; using a private users directory")
 		return false, false
 	}
 	return su.IsRestricted || su.IsUltraRestricted, true

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 	"github.com/rs/zerolog"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
@@ -126,7 +125,13 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		}
 		s.inflight.Add(1)
 		defer s.inflight.Done()
-		reqID := requestID()
+		// The HTTP request's ID (pkg/requestid), or one of this call's own
+		// over stdio; the Slack calls of the tool log it too.
+		reqID := requestid.From(ctx)
+		if reqID == "" {
+			reqID = requestid.New()
+			ctx = requestid.With(ctx, reqID)
+		}
 		start := time.Now()
 		outcome := "ok"
 		defer func() {
@@ -201,12 +206,6 @@ func argNames(args map[string]any) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-func requestID() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 func (s *Server) addResources(workspace string) {

@@ -124,7 +124,7 @@ func (d *doer) do(req *http.Request, method string) (*http.Response, error) {
 			return nil, err
 		}
 		if resp.StatusCode != http.StatusTooManyRequests {
-			d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
+			d.f.log.Debug().Ctx(req.Context()).Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
 				Dur("waited_ms", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack call")
 			return resp, nil
 		}
@@ -134,7 +134,7 @@ func (d *doer) do(req *http.Request, method string) (*http.Response, error) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 		d.f.pushedBack(key, b, now, now.Add(ra))
-		d.f.log.Debug().Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
+		d.f.log.Debug().Ctx(req.Context()).Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
 			Dur("retry_after_ms", ra).Dur("waited_ms", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack rate limited")
 		if attempt >= d.f.maxRetries || waited+ra > d.f.retryBudget {
 			return nil, &RateLimitError{Method: method, RetryAfter: ra}
@@ -153,7 +153,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 		if *waited+w > d.f.retryBudget {
 			return &RateLimitError{Method: method, RetryAfter: w}
 		}
-		d.f.log.Debug().Str("method", method).Dur("wait_ms", w).Str("token", d.fp).Str("scope", d.scope).Msg("slack waiting for Retry-After")
+		d.f.log.Debug().Ctx(req.Context()).Str("method", method).Dur("wait_ms", w).Str("token", d.fp).Str("scope", d.scope).Msg("slack waiting for Retry-After")
 		if err := d.f.sleep(ctx, w); err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 		r.CancelAt(now)
 		return &RateLimitError{Method: method, RetryAfter: delay}
 	}
-	d.f.log.Debug().Str("method", method).Dur("wait_ms", delay).Str("token", d.fp).Str("scope", d.scope).Msg("slack pacing")
+	d.f.log.Debug().Ctx(req.Context()).Str("method", method).Dur("wait_ms", delay).Str("token", d.fp).Str("scope", d.scope).Msg("slack pacing")
 	if err := d.f.sleep(ctx, delay); err != nil {
 		r.CancelAt(d.f.now())
 		return err

@@ -60,7 +60,7 @@ func (c *Client) Download(ctx context.Context, fileURL string, maxBytes int64) (
 	}
 	defer func() { _ = resp.Body.Close() }()
 
-	c.f.log.Debug().Str("host", resp.Request.URL.Hostname()).Int("status", resp.StatusCode).
+	c.f.log.Debug().Ctx(ctx).Str("host", resp.Request.URL.Hostname()).Int("status", resp.StatusCode).
 		Int64("length", resp.ContentLength).Str("token", c.creds.Fingerprint()).Msg("slack download")
 	if resp.StatusCode != http.StatusOK {
 		return nil, "", fmt.Errorf("slackapi: download: %w", statusError(resp))

@@ -57,9 +57,9 @@ func (s *Service) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	// Opportunistic sweep; a failure costs nothing but disk.
 	if n, err := s.o.Store.SweepPending(r.Context(), now); err != nil {
-		s.o.Logger.Warn().Err(err).Msg("slackoauth: sweeping expired authorizations")
+		s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("slackoauth: sweeping expired authorizations")
 	} else if n > 0 {
-		s.o.Logger.Debug().Int("swept", n).Msg("slackoauth: expired authorizations removed")
+		s.o.Logger.Debug().Ctx(r.Context()).Int("swept", n).Msg("slackoauth: expired authorizations removed")
 	}
 	s.audit(r, store.AuditEvent{Event: "oauth_initiated", Outcome: "ok"})
 
@@ -85,7 +85,7 @@ func (s *Service) bindingCookie(value string, maxAge int) *http.Cookie {
 
 // internal logs an unexpected failure (never with secrets) and answers 500.
 func (s *Service) internal(w http.ResponseWriter, r *http.Request, what string, err error, htmlByDefault bool) {
-	s.o.Logger.Error().Err(err).Str("path", r.URL.Path).Msg("slackoauth: " + what)
+	s.o.Logger.Error().Ctx(r.Context()).Err(err).Str("path", r.URL.Path).Msg("slackoauth: " + what)
 	respondError(w, r, CodeInternal, htmlByDefault)
 }
 

@@ -179,7 +179,7 @@ func (s *Service) install(ctx context.Context, code, state, slackErr string, req
 	}
 	if missing := missingScopes(required, g.Scopes); len(missing) > 0 {
 		if err := s.revokeAtSlack(ctx, g.AccessToken); err != nil {
-			s.o.Logger.Warn().Str("error_code", slackCode(err)).Msg("slackoauth: revoking an under-scoped token failed")
+			s.o.Logger.Warn().Ctx(ctx).Str("error_code", slackCode(err)).Msg("slackoauth: revoking an under-scoped token failed")
 		}
 		return who, fail(CodeInvalidScope, fmt.Errorf("missing scopes %s", strings.Join(missing, ",")))
 	}
@@ -222,7 +222,7 @@ func identityAAD(in store.Installation) []byte {
 
 // failed logs and audits a failed callback.
 func (s *Service) failed(r *http.Request, ferr *flowError, e store.AuditEvent) {
-	s.o.Logger.Info().Str("code", ferr.code).Str("reason", fmt.Sprint(ferr.err)).Msg("slackoauth: callback failed")
+	s.o.Logger.Info().Ctx(r.Context()).Str("code", ferr.code).Str("reason", fmt.Sprint(ferr.err)).Msg("slackoauth: callback failed")
 	e.Event, e.Outcome, e.Detail = "oauth_failed", ferr.code, ""
 	s.audit(r, e)
 }

@@ -104,7 +104,7 @@ func (s *Service) CredentialsFor(ctx context.Context, installationID string) (sl
 	s.resealOnUse(ctx, in)
 	if s.touches.due("inst:"+in.ID, now) {
 		if err := s.o.Store.TouchInstallation(ctx, in.ID, now); err != nil {
-			s.o.Logger.Warn().Err(err).Str("installation", in.ID).Msg("slackoauth: touching installation")
+			s.o.Logger.Warn().Ctx(ctx).Err(err).Str("installation", in.ID).Msg("slackoauth: touching installation")
 		}
 	}
 	return slackapi.Credentials{Token: access}, nil

@@ -162,8 +162,8 @@ func (s *Service) resealOnUse(ctx context.Context, in store.Installation) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
-		s.o.Logger.Warn().Err(err).Str("installation", in.ID).Msg("slackoauth: re-sealing tokens under the primary key")
+		s.o.Logger.Warn().Ctx(ctx).Err(err).Str("installation", in.ID).Msg("slackoauth: re-sealing tokens under the primary key")
 	case done:
-		s.o.Logger.Info().Str("installation", in.ID).Str("key_id", primary).Msg("slackoauth: tokens re-sealed under the primary key")
+		s.o.Logger.Info().Ctx(ctx).Str("installation", in.ID).Str("key_id", primary).Msg("slackoauth: tokens re-sealed under the primary key")
 	}
 }

@@ -47,7 +47,7 @@ func (s *Service) ResolvePAT(ctx context.Context, token string) (slackapi.Creden
 	}
 	if now := s.o.Now(); s.touches.due("pat:"+hash, now) {
 		if err := s.o.Store.TouchPAT(ctx, hash, now); err != nil {
-			s.o.Logger.Warn().Err(err).Str("token", hash[:8]).Msg("slackoauth: touching personal access token")
+			s.o.Logger.Warn().Ctx(ctx).Err(err).Str("token", hash[:8]).Msg("slackoauth: touching personal access token")
 		}
 	}
 	return creds, nil
@@ -136,7 +136,7 @@ func (s *Service) doRefresh(ctx context.Context, id string) (string, error) {
 			if deadRefresh(code) {
 				return keep, deadRefreshError{code: code}
 			}
-			s.o.Logger.Warn().Str("installation", id).Str("error_code", code).Msg("slackoauth: token refresh failed")
+			s.o.Logger.Warn().Ctx(ctx).Str("installation", id).Str("error_code", code).Msg("slackoauth: token refresh failed")
 			if now.Before(in.TokenExpiresAt) {
 				return keep, nil // still valid for a few minutes: serve it, retry later
 			}
@@ -179,9 +179,9 @@ func (s *Service) doRefresh(ctx context.Context, id string) (string, error) {
 func (s *Service) refreshRefused(ctx context.Context, id, code string) error {
 	in, _ := s.o.Store.GetInstallation(ctx, id)
 	if err := s.o.Store.RevokeInstallation(ctx, id, s.o.Now()); err != nil && !errors.Is(err, store.ErrNotFound) {
-		s.o.Logger.Warn().Err(err).Str("installation", id).Msg("slackoauth: marking installation revoked")
+		s.o.Logger.Warn().Ctx(ctx).Err(err).Str("installation", id).Msg("slackoauth: marking installation revoked")
 	}
-	s.o.Logger.Info().Str("installation", id).Str("error_code", code).Msg("slackoauth: Slack refused the refresh token; installation revoked")
+	s.o.Logger.Info().Ctx(ctx).Str("installation", id).Str("error_code", code).Msg("slackoauth: Slack refused the refresh token; installation revoked")
 	s.auditEvent(ctx, store.AuditEvent{Event: "token_revoked", Outcome: "refresh_" + code,
 		EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID})
 	return fmt.Errorf("slackoauth: installation %s: refresh refused (%s): %w", id, code, authn.ErrRevokedToken)
@@ -191,6 +191,6 @@ func (s *Service) refreshRefused(ctx context.Context, id, code string) error {
 func (s *Service) auditEvent(ctx context.Context, e store.AuditEvent) {
 	e.At = s.o.Now()
 	if err := s.o.Store.AppendAudit(ctx, e); err != nil {
-		s.o.Logger.Warn().Err(err).Str("event", e.Event).Msg("slackoauth: writing audit event")
+		s.o.Logger.Warn().Ctx(ctx).Err(err).Str("event", e.Event).Msg("slackoauth: writing audit event")
 	}
 }

@@ -55,11 +55,11 @@ func (s *Service) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		// Best effort at Slack: the local revocation below happens
 		// whatever Slack answers, so a person can always disconnect.
 		if tok, err := s.o.Keys.Open(in.AccessToken, identityAAD(in)); err != nil {
-			s.o.Logger.Warn().Err(err).Str("installation", in.ID).Msg("slackoauth: revoke: cannot open sealed token")
+			s.o.Logger.Warn().Ctx(r.Context()).Err(err).Str("installation", in.ID).Msg("slackoauth: revoke: cannot open sealed token")
 		} else {
 			ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 			if err := s.revokeAtSlack(ctx, string(tok)); err != nil {
-				s.o.Logger.Warn().Str("installation", in.ID).Str("error_code", slackCode(err)).Msg("slackoauth: auth.revoke at Slack failed; revoking locally")
+				s.o.Logger.Warn().Ctx(r.Context()).Str("installation", in.ID).Str("error_code", slackCode(err)).Msg("slackoauth: auth.revoke at Slack failed; revoking locally")
 			}
 			cancel()
 		}

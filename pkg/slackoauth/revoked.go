@@ -52,7 +52,7 @@ func (s *Service) RevokeRefused(ctx context.Context, id, refusedToken, slackCode
 		return false, fmt.Errorf("slackoauth: open sealed token of installation %s: %w", id, err)
 	}
 	if refusedToken == "" || subtle.ConstantTimeCompare(current, []byte(refusedToken)) != 1 {
-		s.o.Logger.Info().Str("installation", id).Str("error_code", slackCode).Msg("slackoauth: Slack refused a token this installation no longer holds; kept")
+		s.o.Logger.Info().Ctx(ctx).Str("installation", id).Str("error_code", slackCode).Msg("slackoauth: Slack refused a token this installation no longer holds; kept")
 		return false, nil
 	}
 	if err := s.o.Store.RevokeInstallation(ctx, id, s.o.Now()); err != nil {
@@ -61,7 +61,7 @@ func (s *Service) RevokeRefused(ctx context.Context, id, refusedToken, slackCode
 		}
 		return false, fmt.Errorf("slackoauth: revoke installation %s: %w", id, err)
 	}
-	s.o.Logger.Info().Str("installation", id).Str("error_code", slackCode).Msg("slackoauth: Slack refused the installation's token; installation revoked")
+	s.o.Logger.Info().Ctx(ctx).Str("installation", id).Str("error_code", slackCode).Msg("slackoauth: Slack refused the installation's token; installation revoked")
 	s.auditEvent(ctx, store.AuditEvent{Event: "token_revoked", Outcome: "slack_" + slackCode,
 		EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID})
 	return true, nil

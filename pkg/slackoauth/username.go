@@ -30,7 +30,7 @@ func (s *Service) userName(ctx context.Context, g grant) string {
 	api := slack.New(g.AccessToken, slack.OptionAPIURL(s.apiURL), slack.OptionHTTPClient(s.o.HTTPClient))
 	u, err := api.GetUserInfoContext(ctx, g.UserID)
 	if err != nil {
-		s.o.Logger.Debug().Str("error_code", slackCode(err)).Msg("slackoauth: users.info at login failed; pages show the user ID")
+		s.o.Logger.Debug().Ctx(ctx).Str("error_code", slackCode(err)).Msg("slackoauth: users.info at login failed; pages show the user ID")
 		return ""
 	}
 	return displayName(u)

@@ -88,7 +88,7 @@ func (e *endedSessions) end(id string) {
 func (b *sessionBinder) isEnded(ctx context.Context, id string) (bool, error) {
 	at, ok, err := b.ended.SessionEndedAt(ctx, sessionHash(id))
 	if err != nil {
-		b.log.Warn().Err(err).Msg("checking whether an MCP session was ended")
+		b.log.Warn().Ctx(ctx).Err(err).Msg("checking whether an MCP session was ended")
 		return false, err
 	}
 	return ok && b.now().Sub(at) < endedSessionTTL, nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
@@ -195,6 +196,7 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	h = rejectRebinding(o.AllowedHosts, h)
 	h = limitBody(o.MaxBodyBytes, h)
 	h = clientip.Middleware(o.TrustedProxies, h)
+	h = requestid.Middleware(h)
 	return h, closeSessions
 }
 
@@ -202,6 +204,9 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 // into the context tool handlers see: over SSE the tool call arrives on a
 // different request than the stream, so each request brings its own.
 func callerFromRequest(ctx context.Context, r *http.Request) context.Context {
+	if id := requestid.From(r.Context()); id != "" {
+		ctx = requestid.With(ctx, id)
+	}
 	if c := tenant.From(r.Context()); c != nil {
 		return tenant.With(ctx, c)
 	}
