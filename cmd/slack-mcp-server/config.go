@@ -40,7 +40,10 @@ type config struct {
 	APIKey string
 	// SessionSecret keys MCP session IDs (SLACK_MCP_SESSION_SECRET); see
 	// sessionSecret for what it defaults to.
-	SessionSecret  string
+	SessionSecret string
+	// MetricsAddr serves /metrics on its own listener
+	// (SLACK_MCP_METRICS_ADDR); empty serves it on the main one.
+	MetricsAddr    string
 	AllowedHosts   []string
 	AllowedOrigins []string
 
@@ -165,6 +168,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 	}
 	c.SessionSecret = getenv("SLACK_MCP_SESSION_SECRET")
+	c.MetricsAddr = strings.TrimSpace(getenv("SLACK_MCP_METRICS_ADDR"))
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_METRICS_ADDR %q: want host:port, e.g. 127.0.0.1:9090", c.MetricsAddr))
+		}
+	}
 	c.APIKey = getenv("SLACK_MCP_API_KEY")
 	if c.APIKey == "" {
 		c.APIKey = getenv("SLACK_MCP_SSE_API_KEY") // the incumbent's older name

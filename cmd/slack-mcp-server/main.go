@@ -20,6 +20,7 @@ import (
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/pushback"
@@ -142,7 +143,8 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 			log.Warn().Msg("no Slack token configured (SLACK_MCP_XOXP_TOKEN, SLACK_MCP_XOXB_TOKEN or SLACK_MCP_XOXC_TOKEN + SLACK_MCP_XOXD_TOKEN), so the sandbox is served")
 		}
 	}
-	factory, err := newFactory(cfg, baseURL, log, nil)
+	m := metrics.New()
+	factory, err := newFactory(cfg, baseURL, log, m, nil)
 	if err != nil {
 		return err
 	}
@@ -179,6 +181,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		Instructions: instructions(mode),
 		Sandbox:      cfg.Demo,
 		Logger:       log,
+		Metrics:      m,
 	})
 	if err != nil {
 		return err
@@ -196,7 +199,9 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
-		Health: cfg.health(mode, "caches", func() any { return single.CacheStatus() }),
+		Health:  cfg.health(mode, "caches", func() any { return single.CacheStatus() }),
+		Ready:   single.Ready,
+		Metrics: cfg.serveMetrics(ctx, m, log),
 	})
 }
 
@@ -257,7 +262,8 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 
 	// Slack's 429s are shared with the other replicas of the database.
 	pushbacks := pushback.New(st, 0, log)
-	factory, err := newFactory(cfg, cfg.SlackURL, log, pushbacks.Told)
+	m := metrics.New()
+	factory, err := newFactory(cfg, cfg.SlackURL, log, m, pushbacks.Told)
 	if err != nil {
 		return err
 	}
@@ -275,7 +281,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	oauth, err := slackoauth.New(slackoauth.Options{
 		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
 		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
-		Store: st, Keys: keys, Logger: log, PKCE: o.SlackPKCE,
+		Store: st, Keys: keys, Logger: log, PKCE: o.SlackPKCE, Metrics: m,
 	})
 	if err != nil {
 		return err
@@ -287,7 +293,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
 		ReadSlackScopes: sel.ReadSlackScopes(), WriteSlackScopes: sel.WriteSlackScopes(), WriteActions: writeActions(sel),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
-		RegistrationsPerHour: cfg.Net.RegistrationsPerHour,
+		RegistrationsPerHour: cfg.Net.RegistrationsPerHour, Metrics: m,
 	})
 	if err != nil {
 		return err
@@ -321,6 +327,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		Selection:    sel,
 		Instructions: instructions("oauth"),
 		Logger:       log,
+		Metrics:      m,
 		Audit: func(ctx context.Context, r server.AuditRecord) {
 			err := st.AppendAudit(context.WithoutCancel(ctx), store.AuditEvent{
 				At: time.Now(), Event: "tool_write", EnterpriseID: r.EnterpriseID, TeamID: r.TeamID, UserID: r.UserID,
@@ -355,7 +362,9 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		OnListen: func(addr string) {
 			log.Info().Str("addr", addr).Str("endpoint", endpoint(cfg.Transport)).Msg("listening")
 		},
-		Health: cfg.health("oauth", "tenants", func() any { return multi.Stats() }),
+		Health:  cfg.health("oauth", "tenants", func() any { return multi.Stats() }),
+		Ready:   storeReady(st, log),
+		Metrics: cfg.serveMetrics(ctx, tenantGauges(m, multi), log),
 	})
 }
 
@@ -427,7 +436,7 @@ func sweepClients(ctx context.Context, st store.Backend, log zerolog.Logger) {
 
 // newFactory builds the Slack client factory; onPushback, when set, is
 // told of every 429 (to share it with other replicas).
-func newFactory(cfg *config, baseURL string, log zerolog.Logger, onPushback func(slackapi.PauseKey, time.Time)) (*slackapi.Factory, error) {
+func newFactory(cfg *config, baseURL string, log zerolog.Logger, m *metrics.Metrics, onPushback func(slackapi.PauseKey, time.Time)) (*slackapi.Factory, error) {
 	ua := cfg.UserAgent
 	if ua == "" {
 		ua = version.Name + "/" + version.Version
@@ -441,6 +450,6 @@ func newFactory(cfg *config, baseURL string, log zerolog.Logger, onPushback func
 	}
 	return slackapi.NewFactory(slackapi.Options{
 		BaseURL: baseURL, UserAgent: ua, ProxyURL: cfg.Proxy, CAFile: cfg.CA,
-		Pacing: cfg.Pacing, Limits: limits, Logger: log, TeamID: cfg.TeamID, OnPushback: onPushback,
+		Pacing: cfg.Pacing, Limits: limits, Logger: log, TeamID: cfg.TeamID, OnPushback: onPushback, Observer: m,
 	})
 }

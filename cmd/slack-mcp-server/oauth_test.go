@@ -203,6 +203,15 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 
 	pat, page := connectInBrowser(t, srv.base)
 	require.Contains(t, page, "claude mcp add")
+	// The login funnel is counted and timed.
+	funnel, _ := scrape(t, srv.base+"/metrics")
+	require.Equal(t, 1.0, funnel["slack_mcp_audit_events_total{event=oauth_initiated,outcome=ok}"])
+	require.Equal(t, 1.0, funnel["slack_mcp_audit_events_total{event=oauth_completed,outcome=ok}"])
+	require.Equal(t, 1.0, funnel["slack_mcp_login_duration_seconds{flow=browser}"])
+	resp, err = http.Get(srv.base + "/readyz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the store answers")
 	c, err := mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
 	res := history(t, c)

@@ -22,31 +22,7 @@ import (
 // client (the client's own, when it sent a usable one).
 func TestRequestIDOnEveryLine(t *testing.T) {
 	t.Parallel()
-	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
-	t.Cleanup(emu.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	dir := t.TempDir()
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(withListener(context.Background(), ln))
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-t", "http"}, envOf(map[string]string{
-			"SLACK_MCP_XOXP_TOKEN": slackemu.SandboxUserToken, "SLACK_MCP_SLACK_URL": emu.URL, "SLACK_MCP_PORT": port,
-			"SLACK_MCP_LOG_LEVEL": "debug", "SLACK_MCP_LOG_FORMAT": "json",
-			"SLACK_MCP_USERS_CACHE": dir + "/u.json", "SLACK_MCP_CHANNELS_CACHE": dir + "/c.json",
-		}), strings.NewReader(""), nil, logs)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
-	base := "http://127.0.0.1:" + port
+	base, logs := startSingleHTTP(t, nil)
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(base + "/health")
 		if err != nil {
@@ -81,4 +57,47 @@ func TestRequestIDOnEveryLine(t *testing.T) {
 		}
 	}
 	require.True(t, toolLine && slackLine, logs.String())
+}
+
+// startSingleHTTP runs the server in single-user mode over Streamable HTTP
+// in front of a sandbox emulator, logging JSON at debug; it returns the
+// base URL once /health answers, and the logs.
+func startSingleHTTP(t *testing.T, extra map[string]string) (string, *syncBuffer) {
+	t.Helper()
+	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
+	t.Cleanup(emu.Close)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	dir := t.TempDir()
+	env := map[string]string{
+		"SLACK_MCP_XOXP_TOKEN": slackemu.SandboxUserToken, "SLACK_MCP_SLACK_URL": emu.URL, "SLACK_MCP_PORT": port,
+		"SLACK_MCP_LOG_LEVEL": "debug", "SLACK_MCP_LOG_FORMAT": "json",
+		"SLACK_MCP_USERS_CACHE": dir + "/u.json", "SLACK_MCP_CHANNELS_CACHE": dir + "/c.json",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(withListener(context.Background(), ln))
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), nil, logs) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	base := "http://127.0.0.1:" + port
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(base + "/health")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return true
+	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", logs.String())
+	return base, logs
 }

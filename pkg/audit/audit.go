@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
 
@@ -24,6 +25,9 @@ type Writer struct {
 	Store     Appender
 	Logger    zerolog.Logger
 	Now       func() time.Time
+	// Metrics counts events by event and outcome (the login funnel); nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Record stamps e with the time and the caller's truncated address, logs
@@ -48,6 +52,7 @@ func (w Writer) Record(r *http.Request, e store.AuditEvent) {
 		ev = ev.Str("user", e.UserID)
 	}
 	ev.Msg(w.Component + ": audit")
+	w.Metrics.Audit(e.Event, e.Outcome)
 	if err := w.Store.AppendAudit(r.Context(), e); err != nil && !errors.Is(err, r.Context().Err()) {
 		w.Logger.Warn().Ctx(r.Context()).Err(err).Str("event", e.Event).Msg(w.Component + ": writing audit event")
 	}

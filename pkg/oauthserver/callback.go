@@ -77,6 +77,7 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 	}
 	who.Event, who.Outcome = "code_issued", "ok"
 	s.audit(r, who)
+	s.o.Metrics.LoginCompleted("mcp", now.Sub(txn.CreatedAt))
 	s.redirectCode(w, r, txn.RedirectURI, txn.ClientState, code)
 	return true
 }

@@ -38,7 +38,7 @@ func (s *Server) internalPage(w http.ResponseWriter, r *http.Request, what strin
 // audit records an event in the log and the store; a failure is logged,
 // never shown. detail must hold no secret.
 func (s *Server) audit(r *http.Request, e store.AuditEvent) {
-	audit.Writer{Component: "oauthserver", Store: s.o.Store, Logger: s.o.Logger, Now: s.o.Now}.Record(r, e)
+	audit.Writer{Component: "oauthserver", Store: s.o.Store, Logger: s.o.Logger, Now: s.o.Now, Metrics: s.o.Metrics}.Record(r, e)
 }
 
 // auditInstallation fills the Slack identity of an installation into e.

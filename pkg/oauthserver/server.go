@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -83,8 +84,11 @@ type Options struct {
 	TokenKey []byte
 	// Lifetimes; defaults 1 h, 30 days (sliding), 5 min, 10 min.
 	AccessTTL, RefreshTTL, CodeTTL, TxnTTL time.Duration
-	Logger                                 zerolog.Logger
-	Now                                    func() time.Time
+	// Metrics counts the login funnel and times completed logins; nil
+	// counts nothing.
+	Metrics *metrics.Metrics
+	Logger  zerolog.Logger
+	Now     func() time.Time
 	// RateLimit and Burst are the token bucket per client IP on
 	// /register, /authorize, /authorize/consent, /authorize/consents,
 	// /authorize/consents/revoke, /token and /revoke;

@@ -42,6 +42,7 @@ type Single struct {
 	err   error
 	warm  sync.Once
 	start func()
+	ready readiness
 }
 
 // NewSingle validates the token with auth.test and starts warming the

@@ -41,3 +41,44 @@ func TestSingleNoWarm(t *testing.T) {
 		})
 	}
 }
+
+// GET /readyz of single-user mode: the token still works, asked of Slack
+// at most once per 30 s; a refused token and an unreachable Slack are not
+// ready, each said in words of our own.
+func TestSingleReady(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		after func(ws *slackemu.Workspace, emu *slackemu.Server)
+		want  string
+	}{
+		{name: "token works"},
+		{name: "token revoked", after: func(ws *slackemu.Workspace, _ *slackemu.Server) { ws.RevokeUserTokens(slackemu.SandboxYou) }, want: "no longer valid"},
+		{name: "Slack unreachable", after: func(_ *slackemu.Workspace, emu *slackemu.Server) { emu.Close() }, want: "cannot be reached"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := slackemu.Sandbox()
+			emu := slackemu.NewServer(ws, slackemu.Options{})
+			t.Cleanup(emu.Close)
+			factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: emu.URL, MaxRetries: -1, Logger: zerolog.Nop()})
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			t.Cleanup(cancel)
+			p, err := NewSingle(ctx, SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: slackemu.SandboxUserToken}, NoWarm: true, Logger: zerolog.Nop()})
+			require.NoError(t, err)
+			if tc.after != nil {
+				tc.after(ws, emu)
+			}
+			err = p.Ready(ctx)
+			if tc.want == "" {
+				require.NoError(t, err)
+				calls := emu.Calls("auth.test")
+				require.NoError(t, p.Ready(ctx))
+				require.Equal(t, calls, emu.Calls("auth.test"), "answered from the last check")
+				return
+			}
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 	"github.com/rs/zerolog"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
@@ -40,6 +41,8 @@ type Options struct {
 	// Sandbox says the provider serves the demo sandbox: write tools then
 	// say that they change only the sandbox (tools.Tool.ForSandbox).
 	Sandbox bool
+	// Metrics counts tool calls by tool and outcome; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // AuditRecord says who changed what: never message text.
@@ -59,6 +62,7 @@ type Server struct {
 	Tools    []tools.Tool
 	deps     *tools.Deps
 	audit    func(context.Context, AuditRecord)
+	metrics  *metrics.Metrics
 	log      zerolog.Logger
 	inflight sync.WaitGroup
 	draining atomic.Bool
@@ -78,10 +82,11 @@ func New(o Options) (*Server, error) {
 		return nil, errors.New("server: no Slack session provider")
 	}
 	s := &Server{
-		Tools: selected,
-		log:   o.Logger,
-		audit: o.Audit,
-		deps:  &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now},
+		Tools:   selected,
+		log:     o.Logger,
+		audit:   o.Audit,
+		metrics: o.Metrics,
+		deps:    &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now},
 	}
 	opts := []mcpserver.ServerOption{
 		mcpserver.WithToolCapabilities(false),
@@ -139,7 +144,9 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 				s.log.Error().Str("request_id", reqID).Str("tool", t.Name).Interface("panic", p).Msg("tool panicked")
 				res, err, outcome = mcp.NewToolResultError("internal error (request id "+reqID+")"), nil, "panic"
 			}
-			s.log.Info().Str("request_id", reqID).Str("tool", t.Name).Dur("duration_ms", time.Since(start)).Str("outcome", outcome).Msg("tool call")
+			took := time.Since(start)
+			s.log.Info().Str("request_id", reqID).Str("tool", t.Name).Dur("duration_ms", took).Str("outcome", outcome).Msg("tool call")
+			s.metrics.ToolCall(t.Name, outcome, took)
 		}()
 		if s.log.GetLevel() <= zerolog.DebugLevel {
 			s.log.Debug().Str("request_id", reqID).Str("tool", t.Name).Strs("args", argNames(req.GetArguments())).Msg("tool arguments")

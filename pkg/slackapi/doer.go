@@ -119,10 +119,13 @@ func (d *doer) do(req *http.Request, method string) (*http.Response, error) {
 				return nil, err
 			}
 		}
+		sent := d.f.now()
 		resp, err := d.send(r)
 		if err != nil {
+			d.f.observer.SlackCall(method, 0, d.f.now().Sub(sent))
 			return nil, err
 		}
+		d.f.observer.SlackCall(method, resp.StatusCode, d.f.now().Sub(sent))
 		if resp.StatusCode != http.StatusTooManyRequests {
 			d.f.log.Debug().Ctx(req.Context()).Str("method", method).Int("status", resp.StatusCode).Int("attempt", attempt).
 				Dur("waited_ms", waited).Str("token", d.fp).Str("scope", d.scope).Msg("slack call")
@@ -158,6 +161,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 			return err
 		}
 		*waited += w
+		d.f.observer.SlackWait(method, w)
 		now = d.f.now()
 	}
 	if !b.pacingAt(now) {
@@ -181,6 +185,7 @@ func (d *doer) waitTurn(req *http.Request, b *bucket, method string, waited *tim
 		return err
 	}
 	*waited += delay
+	d.f.observer.SlackWait(method, delay)
 	return nil
 }
 

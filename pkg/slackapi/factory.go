@@ -47,6 +47,9 @@ type Options struct {
 	// PushbackHold is how long PaceAfterPushback keeps pacing a key after
 	// Slack's Retry-After ended (default DefaultPushbackHold).
 	PushbackHold time.Duration
+	// Observer is told of every answer from Slack and every wait on its
+	// limits (metrics); nil tells no one.
+	Observer Observer
 	// OnPushback is told of every 429 this Factory receives, with the key
 	// it pauses and until when, so other replicas can Pause too. It must
 	// not block.
@@ -82,6 +85,19 @@ type Options struct {
 	TeamID string
 }
 
+// Observer hears of Slack calls as they happen (pkg/metrics implements
+// it). Methods are Web API method names; status is the HTTP status of the
+// answer, 0 when none came.
+type Observer interface {
+	SlackCall(method string, status int, d time.Duration)
+	SlackWait(method string, d time.Duration)
+}
+
+type noObserver struct{}
+
+func (noObserver) SlackCall(string, int, time.Duration) {}
+func (noObserver) SlackWait(string, time.Duration)      {}
+
 // Factory builds Clients that share one http.Client and one set of pacing
 // buckets. It is safe for concurrent use.
 type Factory struct {
@@ -91,6 +107,7 @@ type Factory struct {
 	pacing       Pacing
 	pushbackHold time.Duration
 	onPushback   func(PauseKey, time.Time)
+	observer     Observer
 	limits       map[string]Limit
 	maxRetries   int
 	retryBudget  time.Duration
@@ -158,6 +175,7 @@ func NewFactory(o Options) (*Factory, error) {
 		pacing:       o.Pacing,
 		pushbackHold: o.PushbackHold,
 		onPushback:   o.OnPushback,
+		observer:     o.Observer,
 		limits:       o.Limits,
 		maxRetries:   o.MaxRetries,
 		retryBudget:  o.RetryBudget,
@@ -189,6 +207,9 @@ func NewFactory(o Options) (*Factory, error) {
 		f.now = time.Now
 	}
 	f.buckets = newBuckets(f.now)
+	if f.observer == nil {
+		f.observer = noObserver{}
+	}
 	return f, nil
 }
 

@@ -91,5 +91,5 @@ func (s *Service) internal(w http.ResponseWriter, r *http.Request, what string, 
 
 // audit records an event; a failure is logged, never shown.
 func (s *Service) audit(r *http.Request, e store.AuditEvent) {
-	audit.Writer{Component: "slackoauth", Store: s.o.Store, Logger: s.o.Logger, Now: s.o.Now}.Record(r, e)
+	audit.Writer{Component: "slackoauth", Store: s.o.Store, Logger: s.o.Logger, Now: s.o.Now, Metrics: s.o.Metrics}.Record(r, e)
 }

@@ -63,6 +63,7 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request, other U
 	}
 	s.audit(r, store.AuditEvent{Event: "oauth_completed", Outcome: "ok",
 		EnterpriseID: res.EnterpriseID, TeamID: res.TeamID, UserID: res.UserID})
+	s.o.Metrics.LoginCompleted("browser", s.o.Now().Sub(pending.CreatedAt))
 
 	page := successPage{
 		Workspace:  res.workspaceName(),

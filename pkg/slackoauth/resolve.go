@@ -190,6 +190,7 @@ func (s *Service) refreshRefused(ctx context.Context, id, code string) error {
 // auditEvent records an event outside an HTTP request.
 func (s *Service) auditEvent(ctx context.Context, e store.AuditEvent) {
 	e.At = s.o.Now()
+	s.o.Metrics.Audit(e.Event, e.Outcome)
 	if err := s.o.Store.AppendAudit(ctx, e); err != nil {
 		s.o.Logger.Warn().Ctx(ctx).Err(err).Str("event", e.Event).Msg("slackoauth: writing audit event")
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/loopback"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/seal"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -71,6 +72,9 @@ type Options struct {
 	HTTPClient *http.Client
 	Logger     zerolog.Logger
 	Now        func() time.Time
+	// Metrics counts the login funnel and times completed logins; nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 	// StateTTL is how long a pending authorization lives; default 15 min.
 	StateTTL time.Duration
 	// RateLimit and Burst are the token bucket per client IP on /oauth/*;

@@ -198,6 +198,8 @@ type Backend interface {
 	// DeleteNeverUsedClients removes dynamically registered clients
 	// created before createdBefore that never authorized anyone.
 	DeleteNeverUsedClients(ctx context.Context, createdBefore time.Time) (int, error)
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
 }
 
 var (

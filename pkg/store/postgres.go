@@ -80,8 +80,5 @@ func OpenPostgres(ctx context.Context, url string, o Options) (_ *Postgres, err 
 	return s, nil
 }
 
-// Ping reports whether the database answers.
-func (s *Postgres) Ping(ctx context.Context) error { return s.w.PingContext(ctx) }
-
 // DB is the connection pool, for tests that look at rows directly.
 func (s *Postgres) DB() *sql.DB { return s.w }

@@ -116,3 +116,6 @@ func (s *sqlStore) closeDBs() error {
 	}
 	return nil
 }
+
+// Ping reports whether the database answers (GET /readyz).
+func (s *sqlStore) Ping(ctx context.Context) error { return s.w.PingContext(ctx) }

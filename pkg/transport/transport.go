@@ -37,7 +37,7 @@ type Options struct {
 	// Listener, when set, is used instead of listening on Addr (tests).
 	Listener net.Listener
 	// APIKey, when set, is required as "Authorization: Bearer <key>" on
-	// every SSE and HTTP request but /health.
+	// every SSE and HTTP request but /health and /readyz.
 	APIKey string
 	// Health returns the body of GET /health.
 	Health func() any
@@ -86,6 +86,13 @@ type Options struct {
 	// EndedSessions records sessions ended by a DELETE; replicas sharing
 	// one (the store) refuse them everywhere. Nil: this process's memory.
 	EndedSessions EndedSessions
+	// Ready answers GET /readyz: nil is ready (200), an error is not (503,
+	// with the error's text, which must hold no secret). Nil: always
+	// ready once serving.
+	Ready func(ctx context.Context) error
+	// Metrics, when set, is served at GET /metrics (behind APIKey when
+	// one is set, like the MCP endpoints).
+	Metrics http.Handler
 }
 
 // DefaultReadTimeout is Options.ReadTimeout's default: a 4 MiB body at
@@ -156,6 +163,18 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 		}
 		writeJSON(w, http.StatusOK, body)
 	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if o.Ready != nil {
+			if err := o.Ready(r.Context()); err != nil {
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "error": err.Error()})
+				return
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics)
+	}
 	guard := func(h http.Handler) http.Handler {
 		if o.Authenticate != nil {
 			h = o.Authenticate(h)
@@ -281,7 +300,7 @@ func requireAPIKey(key string, open []string, next http.Handler) http.Handler {
 	}
 	want := sha256.Sum256([]byte(key))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/health" || hasAnyPrefix(r.URL.Path, open) {
+		if r.URL.Path == "/health" || r.URL.Path == "/readyz" || hasAnyPrefix(r.URL.Path, open) {
 			next.ServeHTTP(w, r)
 			return
 		}
