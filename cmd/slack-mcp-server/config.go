@@ -17,6 +17,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 )
 
@@ -41,6 +42,8 @@ type config struct {
 	// SessionSecret keys MCP session IDs (SLACK_MCP_SESSION_SECRET); see
 	// sessionSecret for what it defaults to.
 	SessionSecret string
+	// Tracing is on when an OTLP endpoint is configured (pkg/tracing).
+	Tracing bool
 	// MetricsAddr serves /metrics on its own listener
 	// (SLACK_MCP_METRICS_ADDR); empty serves it on the main one.
 	MetricsAddr    string
@@ -168,6 +171,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 	}
 	c.SessionSecret = getenv("SLACK_MCP_SESSION_SECRET")
+	c.Tracing = tracing.Enabled(getenv)
 	c.MetricsAddr = strings.TrimSpace(getenv("SLACK_MCP_METRICS_ADDR"))
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

@@ -33,6 +33,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
 )
@@ -78,6 +79,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	defer func() {
 		if !stopLog() {
 			<-logged
+		}
+	}()
+	stopTracing, terr := tracing.Setup(ctx, getenv, version.Name, version.Version)
+	if terr != nil {
+		log.Error().Err(terr).Msg("tracing: cannot export to OTEL_EXPORTER_OTLP_ENDPOINT; continuing without traces")
+		stopTracing = func(context.Context) error { return nil }
+	} else if cfg.Tracing {
+		log.Info().Msg("tracing: spans exported by OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)")
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(sctx); err != nil {
+			log.Warn().Err(err).Msg("tracing: flushing the last spans")
 		}
 	}()
 	if cfg.Reseal {
@@ -190,6 +205,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	return transport.Serve(ctx, srv, transport.Options{
 		Transport: cfg.Transport, Addr: cfg.addr(), APIKey: cfg.APIKey, AllowedHosts: cfg.AllowedHosts, AllowedOrigins: cfg.AllowedOrigins,
 		SessionSecret: cfg.sessionSecret(),
+		Tracing:       cfg.Tracing,
 		Stdin:         stdin, Stdout: stdout, ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		ReadTimeout: cfg.Net.ReadTimeout, TrustedProxies: cfg.Net.TrustedProxies,
 		Routes: map[string]http.Handler{"/oauth/": slackoauth.Disabled()},
@@ -346,6 +362,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		Transport: cfg.Transport, Addr: cfg.addr(), ShutdownTimeout: cfg.ShutdownTimeout, Logger: log,
 		SessionSecret:  cfg.sessionSecret(),
 		EndedSessions:  st,
+		Tracing:        cfg.Tracing,
 		ReadTimeout:    cfg.Net.ReadTimeout,
 		TrustedProxies: cfg.Net.TrustedProxies,
 		AllowedHosts:   append(cfg.AllowedHosts, publicHost(o.PublicURL)),

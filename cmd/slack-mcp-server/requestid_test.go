@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,6 +65,14 @@ func TestRequestIDOnEveryLine(t *testing.T) {
 // base URL once /health answers, and the logs.
 func startSingleHTTP(t *testing.T, extra map[string]string) (string, *syncBuffer) {
 	t.Helper()
+	base, logs, _ := startSingleHTTPStoppable(t, extra)
+	return base, logs
+}
+
+// startSingleHTTPStoppable is startSingleHTTP that also returns how to
+// stop the server before the test ends (it then has flushed everything).
+func startSingleHTTPStoppable(t *testing.T, extra map[string]string) (string, *syncBuffer, func()) {
+	t.Helper()
 	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
 	t.Cleanup(emu.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -82,14 +91,18 @@ func startSingleHTTP(t *testing.T, extra map[string]string) (string, *syncBuffer
 	ctx, cancel := context.WithCancel(withListener(context.Background(), ln))
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"-t", "http"}, envOf(env), strings.NewReader(""), nil, logs) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("server did not stop")
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				t.Error("server did not stop")
+			}
+		})
+	}
+	t.Cleanup(stop)
 	base := "http://127.0.0.1:" + port
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(base + "/health")
@@ -99,5 +112,5 @@ func startSingleHTTP(t *testing.T, extra map[string]string) (string, *syncBuffer
 		resp.Body.Close()
 		return true
 	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", logs.String())
-	return base, logs
+	return base, logs, stop
 }

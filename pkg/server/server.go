@@ -14,11 +14,15 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 	"github.com/rs/zerolog"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
 )
 
@@ -139,6 +143,14 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		}
 		start := time.Now()
 		outcome := "ok"
+		ctx, span := tracing.Tracer().Start(ctx, "tool "+t.Name, trace.WithAttributes(attribute.String("mcp.tool", t.Name)))
+		defer func() {
+			span.SetAttributes(attribute.String("mcp.outcome", outcome))
+			if outcome != "ok" {
+				span.SetStatus(codes.Error, outcome)
+			}
+			span.End()
+		}()
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error().Str("request_id", reqID).Str("tool", t.Name).Interface("panic", p).Msg("tool panicked")

@@ -11,6 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 )
 
 // defaultRetryAfter is the wait after a 429 that carries no usable
@@ -88,9 +94,21 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	return d.do(req, method)
 }
 
-// do sends req, pacing it per (workspace, method) and retrying 429s.
-func (d *doer) do(req *http.Request, method string) (*http.Response, error) {
-	ctx := req.Context()
+// do sends req, pacing it per (workspace, method) and retrying 429s, in a
+// span of its own (waits included).
+func (d *doer) do(req *http.Request, method string) (resp *http.Response, err error) {
+	ctx, span := tracing.Tracer().Start(req.Context(), "slack "+method, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("slack.method", method)))
+	defer func() {
+		if resp != nil {
+			span.SetAttributes(attribute.Int("http.response.status_code", resp.StatusCode))
+		}
+		if err != nil {
+			span.SetStatus(codes.Error, SlackErrorCode(err))
+		}
+		span.End()
+	}()
+	req = req.WithContext(ctx)
 	body, getBody, err := replayable(req)
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 )
 
 // Kinds of transport.
@@ -93,6 +94,9 @@ type Options struct {
 	// Metrics, when set, is served at GET /metrics (behind APIKey when
 	// one is set, like the MCP endpoints).
 	Metrics http.Handler
+	// Tracing gives each request a span (pkg/tracing), continuing the
+	// caller's traceparent.
+	Tracing bool
 }
 
 // DefaultReadTimeout is Options.ReadTimeout's default: a 4 MiB body at
@@ -216,6 +220,9 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 	h = limitBody(o.MaxBodyBytes, h)
 	h = clientip.Middleware(o.TrustedProxies, h)
 	h = requestid.Middleware(h)
+	if o.Tracing {
+		h = tracing.Handler(h)
+	}
 	return h, closeSessions
 }
 
