@@ -65,7 +65,7 @@ EXPOSE 13080
 # ({"status":"ok","version":...,"mode":...,"caches":...}) and needs no API
 # key. Kubernetes example:
 #   livenessProbe:  { httpGet: { path: /health, port: 13080 } }
-#   readinessProbe: { httpGet: { path: /health, port: 13080 } }
+#   readinessProbe: { httpGet: { path: /readyz, port: 13080 } }   (the store or the token answers)
 # (With --transport stdio there is no port and nothing to probe.)
 
 USER 65532:65532
