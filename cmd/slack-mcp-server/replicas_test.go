@@ -1,9 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,21 +19,25 @@ import (
 )
 
 // roundRobin is a load balancer with no stickiness: each request goes to
-// the next replica, whatever cookie or session it carries.
+// the next replica, whatever cookie or session it carries; a replica that
+// refuses the connection (stopped, restarting) is skipped, as nginx's
+// proxy_next_upstream error does.
 type roundRobin struct {
-	replicas []*httputil.ReverseProxy
-	next     atomic.Uint64
-	served   []atomic.Int64
+	bases  []*url.URL
+	client *http.Client
+	next   atomic.Uint64
+	served []atomic.Int64
 }
 
 func newRoundRobin(t *testing.T, lp *localPort, bases ...string) *roundRobin {
 	t.Helper()
-	rr := &roundRobin{served: make([]atomic.Int64, len(bases))}
+	rr := &roundRobin{served: make([]atomic.Int64, len(bases)), client: &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
 	for _, b := range bases {
 		u, err := url.Parse(b)
 		require.NoError(t, err)
-		// The Host header stays the public one, as a real balancer keeps it.
-		rr.replicas = append(rr.replicas, httputil.NewSingleHostReverseProxy(u))
+		rr.bases = append(rr.bases, u)
 	}
 	srv := httptest.NewUnstartedServer(rr)
 	srv.Listener = lp.Take()
@@ -42,9 +47,51 @@ func newRoundRobin(t *testing.T, lp *localPort, bases ...string) *roundRobin {
 }
 
 func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	i := int(rr.next.Add(1)-1) % len(rr.replicas)
-	rr.served[i].Add(1)
-	rr.replicas[i].ServeHTTP(w, r)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	first := rr.next.Add(1) - 1
+	for k := range len(rr.bases) {
+		i := int((first + uint64(k)) % uint64(len(rr.bases)))
+		out := r.Clone(r.Context())
+		out.RequestURI = ""
+		out.URL.Scheme, out.URL.Host = rr.bases[i].Scheme, rr.bases[i].Host
+		out.Host = r.Host // the public Host, as a real balancer keeps it
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		resp, err := rr.client.Do(out)
+		if err != nil {
+			continue // refused or reset before an answer: the next replica
+		}
+		rr.served[i].Add(1)
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		flushCopy(w, resp.Body)
+		resp.Body.Close()
+		return
+	}
+	http.Error(w, "no replica answered", http.StatusBadGateway)
+}
+
+// flushCopy copies a possibly streamed body, flushing as it goes.
+func flushCopy(w http.ResponseWriter, body io.Reader) {
+	f, _ := w.(http.Flusher)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := body.Read(buf)
+		if n > 0 {
+			_, _ = w.Write(buf[:n])
+			if f != nil {
+				f.Flush()
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // Two replicas on one PostgreSQL database behind a balancer with no
