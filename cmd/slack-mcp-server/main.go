@@ -328,7 +328,12 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	validator := caller.NewValidator(caller.ValidatorOptions{
 		Resolver: callers, Factory: factory, ValidationTTL: o.ValidationTTL, Logger: log,
 	})
-	multi := provider.NewMulti(provider.MultiOptions{Factory: factory, Validator: validator, Logger: log})
+	// Directory sweeps are shared through the store, sealed: a restarted
+	// or added replica starts warm, and replicas sweep once between them.
+	multi := provider.NewMulti(provider.MultiOptions{
+		Factory: factory, Validator: validator, Logger: log,
+		Snapshots: provider.SealedSnapshots{Store: st, Keys: keys},
+	})
 	go multi.Run(ctx)
 	go sweepClients(ctx, st, log)
 	routes := resource.Routes(prm)

@@ -42,8 +42,9 @@ func loadWorkspace(n int) (*slackemu.Workspace, []string) {
 // 100 tenants call tools through a round-robin balancer in front of two
 // replicas on PostgreSQL, over Streamable HTTP; midway one replica is
 // stopped and started again. Only calls in flight on it when it stopped
-// may fail; every tenant keeps working, and the personal access token
-// issued before the restart works on the restarted replica.
+// may fail; every tenant keeps working, the personal access token issued
+// before the restart works on the restarted replica, and the workspace's
+// users are swept from Slack once for all of them.
 func TestReplicasUnderLoadWithARestart(t *testing.T) {
 	t.Parallel()
 	const tenants, calls = 100, 6
@@ -105,6 +106,7 @@ func TestReplicasUnderLoadWithARestart(t *testing.T) {
 	require.Less(t, failed.Load(), int64(tenants), "only calls in flight on the stopped replica may fail")
 	require.Positive(t, rr.served[0].Load())
 	require.Positive(t, rr.served[1].Load())
+	require.Equal(t, 1, emu.Calls("users.list"), "one users.list sweep for the workspace across replicas and the restart")
 
 	// Nothing stored was lost: the token issued before the restart works
 	// on the restarted replica, and through the balancer.

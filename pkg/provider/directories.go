@@ -121,6 +121,20 @@ func (a usersAPI) SweepClient() (workspace.UsersAPI, error) {
 	return nil, errNoSweeper
 }
 
+// SweepShareable implements workspace.ShareableSweeps: only a sweep by a
+// member who sees the whole directory (with emails) is shared with other
+// replicas.
+func (a usersAPI) SweepShareable() bool {
+	a.s.m.mu.Lock()
+	defer a.s.m.mu.Unlock()
+	for e := range a.s.members {
+		if a.s.rank(e.access) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // GetUsersPaginated is not used by sweeps, which ask SweepClient; it
 // answers through the same choice.
 func (a usersAPI) GetUsersPaginated(options ...slack.GetUsersOption) slack.UserPagination {
@@ -171,7 +185,9 @@ func (m *Multi) openLocked(e *entry) {
 	if ws == nil {
 		ws = &wsDir{shared: newShared(m, wsKey, cl)}
 		ws.rank = sweepRank
-		ws.users = workspace.NewUsers(usersAPI{ws.shared}, dirOpts)
+		uo := dirOpts
+		uo.Shared, uo.SharedKey = m.o.Snapshots, "users/"+wsKey
+		ws.users = workspace.NewUsers(usersAPI{ws.shared}, uo)
 		m.workspaces[wsKey] = ws
 	}
 	ws.join(e, cl)
@@ -180,7 +196,9 @@ func (m *Multi) openLocked(e *entry) {
 	ud := m.userDirs[udKey]
 	if ud == nil {
 		ud = &userDir{shared: newShared(m, udKey, cl)}
-		ud.channels = workspace.NewChannels(channelsAPI{ud.shared}, dirOpts)
+		co := dirOpts
+		co.Shared, co.SharedKey = m.o.Snapshots, "channels/"+udKey
+		ud.channels = workspace.NewChannels(channelsAPI{ud.shared}, co)
 		m.userDirs[udKey] = ud
 		ud.channels.Start(ud.ctx)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
 // accessTimeout bounds deciding what a caller may read of the users
@@ -33,8 +34,13 @@ type MultiOptions struct {
 	// DirectoryTTL is the refresh interval of the directories (default
 	// workspace.DefaultTTL).
 	DirectoryTTL time.Duration
-	Logger       zerolog.Logger
-	Now          func() time.Time
+	// Snapshots shares directory sweeps between replicas (SealedSnapshots
+	// on the store): a workspace's users and a person's channels are swept
+	// by one replica per DirectoryTTL and loaded by the others. Nil: each
+	// replica sweeps on its own.
+	Snapshots workspace.SharedSnapshots
+	Logger    zerolog.Logger
+	Now       func() time.Time
 }
 
 // Multi serves each caller with a session of its own Slack token: the

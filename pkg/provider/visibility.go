@@ -134,6 +134,7 @@ func (w *wsDir) usersFor(e *entry, cl *slackapi.Client, o workspace.Options) *wo
 		p = &privDir{shared: newShared(w.m, w.key+"/"+key, cl)}
 		p.rank = func(dirAccess) int { return 0 }
 		o.CacheFile = "" // never persist what one guest sees
+		o.Shared = nil   // nor share it
 		p.users = workspace.NewUsers(usersAPI{p.shared}, o)
 		if w.private == nil {
 			w.private, w.privOf = map[string]*privDir{}, map[*entry]*privDir{}

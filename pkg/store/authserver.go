@@ -192,6 +192,7 @@ type Backend interface {
 	AuthServerStore
 	EndedSessions
 	SlackPauses
+	DirectorySnapshots
 	// StartSweeper deletes expired rows every interval until ctx ends or
 	// the backend is closed.
 	StartSweeper(ctx context.Context, every time.Duration)

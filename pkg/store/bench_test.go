@@ -8,14 +8,31 @@ import (
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/storetest"
 )
+
+// forBackends runs a store benchmark on an SQLite file and on PostgreSQL
+// (when SLACK_MCP_TEST_POSTGRES_URL names a server; scripts/postgres
+// starts one), each fresh.
+func forBackends(b *testing.B, bench func(b *testing.B, s store.Backend)) {
+	b.Run("sqlite", func(b *testing.B) {
+		s := openSQLite(b, filepath.Join(b.TempDir(), "bench.db"))
+		defer func() { _ = s.Close() }()
+		bench(b, s)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		s := openPostgres(b, storetest.PostgresURL(b))
+		defer func() { _ = s.Close() }()
+		bench(b, s)
+	})
+}
 
 // BenchmarkGetPAT is the per-request lookup of a personal access token
 // (hash -> installation) on a file database holding 1,000 tenants.
-func BenchmarkGetPAT(b *testing.B) {
+func BenchmarkGetPAT(b *testing.B) { forBackends(b, benchGetPAT) }
+
+func benchGetPAT(b *testing.B, s store.Backend) {
 	ctx := context.Background()
-	s := openSQLite(b, filepath.Join(b.TempDir(), "bench.db"))
-	defer func() { _ = s.Close() }()
 	const tenants = 1000
 	hashes := make([]string, tenants)
 	for i := range tenants {
@@ -55,10 +72,10 @@ func BenchmarkGetPAT(b *testing.B) {
 
 // BenchmarkConsumePending is the OAuth callback's atomic single-use
 // consume on a file database; the pending rows are created untimed.
-func BenchmarkConsumePending(b *testing.B) {
+func BenchmarkConsumePending(b *testing.B) { forBackends(b, benchConsumePending) }
+
+func benchConsumePending(b *testing.B, s store.Backend) {
 	ctx := context.Background()
-	s := openSQLite(b, filepath.Join(b.TempDir(), "bench.db"))
-	defer func() { _ = s.Close() }()
 	for i := range b.N {
 		err := s.CreatePending(ctx, store.Pending{
 			StateHash: fmt.Sprintf("%064x", i), NonceHash: "n", Scopes: []string{"a:read", "b:read"},
@@ -80,10 +97,10 @@ func BenchmarkConsumePending(b *testing.B) {
 // authorization server issued (hash -> token, joined with its
 // installation's status) on a file database holding 1,000 tenants, each
 // with an access and a refresh token.
-func BenchmarkGetToken(b *testing.B) {
+func BenchmarkGetToken(b *testing.B) { forBackends(b, benchGetToken) }
+
+func benchGetToken(b *testing.B, s store.Backend) {
 	ctx := context.Background()
-	s := openSQLite(b, filepath.Join(b.TempDir(), "bench.db"))
-	defer func() { _ = s.Close() }()
 	const tenants = 1000
 	hashes := make([]string, tenants)
 	for i := range tenants {
@@ -129,10 +146,10 @@ func BenchmarkGetToken(b *testing.B) {
 
 // BenchmarkRotateRefresh is the refresh grant's atomic single-winner
 // rotation on a file database; the refresh tokens are created untimed.
-func BenchmarkRotateRefresh(b *testing.B) {
+func BenchmarkRotateRefresh(b *testing.B) { forBackends(b, benchRotateRefresh) }
+
+func benchRotateRefresh(b *testing.B, s store.Backend) {
 	ctx := context.Background()
-	s := openSQLite(b, filepath.Join(b.TempDir(), "bench.db"))
-	defer func() { _ = s.Close() }()
 	in, err := s.UpsertInstallation(ctx, store.Installation{TeamID: "T1", UserID: "U1", InstalledAt: clock})
 	if err != nil {
 		b.Fatal(err)

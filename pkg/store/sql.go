@@ -38,6 +38,7 @@ type queries struct {
 	sessionQueries
 	endedQueries
 	pauseQueries
+	snapshotQueries
 }
 
 const (
@@ -84,13 +85,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		// listAudit is completed per call (optional filters), see ListAudit.
 		listAudit: `SELECT ` + auditCols + ` FROM audit_events`,
 
-		authQueries:    newAuthQueries(d),
-		clientQueries:  newClientQueries(d),
-		txnQueries:     newTxnQueries(d),
-		tokenQueries:   newTokenQueries(d),
-		sessionQueries: newSessionQueries(d),
-		endedQueries:   newEndedQueries(d),
-		pauseQueries:   newPauseQueries(d),
+		authQueries:     newAuthQueries(d),
+		clientQueries:   newClientQueries(d),
+		txnQueries:      newTxnQueries(d),
+		tokenQueries:    newTokenQueries(d),
+		sessionQueries:  newSessionQueries(d),
+		endedQueries:    newEndedQueries(d),
+		pauseQueries:    newPauseQueries(d),
+		snapshotQueries: newSnapshotQueries(d),
 	}
 }
 

@@ -24,7 +24,7 @@ func genAPI(b *testing.B) *slack.Client {
 func warmUsersBench(b *testing.B, api *slack.Client, o Options) *Users {
 	b.Helper()
 	u := NewUsers(api, o)
-	n, err := u.sweep(context.Background())
+	n, _, err := u.sweep(context.Background())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func BenchmarkWarmChannels5k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		c := NewChannels(api, Options{})
-		if _, err := c.sweep(context.Background()); err != nil {
+		if _, _, err := c.sweep(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -81,7 +81,7 @@ func BenchmarkDirectoryHeap50k(b *testing.B) {
 		u := warmUsersBench(b, api, Options{})
 		mid := heapAlloc()
 		c := NewChannels(api, Options{})
-		if _, err := c.sweep(context.Background()); err != nil {
+		if _, _, err := c.sweep(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		after := heapAlloc()

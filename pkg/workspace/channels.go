@@ -227,9 +227,25 @@ func (c *Channels) fetch(ctx context.Context, method, key string, cached func() 
 	})
 }
 
-// sweep pages through conversations.list and installs the result in one
-// swap.
-func (c *Channels) sweep(ctx context.Context) (int, error) {
+// sweep installs a fresh snapshot another replica shared, or pages
+// through conversations.list, installs the result in one swap and saves
+// it.
+func (c *Channels) sweep(ctx context.Context) (int, time.Time, error) {
+	if sweep, f := c.mustSweep(ctx, true); !sweep {
+		return len(c.install(slices.DeleteFunc(f.Channels, func(ch Channel) bool { return ch.ID == "" }))), f.SavedAt, nil
+	}
+	list, err := c.sweepSlack(ctx)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	snapshot := c.install(list)
+	c.save(snapshot)
+	c.publish(ctx, &cacheFile{Channels: snapshot})
+	return len(snapshot), time.Time{}, nil
+}
+
+// sweepSlack pages through conversations.list.
+func (c *Channels) sweepSlack(ctx context.Context) ([]Channel, error) {
 	// Archived conversations are kept: their history is still readable
 	// and searchable.
 	params := &slack.GetConversationsParameters{
@@ -241,17 +257,17 @@ func (c *Channels) sweep(ctx context.Context) (int, error) {
 	var waited time.Duration
 	for {
 		if err := ctx.Err(); err != nil {
-			return 0, err
+			return nil, err
 		}
 		page, cursor, err := c.api.GetConversationsContext(ctx, params)
 		if err != nil {
 			if d, ok := rateLimitWait(err, &waited); ok {
 				if err := sleep(ctx, d); err != nil {
-					return 0, err
+					return nil, err
 				}
 				continue
 			}
-			return 0, fmt.Errorf("conversations.list: %w", err)
+			return nil, fmt.Errorf("conversations.list: %w", err)
 		}
 		for i := range page {
 			list = append(list, channelFromSlack(&page[i]))
@@ -261,9 +277,7 @@ func (c *Channels) sweep(ctx context.Context) (int, error) {
 		}
 		params.Cursor = cursor
 	}
-	snapshot := c.install(list)
-	c.save(snapshot)
-	return len(snapshot), nil
+	return list, nil
 }
 
 // install replaces the directory with list plus the conversations learned

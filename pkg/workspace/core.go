@@ -19,10 +19,12 @@ type core struct {
 	r     *refresher
 	calls singleflight.Group
 	start sync.Once
+	// holder names this directory in shared sweep claims (shared.go).
+	holder string
 }
 
 func newCore(kind string, o Options) core {
-	return core{kind: kind, o: o.withDefaults()}
+	return core{kind: kind, o: o.withDefaults(), holder: newHolder()}
 }
 
 // startOnce runs load (a local read of the cache file) and starts the

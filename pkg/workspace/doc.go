@@ -18,7 +18,11 @@
 //
 // Both directories stand on one core (core.go): the background refresher,
 // the one-time start, targeted calls shared by concurrent callers, and the
-// cache file; each keeps its own index and lock.
+// cache file; each keeps its own index and lock. With Options.Shared,
+// sweeps are shared between replicas (shared.go): a fresh snapshot
+// another replica took is installed instead of a Slack sweep, and a sweep
+// is claimed so one replica pages through Slack while the others wait
+// for its snapshot.
 //
 // Imports point one way: workspace depends only on slack-go and small
 // libraries; tools and server depend on it.

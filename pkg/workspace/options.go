@@ -38,6 +38,10 @@ type Options struct {
 	Logger zerolog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Shared, with SharedKey, shares sweeps between replicas (shared.go):
+	// nil sweeps on its own.
+	Shared    SharedSnapshots
+	SharedKey string
 }
 
 func (o Options) withDefaults() Options {

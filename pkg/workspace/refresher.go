@@ -16,7 +16,10 @@ import (
 type refresher struct {
 	kind  string // "users" or "channels", for logs
 	o     Options
-	sweep func(ctx context.Context) (int, error) // fetch everything and install it
+	// sweep fetches everything and installs it; at is when the data was
+	// taken (zero: now), older than now when it came from a snapshot
+	// another process took.
+	sweep func(ctx context.Context) (n int, at time.Time, err error)
 
 	ready  atomic.Bool  // a complete sweep or a fresh file is installed
 	lastOK atomic.Int64 // unix nanos at which the installed data was complete; 0 = never
@@ -31,7 +34,7 @@ type refresher struct {
 	sweeps    sync.WaitGroup // sweeps in flight, for stopped
 }
 
-func newRefresher(kind string, o Options, sweep func(context.Context) (int, error)) *refresher {
+func newRefresher(kind string, o Options, sweep func(context.Context) (int, time.Time, error)) *refresher {
 	return &refresher{kind: kind, o: o, sweep: sweep, wake: make(chan struct{}, 1)}
 }
 
@@ -123,8 +126,11 @@ func (r *refresher) failureCount() int {
 func (r *refresher) run(ctx context.Context, done chan struct{}) {
 	defer r.sweeps.Done()
 	start := r.o.Now()
-	n, err := r.sweep(ctx)
+	n, at, err := r.sweep(ctx)
 	end := r.o.Now()
+	if at.IsZero() || at.After(end) {
+		at = end
+	}
 
 	r.mu.Lock()
 	r.inflight = nil
@@ -134,7 +140,7 @@ func (r *refresher) run(ctx context.Context, done chan struct{}) {
 	} else {
 		r.failures = 0
 		r.retryAt = 0
-		r.lastOK.Store(end.UnixNano())
+		r.lastOK.Store(at.UnixNano())
 		r.ready.Store(true)
 	}
 	failures := r.failures

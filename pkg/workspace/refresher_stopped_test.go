@@ -16,10 +16,10 @@ func TestRefresherStoppedWaitsForTheSweep(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	var finished atomic.Bool
-	r := newRefresher("users", Options{TTL: time.Hour, MinRefreshInterval: time.Minute, Now: time.Now}, func(context.Context) (int, error) {
+	r := newRefresher("users", Options{TTL: time.Hour, MinRefreshInterval: time.Minute, Now: time.Now}, func(context.Context) (int, time.Time, error) {
 		<-release
 		finished.Store(true)
-		return 0, nil
+		return 0, time.Time{}, nil
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	r.start(ctx)

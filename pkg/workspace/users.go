@@ -382,8 +382,28 @@ func (u *Users) learn(usr User) {
 	u.learned[usr.ID] = struct{}{}
 }
 
-// sweep pages through users.list and installs the result in one swap.
-func (u *Users) sweep(ctx context.Context) (int, error) {
+// sweep installs a fresh snapshot another replica shared, or pages
+// through users.list, installs the result in one swap and saves it.
+func (u *Users) sweep(ctx context.Context) (int, time.Time, error) {
+	s, ok := u.api.(ShareableSweeps)
+	shareable := !ok || s.SweepShareable()
+	if sweep, f := u.mustSweep(ctx, shareable); !sweep {
+		return len(u.install(slices.DeleteFunc(f.Users, func(usr User) bool { return usr.ID == "" }))), f.SavedAt, nil
+	}
+	list, err := u.sweepSlack(ctx)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	snapshot := u.install(list)
+	u.save(snapshot)
+	if shareable {
+		u.publish(ctx, &cacheFile{Users: snapshot})
+	}
+	return len(snapshot), time.Time{}, nil
+}
+
+// sweepSlack pages through users.list.
+func (u *Users) sweepSlack(ctx context.Context) ([]User, error) {
 	opts := []slack.GetUsersOption{
 		slack.GetUsersOptionLimit(pageLimit),
 		slack.GetUsersOptionIncludeLocale(false),
@@ -395,7 +415,7 @@ func (u *Users) sweep(ctx context.Context) (int, error) {
 	if src, ok := api.(SweepSource); ok {
 		var err error
 		if api, err = src.SweepClient(); err != nil {
-			return 0, fmt.Errorf("users.list: %w", err)
+			return nil, fmt.Errorf("users.list: %w", err)
 		}
 	}
 	p := api.GetUsersPaginated(opts...)
@@ -404,7 +424,7 @@ func (u *Users) sweep(ctx context.Context) (int, error) {
 	var waited time.Duration
 	for {
 		if err := ctx.Err(); err != nil {
-			return 0, err
+			return nil, err
 		}
 		next, err := p.Next(ctx)
 		if p.Done(err) {
@@ -413,11 +433,11 @@ func (u *Users) sweep(ctx context.Context) (int, error) {
 		if err != nil {
 			if d, ok := rateLimitWait(err, &waited); ok {
 				if err := sleep(ctx, d); err != nil {
-					return 0, err
+					return nil, err
 				}
 				continue
 			}
-			return 0, fmt.Errorf("users.list: %w", err)
+			return nil, fmt.Errorf("users.list: %w", err)
 		}
 		p = next
 		for i := range p.Users {
@@ -426,9 +446,7 @@ func (u *Users) sweep(ctx context.Context) (int, error) {
 			list = append(list, usr)
 		}
 	}
-	snapshot := u.install(list)
-	u.save(snapshot)
-	return len(snapshot), nil
+	return list, nil
 }
 
 // install replaces the directory with list (plus users learned by targeted

@@ -124,7 +124,7 @@ func TestUsersSweepSourceMayRefuse(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	u := NewUsers(refusingSource{e.api}, e.opts())
-	_, err := u.sweep(t.Context())
+	_, _, err := u.sweep(t.Context())
 	require.ErrorContains(t, err, "no member may sweep")
 	assert.Zero(t, e.calls("users.list"))
 }

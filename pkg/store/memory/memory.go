@@ -27,13 +27,58 @@ type Memory struct {
 }
 
 var (
-	_ store.Store           = (*Memory)(nil)
-	_ store.AuthServer      = (*Memory)(nil)
-	_ store.Resealer        = (*Memory)(nil)
-	_ store.AuthServerStore = (*Memory)(nil)
-	_ store.EndedSessions   = (*Memory)(nil)
-	_ store.SlackPauses     = (*Memory)(nil)
+	_ store.Store              = (*Memory)(nil)
+	_ store.AuthServer         = (*Memory)(nil)
+	_ store.Resealer           = (*Memory)(nil)
+	_ store.AuthServerStore    = (*Memory)(nil)
+	_ store.EndedSessions      = (*Memory)(nil)
+	_ store.SlackPauses        = (*Memory)(nil)
+	_ store.DirectorySnapshots = (*Memory)(nil)
 )
+
+// LoadSnapshot implements store.DirectorySnapshots.
+func (m *Memory) LoadSnapshot(ctx context.Context, key string) (data []byte, at time.Time, ok bool, err error) {
+	err = m.tx(ctx, func(d *db) error {
+		s, found := d.snaps[key]
+		if found && s.data != nil {
+			data, at, ok = append([]byte(nil), s.data...), s.takenAt, true
+		}
+		return nil
+	})
+	return data, at, ok, err
+}
+
+// SaveSnapshot implements store.DirectorySnapshots: a newer one stays.
+func (m *Memory) SaveSnapshot(ctx context.Context, key string, data []byte, takenAt time.Time) error {
+	if err := store.CheckSnapshotKey(key); err != nil {
+		return err
+	}
+	return m.tx(ctx, func(d *db) error {
+		s := d.snaps[key]
+		if s.data == nil || s.takenAt.Before(ms(takenAt)) {
+			s.data, s.takenAt = append([]byte{}, data...), ms(takenAt)
+			d.snaps[key] = s
+		}
+		return nil
+	})
+}
+
+// ClaimSweep implements store.DirectorySnapshots.
+func (m *Memory) ClaimSweep(ctx context.Context, key, holder string, until time.Time) (claimed bool, err error) {
+	if err := store.CheckSnapshotKey(key); err != nil {
+		return false, err
+	}
+	err = m.tx(ctx, func(d *db) error {
+		s := d.snaps[key]
+		if s.holder != "" && s.holder != holder && m.now().Before(s.claimUntil) {
+			return nil
+		}
+		s.holder, s.claimUntil, claimed = holder, ms(until), true
+		d.snaps[key] = s
+		return nil
+	})
+	return claimed, err
+}
 
 // PauseSlack implements store.SlackPauses: the later end is kept.
 func (m *Memory) PauseSlack(ctx context.Context, p store.SlackPause) error {
@@ -104,6 +149,14 @@ type db struct {
 	families map[string]time.Time // revoked token families, with the first revocation time
 	ended    map[string]time.Time // ended MCP sessions by ID hash
 	pauses   map[pauseKey]time.Time
+	snaps    map[string]snapshot
+}
+
+type snapshot struct {
+	data       []byte
+	takenAt    time.Time
+	holder     string
+	claimUntil time.Time
 }
 
 type pauseKey struct{ scope, method, channel string }
@@ -142,6 +195,7 @@ func newDB() *db {
 		families:   map[string]time.Time{},
 		ended:      map[string]time.Time{},
 		pauses:     map[pauseKey]time.Time{},
+		snaps:      map[string]snapshot{},
 	}
 }
 

@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CanceledContext", testCanceledContext},
 		{"EndedSessions", testEndedSessions},
 		{"SlackPauses", testSlackPauses},
+		{"DirectorySnapshots", testDirectorySnapshots},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
