@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,9 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/memory"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
 	mcptransport "github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
 )
 
@@ -60,14 +64,19 @@ func tenantToken(team string, i int) string {
 	return fmt.Sprintf("xoxp-%s-%04d-tenant-token", strings.ToLower(team), i)
 }
 
-// multiEnv is one OAuth-mode HTTP deployment in front of two workspaces.
+// multiEnv is one OAuth-mode HTTP deployment in front of two workspaces:
+// one replica, or several sharing a store behind a round-robin front.
 type multiEnv struct {
-	emus  map[string]*slackemu.Server
-	base  string
-	multi *provider.Multi
+	emus map[string]*slackemu.Server
+	base string
 }
 
 func newMultiEnv(t testing.TB, kind string, perWorkspace int) *multiEnv {
+	t.Helper()
+	return newReplicatedEnv(t, kind, perWorkspace, 1)
+}
+
+func newReplicatedEnv(t testing.TB, kind string, perWorkspace, replicas int) *multiEnv {
 	t.Helper()
 	e := &multiEnv{emus: map[string]*slackemu.Server{}}
 	var trusted []string
@@ -92,21 +101,36 @@ func newMultiEnv(t testing.TB, kind string, perWorkspace int) *multiEnv {
 		e.emus[team].Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(front.Close)
-	factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: front.URL, TrustedHosts: trusted, Logger: zerolog.Nop()})
-	require.NoError(t, err)
-	validator := caller.NewValidator(caller.ValidatorOptions{Factory: factory, Resolver: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
-	e.multi = provider.NewMulti(provider.MultiOptions{Factory: factory, Validator: validator, Logger: zerolog.Nop()})
-	t.Cleanup(e.multi.Close)
-	srv, err := server.New(server.Options{Provider: e.multi, Logger: zerolog.Nop()})
-	require.NoError(t, err)
-	h, closeSessions := mcptransport.Handler(srv, mcptransport.Options{
-		Transport: kind, Logger: zerolog.Nop(),
-		Authenticate: func(next http.Handler) http.Handler {
-			return authn.Middleware(validator, authn.Options{Logger: zerolog.Nop()}, next)
-		},
-	})
-	ts := httptest.NewServer(h)
-	t.Cleanup(func() { closeSessions(context.Background()); ts.Close() })
+	// What replicas share: directory snapshots through one store.
+	st := memory.New(store.Options{})
+	snaps := provider.SealedSnapshots{Store: st, Keys: testkit.Keyring(t)}
+	var handlers []http.Handler
+	for range replicas {
+		factory, err := slackapi.NewFactory(slackapi.Options{BaseURL: front.URL, TrustedHosts: trusted, Logger: zerolog.Nop()})
+		require.NoError(t, err)
+		validator := caller.NewValidator(caller.ValidatorOptions{Factory: factory, Resolver: caller.New(caller.Options{AcceptSlackTokens: true}), Logger: zerolog.Nop()})
+		mo := provider.MultiOptions{Factory: factory, Validator: validator, Logger: zerolog.Nop()}
+		if replicas > 1 {
+			mo.Snapshots = snaps
+		}
+		multi := provider.NewMulti(mo)
+		t.Cleanup(multi.Close)
+		srv, err := server.New(server.Options{Provider: multi, Logger: zerolog.Nop()})
+		require.NoError(t, err)
+		h, closeSessions := mcptransport.Handler(srv, mcptransport.Options{
+			Transport: kind, Logger: zerolog.Nop(), SessionSecret: []byte("replicas share it"),
+			Authenticate: func(next http.Handler) http.Handler {
+				return authn.Middleware(validator, authn.Options{Logger: zerolog.Nop()}, next)
+			},
+		})
+		t.Cleanup(func() { closeSessions(context.Background()) })
+		handlers = append(handlers, h)
+	}
+	var next atomic.Uint64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers[int(next.Add(1)%uint64(len(handlers)))].ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
 	e.base = ts.URL
 	return e
 }
@@ -275,8 +299,14 @@ func BenchmarkTenantsSteadyState(b *testing.B) {
 // BenchmarkThousandTenants: 1,000 distinct tenants over Streamable HTTP,
 // concurrently; reports throughput and p99 latency.
 func BenchmarkThousandTenants(b *testing.B) {
+	for _, replicas := range []int{1, 2} {
+		b.Run(fmt.Sprintf("replicas=%d", replicas), func(b *testing.B) { thousandTenants(b, replicas) })
+	}
+}
+
+func thousandTenants(b *testing.B, replicas int) {
 	const perWorkspace = 500
-	e := newMultiEnv(b, mcptransport.HTTP, perWorkspace)
+	e := newReplicatedEnv(b, mcptransport.HTTP, perWorkspace, replicas)
 	var clients []*client.Client
 	for _, team := range []string{"TA", "TB"} {
 		for i := range perWorkspace {
