@@ -172,6 +172,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		Factory: factory, Credentials: creds,
 		CacheDir: cfg.CacheDir, UsersCache: cfg.UsersCache, ChannelsCache: cfg.ChannelsCache,
 		TTL: cfg.CacheTTL, MinRefreshInterval: cfg.Compat.MinRefreshInterval, NoWarm: cfg.Compat.NoCache, Logger: log,
+		Observer: m,
 	})
 	if err != nil {
 		return connectError(variable, baseURL, creds.Fingerprint(), err)
@@ -269,7 +270,8 @@ func instructions(mode string) string {
 // tool call runs as that person in their workspace.
 func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	o := cfg.OAuth
-	keys, st, err := openSealedStore(ctx, o, log)
+	m := metrics.New()
+	keys, st, err := openSealedStore(ctx, o, log, m)
 	if err != nil {
 		return err
 	}
@@ -278,7 +280,6 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 
 	// Slack's 429s are shared with the other replicas of the database.
 	pushbacks := pushback.New(st, 0, log)
-	m := metrics.New()
 	factory, err := newFactory(cfg, cfg.SlackURL, log, m, pushbacks.Told)
 	if err != nil {
 		return err
@@ -332,7 +333,8 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	// or added replica starts warm, and replicas sweep once between them.
 	multi := provider.NewMulti(provider.MultiOptions{
 		Factory: factory, Validator: validator, Logger: log,
-		Snapshots: provider.SealedSnapshots{Store: st, Keys: keys},
+		Snapshots:         provider.SealedSnapshots{Store: st, Keys: keys},
+		DirectoryObserver: m,
 	})
 	go multi.Run(ctx)
 	go sweepClients(ctx, st, log)

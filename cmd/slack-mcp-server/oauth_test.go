@@ -208,6 +208,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	require.Equal(t, 1.0, funnel["slack_mcp_audit_events_total{event=oauth_initiated,outcome=ok}"])
 	require.Equal(t, 1.0, funnel["slack_mcp_audit_events_total{event=oauth_completed,outcome=ok}"])
 	require.Equal(t, 1.0, funnel["slack_mcp_login_duration_seconds{flow=browser}"])
+	require.Positive(t, funnel["slack_mcp_store_statement_duration_seconds{backend=sqlite,kind=exec}"], "store statements are timed")
 	resp, err = http.Get(srv.base + "/readyz")
 	require.NoError(t, err)
 	resp.Body.Close()

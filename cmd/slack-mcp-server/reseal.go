@@ -74,7 +74,7 @@ func missingKeys(r slackoauth.ResealReport, keys *seal.Keyring) error {
 // report on stdout, exit code 0 when every installation is readable.
 func runReseal(ctx context.Context, cfg *config, log zerolog.Logger, stdout io.Writer) error {
 	o := cfg.OAuth
-	keys, st, err := openSealedStore(ctx, o, log)
+	keys, st, err := openSealedStore(ctx, o, log, nil)
 	if err != nil {
 		return err
 	}
@@ -103,20 +103,20 @@ func runReseal(ctx context.Context, cfg *config, log zerolog.Logger, stdout io.W
 
 // openSealedStore parses the keyring and opens the token store of OAuth
 // mode; the caller closes the store.
-func openSealedStore(ctx context.Context, o oauthConfig, log zerolog.Logger) (*seal.Keyring, store.Backend, error) {
+func openSealedStore(ctx context.Context, o oauthConfig, log zerolog.Logger, obs store.Observer) (*seal.Keyring, store.Backend, error) {
 	keys, err := seal.ParseKeyring(o.EncryptionKey)
 	if err != nil {
 		return nil, nil, configError{fmt.Errorf("SLACK_MCP_ENCRYPTION_KEY: %w", err)}
 	}
 	if o.DatabaseURL != "" {
-		st, err := store.OpenPostgres(ctx, o.DatabaseURL, store.Options{Logger: log})
+		st, err := store.OpenPostgres(ctx, o.DatabaseURL, store.Options{Logger: log, Observer: obs})
 		if err != nil {
 			return nil, nil, fmt.Errorf("token store (SLACK_MCP_DATABASE_URL): %w", err)
 		}
 		log.Info().Str("store", "postgres").Msg("token store: PostgreSQL")
 		return keys, st, nil
 	}
-	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log})
+	st, err := store.OpenSQLite(ctx, o.StorePath, store.Options{Logger: log, Observer: obs})
 	if err != nil {
 		return nil, nil, fmt.Errorf("token store %s: %w", o.StorePath, err)
 	}

@@ -27,6 +27,9 @@ type Metrics struct {
 	slackWaited  *prometheus.CounterVec
 	audit        *prometheus.CounterVec
 	loginSeconds *prometheus.HistogramVec
+	storeSeconds *prometheus.HistogramVec
+	storeErrors  *prometheus.CounterVec
+	dirLookups   *prometheus.CounterVec
 
 	mu     sync.Mutex
 	values map[string]map[string]bool // metric/label -> values seen
@@ -44,6 +47,9 @@ func New() *Metrics {
 	m.slackWaited = m.counter("slack_mcp_slack_wait_seconds_total", "Time calls waited on Slack's limits (Retry-After, pacing), by method.", "method")
 	m.audit = m.counter("slack_mcp_audit_events_total", "Audit events by event and outcome: the login funnel (oauth_initiated, oauth_completed, oauth_failed by error code, authorize_started, ...).", "event", "outcome")
 	m.loginSeconds = m.histogram("slack_mcp_login_duration_seconds", "From the start of a login to its completion, by flow (browser, mcp).", "flow")
+	m.storeSeconds = m.histogram("slack_mcp_store_statement_duration_seconds", "How long the store's SQL statements took, by backend (sqlite, postgres) and kind (exec, query).", "backend", "kind")
+	m.storeErrors = m.counter("slack_mcp_store_statement_errors_total", "SQL statements that failed, by backend and kind.", "backend", "kind")
+	m.dirLookups = m.counter("slack_mcp_directory_lookups_total", "Users and channels directory lookups by directory and result (hit: answered from the directory; miss: it asked Slack or found nothing).", "directory", "result")
 	return m
 }
 
@@ -129,6 +135,30 @@ func (m *Metrics) LoginCompleted(flow string, d time.Duration) {
 		return
 	}
 	m.loginSeconds.WithLabelValues(m.bound("flow", flow)).Observe(d.Seconds())
+}
+
+// StoreStatement observes one SQL statement of the store (store.Observer).
+func (m *Metrics) StoreStatement(backend, kind string, d time.Duration, err error) {
+	if m == nil {
+		return
+	}
+	m.storeSeconds.WithLabelValues(backend, kind).Observe(d.Seconds())
+	if err != nil {
+		m.storeErrors.WithLabelValues(backend, kind).Inc()
+	}
+}
+
+// DirectoryLookup counts a lookup in the users or channels directory
+// (workspace.Observer).
+func (m *Metrics) DirectoryLookup(directory string, hit bool) {
+	if m == nil {
+		return
+	}
+	result := "miss"
+	if hit {
+		result = "hit"
+	}
+	m.dirLookups.WithLabelValues(directory, result).Inc()
 }
 
 // Gauge registers a gauge read from read at every scrape (cache sizes).

@@ -179,6 +179,7 @@ func (m *Multi) openLocked(e *entry) {
 		CacheTeamID: e.id.TeamID,
 		Logger:      m.o.Logger,
 		Now:         m.o.Now,
+		Observer:    m.o.DirectoryObserver,
 	}
 
 	ws := m.workspaces[wsKey]

@@ -39,8 +39,11 @@ type MultiOptions struct {
 	// by one replica per DirectoryTTL and loaded by the others. Nil: each
 	// replica sweeps on its own.
 	Snapshots workspace.SharedSnapshots
-	Logger    zerolog.Logger
-	Now       func() time.Time
+	// DirectoryObserver counts directory lookups (metrics); nil counts
+	// nothing.
+	DirectoryObserver workspace.Observer
+	Logger            zerolog.Logger
+	Now               func() time.Time
 }
 
 // Multi serves each caller with a session of its own Slack token: the

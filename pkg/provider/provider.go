@@ -28,6 +28,8 @@ type SingleOptions struct {
 	// MinRefreshInterval bounds how often a cache miss may trigger a
 	// directory sweep (0: the workspace package's default).
 	MinRefreshInterval time.Duration
+	// Observer counts directory lookups (metrics); nil counts nothing.
+	Observer workspace.Observer
 	// NoWarm leaves the directories unloaded at start (no cache file, no
 	// Slack call) until the first tool call asks for the session (--no-cache).
 	NoWarm bool
@@ -81,7 +83,7 @@ func NewSingle(ctx context.Context, o SingleOptions) (*Single, error) {
 			channelsFile = filepath.Join(o.CacheDir, "channels_"+id.TeamID+"_"+id.UserID+".json")
 		}
 	}
-	base := workspace.Options{TTL: o.TTL, MinRefreshInterval: o.MinRefreshInterval, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger}
+	base := workspace.Options{TTL: o.TTL, MinRefreshInterval: o.MinRefreshInterval, TeamID: client.TeamParam(), CacheTeamID: id.TeamID, Logger: o.Logger, Observer: o.Observer}
 	uo, co := base, base
 	uo.CacheFile, co.CacheFile = usersFile, channelsFile
 	s := &tools.Session{

@@ -59,7 +59,12 @@ func OpenPostgres(ctx context.Context, url string, o Options) (_ *Postgres, err 
 		return nil, err
 	}
 	d := postgresDialect()
-	db := stdlib.OpenDB(*cfg)
+	var db *sql.DB
+	if o.Observer != nil {
+		db = sql.OpenDB(timedConnector{inner: stdlib.GetConnector(*cfg), backend: "postgres", obs: o.Observer})
+	} else {
+		db = stdlib.OpenDB(*cfg)
+	}
 	db.SetMaxOpenConns(DefaultPostgresConns)
 	db.SetMaxIdleConns(DefaultPostgresConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)

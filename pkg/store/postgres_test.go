@@ -114,3 +114,14 @@ func TestPostgresOpenErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestPostgresTimed(t *testing.T) {
+	t.Parallel()
+	obs := &countingObserver{}
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t), store.Options{Now: func() time.Time { return clock }, Observer: obs})
+		require.NoError(t, err)
+		return s
+	})
+	t.Cleanup(func() { assert.Positive(t, obs.n.Load()) })
+}

@@ -24,6 +24,23 @@ type Options struct {
 	// Logger receives migration and sweeper messages; the zero Logger is
 	// silent.
 	Logger zerolog.Logger
+	// Observer, when set, is told how long every SQL statement took.
+	Observer Observer
+}
+
+// openSQL opens driverName's dsn, with every statement timed when an
+// Observer is set.
+func (o Options) openSQL(driverName, dsn, backend string) (*sql.DB, error) {
+	if o.Observer == nil {
+		return sql.Open(driverName, dsn)
+	}
+	probe, err := sql.Open(driverName, "")
+	if err != nil {
+		return nil, err
+	}
+	drv := probe.Driver()
+	_ = probe.Close()
+	return sql.OpenDB(timedConnector{inner: dsnConnector{dsn: dsn, drv: drv}, backend: backend, obs: o.Observer}), nil
 }
 
 // MemoryPath opens a private in-memory SQLite database (tests only: it
@@ -88,7 +105,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 
 	if path == MemoryPath {
 		common.Set("_txlock", "immediate")
-		db, err := sql.Open("sqlite", ":memory:?"+common.Encode())
+		db, err := o.openSQL("sqlite", ":memory:?"+common.Encode(), "sqlite")
 		if err != nil {
 			return nil, fmt.Errorf("store: opening SQLite: %w", err)
 		}
@@ -111,7 +128,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 		wq.Add("_pragma", "journal_mode(WAL)")
 		wq.Add("_pragma", "synchronous(NORMAL)")
 		wq.Set("_txlock", "immediate")
-		if s.w, err = sql.Open("sqlite", base+"?"+wq.Encode()); err != nil {
+		if s.w, err = o.openSQL("sqlite", base+"?"+wq.Encode(), "sqlite"); err != nil {
 			return nil, fmt.Errorf("store: opening SQLite: %w", err)
 		}
 		// SQLite allows one writer at a time; one connection serialises our
@@ -122,7 +139,7 @@ func OpenSQLite(ctx context.Context, path string, o Options) (_ *SQLite, err err
 
 		rq := cloneValues(common)
 		rq.Add("_pragma", "query_only(1)")
-		if s.r, err = sql.Open("sqlite", base+"?"+rq.Encode()); err != nil {
+		if s.r, err = o.openSQL("sqlite", base+"?"+rq.Encode(), "sqlite"); err != nil {
 			return nil, fmt.Errorf("store: opening SQLite: %w", err)
 		}
 		n := min(max(runtime.GOMAXPROCS(0), 2), 8)

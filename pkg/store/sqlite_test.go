@@ -401,3 +401,26 @@ func sweeperAuthServer(t *testing.T, open func(store.Options) (store.Backend, *s
 	_, err = s.GetConsent(ctx, in.ID, "c")
 	require.NoError(t, err, "consents do not expire")
 }
+
+// countingObserver counts the statements a store reports.
+type countingObserver struct{ n, errs atomic.Int64 }
+
+func (c *countingObserver) StoreStatement(backend, kind string, d time.Duration, err error) {
+	c.n.Add(1)
+	if err != nil {
+		c.errs.Add(1)
+	}
+}
+
+// With an Observer every statement is timed through a wrapped driver: the
+// whole suite still passes, and statements are reported.
+func TestSQLiteTimed(t *testing.T) {
+	t.Parallel()
+	obs := &countingObserver{}
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "store.db"), store.Options{Now: func() time.Time { return clock }, Observer: obs})
+		require.NoError(t, err)
+		return s
+	})
+	t.Cleanup(func() { assert.Positive(t, obs.n.Load()) })
+}

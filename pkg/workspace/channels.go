@@ -105,7 +105,9 @@ func (c *Channels) Get(ctx context.Context, id string) (Channel, error) {
 		return Channel{}, fmt.Errorf("%w: empty channel ID", ErrNotFound)
 	}
 	c.r.refreshIfStale()
-	if ch, ok := c.Cached(id); ok {
+	ch, ok := c.Cached(id)
+	c.o.Observer.DirectoryLookup("channels", ok)
+	if ok {
 		return ch, nil
 	}
 	return c.fetch(ctx, "conversations.info", id, func() (Channel, bool) { return c.Cached(id) }, func(ctx context.Context) (*slack.Channel, error) {
@@ -125,7 +127,9 @@ func (c *Channels) Find(ctx context.Context, name string) (Channel, error) {
 		return Channel{}, fmt.Errorf("%w: empty channel name", ErrNotFound)
 	}
 	c.r.refreshIfStale()
-	if ch, ok := c.lookup(raw, key); ok {
+	ch, ok := c.lookup(raw, key)
+	c.o.Observer.DirectoryLookup("channels", ok)
+	if ok {
 		return ch, nil
 	}
 	if done := c.r.kick(); done != nil {

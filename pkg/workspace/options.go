@@ -38,13 +38,28 @@ type Options struct {
 	Logger zerolog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Observer, when set, counts lookups answered from the directory (hit)
+	// or not (miss).
+	Observer Observer
 	// Shared, with SharedKey, shares sweeps between replicas (shared.go):
 	// nil sweeps on its own.
 	Shared    SharedSnapshots
 	SharedKey string
 }
 
+// Observer hears of directory lookups (pkg/metrics implements it).
+type Observer interface {
+	DirectoryLookup(directory string, hit bool)
+}
+
+type noObserver struct{}
+
+func (noObserver) DirectoryLookup(string, bool) {}
+
 func (o Options) withDefaults() Options {
+	if o.Observer == nil {
+		o.Observer = noObserver{}
+	}
 	if o.TTL <= 0 {
 		o.TTL = DefaultTTL
 	}

@@ -14,8 +14,8 @@ import (
 // wakes it on the TTL, and cache misses may ask for one sweep per
 // MinRefreshInterval.
 type refresher struct {
-	kind  string // "users" or "channels", for logs
-	o     Options
+	kind string // "users" or "channels", for logs
+	o    Options
 	// sweep fetches everything and installs it; at is when the data was
 	// taken (zero: now), older than now when it came from a snapshot
 	// another process took.

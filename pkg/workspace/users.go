@@ -160,7 +160,9 @@ func (u *Users) Get(ctx context.Context, id string) (User, error) {
 		return User{}, err
 	}
 	u.r.refreshIfStale()
-	if usr, ok := u.Cached(id); ok {
+	usr, ok := u.Cached(id)
+	u.o.Observer.DirectoryLookup("users", ok)
+	if ok {
 		return usr, nil
 	}
 	usr, err := u.fetch(ctx, "users.info", id, id, func() (User, bool) { return u.stored(id) }, func(ctx context.Context) (*slack.User, error) {
@@ -248,7 +250,9 @@ func (u *Users) Find(ctx context.Context, name string) (User, error) {
 		return User{}, scopeError("users:read.email")
 	}
 	u.r.refreshIfStale()
-	if usr, ok := u.lookup(raw, key); ok {
+	usr, ok := u.lookup(raw, key)
+	u.o.Observer.DirectoryLookup("users", ok)
+	if ok {
 		return usr, nil
 	}
 	if looksLikeEmail(raw) {
