@@ -218,7 +218,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		},
 		Health:  cfg.health(mode, "caches", func() any { return single.CacheStatus() }),
 		Ready:   single.Ready,
-		Metrics: cfg.serveMetrics(ctx, m, log),
+		Metrics: cfg.serveMetrics(ctx, cacheGauges(m, single), log),
 	})
 }
 

@@ -54,12 +54,22 @@ func tenantGauges(m *metrics.Metrics, multi *provider.Multi) *metrics.Metrics {
 		{"slack_mcp_workspaces_ready", "workspaces_ready", "Workspaces whose users directory has loaded."},
 		{"slack_mcp_channel_directories", "channel_directories", "Channel directories (one per Slack user and token kind)."},
 		{"slack_mcp_refused_tokens", "refused_tokens", "Refused tokens remembered."},
+		{"slack_mcp_directory_user_entries", "user_entries", "People in the shared users directories, all workspaces."},
+		{"slack_mcp_directory_channel_entries", "channel_entries", "Conversations in the channels directories, all people."},
 	} {
 		m.Gauge(g.name, g.help, func() float64 {
 			n, _ := multi.Stats()[g.key].(int)
 			return float64(n)
 		})
 	}
+	return m
+}
+
+// cacheGauges adds single-user mode's directory sizes to m.
+func cacheGauges(m *metrics.Metrics, single *provider.Single) *metrics.Metrics {
+	s := single.Peek()
+	m.Gauge("slack_mcp_directory_user_entries", "People in the users directory.", func() float64 { return float64(s.Users.Len()) })
+	m.Gauge("slack_mcp_directory_channel_entries", "Conversations in the channels directory.", func() float64 { return float64(s.Channels.Len()) })
 	return m
 }
 

@@ -66,6 +66,7 @@ func TestMetricsMoveWithTheCalls(t *testing.T) {
 	require.Equal(t, 4.0, moved("slack_mcp_tool_call_duration_seconds{tool=conversations_history}"))
 	require.GreaterOrEqual(t, moved("slack_mcp_slack_calls_total{method=conversations.history,status=200}"), 3.0, raw)
 	require.Positive(t, moved("slack_mcp_directory_lookups_total{directory=channels,result=hit}"), raw)
+	require.Positive(t, after["slack_mcp_directory_channel_entries{}"], raw)
 	require.Contains(t, raw, "go_goroutines")
 	require.NotContains(t, raw, slackemu.SandboxUserToken)
 	require.NotContains(t, raw, slackemu.SandboxYou, "no user ID in a label")

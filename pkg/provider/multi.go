@@ -226,10 +226,15 @@ func (m *Multi) Stats() map[string]any {
 		}
 	}
 	validated, refused := m.o.Validator.Stats()
+	users, channels := 0, 0
 	for _, ws := range m.workspaces {
 		if ws.users.Ready() {
 			ready++
 		}
+		users += ws.users.Len()
+	}
+	for _, ud := range m.userDirs {
+		channels += ud.channels.Len()
 	}
 	return map[string]any{
 		"validated_tokens":    validated,
@@ -239,5 +244,7 @@ func (m *Multi) Stats() map[string]any {
 		"channel_directories": len(m.userDirs),
 		"refused_tokens":      refused,
 		"max_sessions":        m.o.Validator.MaxValidations(),
+		"user_entries":        users,
+		"channel_entries":     channels,
 	}
 }
