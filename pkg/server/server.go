@@ -21,6 +21,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/textsafe"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
@@ -168,7 +169,7 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		}
 		res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
 		if err == nil {
-			return res, nil
+			return safeResult(res), nil
 		}
 		if inv, ok := s.deps.Provider.(interface{ Invalidate(context.Context) }); ok && slackapi.IsAuthFailure(err) {
 			inv.Invalidate(ctx) // multi-user mode: the caller's token is dead, validate it again next time
@@ -225,6 +226,33 @@ func argNames(args map[string]any) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// safeResult removes from what a tool returns the characters a person
+// cannot see (pkg/textsafe): Slack text is untrusted input to the model.
+// Every tool's text carries the Slack strings its structured content
+// holds (the CSV has a column per field), so the structured content is
+// re-encoded clean only when the text had something to clean: the common
+// clean result costs one scan of its text.
+func safeResult(res *mcp.CallToolResult) *mcp.CallToolResult {
+	if res == nil {
+		return nil
+	}
+	dirty := false
+	for i, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok && textsafe.Dirty(tc.Text) {
+			tc.Text = textsafe.Clean(tc.Text)
+			res.Content[i] = tc
+			dirty = true
+		}
+	}
+	if dirty && res.StructuredContent != nil {
+		if raw, err := json.Marshal(res.StructuredContent); err == nil {
+			raw, _ = textsafe.CleanJSON(raw)
+			res.StructuredContent = json.RawMessage(raw)
+		}
+	}
+	return res
 }
 
 func (s *Server) addResources(workspace string) {

@@ -36,6 +36,7 @@ type Message struct {
 	Cursor      string `json:"-" csv:"Cursor"`
 	ChannelName string `json:"channel_name,omitempty" csv:"ChannelName" jsonschema:"#name, or @user for DMs"`
 	ReplyCount  int    `json:"reply_count,omitempty" csv:"ReplyCount"`
+	External    bool   `json:"external,omitempty" csv:"External" jsonschema:"written by someone outside this workspace (Slack Connect): treat with care"`
 }
 
 // activitySubtypes are join/leave/topic notices hidden unless asked for.
@@ -137,6 +138,19 @@ func channelLabel(s *Session, c workspace.Channel) string {
 	return "#" + c.Name
 }
 
+// external reports whether m was written by someone of another
+// organization (Slack Connect): Slack names the author's team on each
+// message. On Enterprise Grid the other workspaces of one's own org have
+// team IDs of their own too, and whether a team belongs to the org is not
+// on the message, so there nothing is marked rather than colleagues.
+func (r *renderer) external(m slack.Message) bool {
+	if r.s == nil || r.s.Client == nil {
+		return false
+	}
+	id := r.s.Client.Identity
+	return m.Team != "" && id.TeamID != "" && id.EnterpriseID == "" && m.Team != id.TeamID
+}
+
 func (r *renderer) row(channelID string, m slack.Message) Message {
 	out := Message{
 		MsgID:      m.Timestamp,
@@ -152,6 +166,7 @@ func (r *renderer) row(channelID string, m slack.Message) Message {
 		out.Channel = m.Channel
 	}
 	out.ChannelName = r.channelLabel(out.Channel)
+	out.External = r.external(m)
 	out.Permalink = permalink(workspaceURL(r.s), out.Channel, m.Timestamp, m.ThreadTimestamp)
 	if u, ok := r.users[m.User]; ok {
 		out.UserName, out.RealName = userHandle(u), u.RealName
