@@ -18,6 +18,8 @@ func Catalog() []Tool {
 		conversationsReplies(),
 		conversationsAddMessage(),
 		conversationsMark(),
+		// members.go
+		conversationsMembers(),
 		// unreads.go
 		conversationsUnreads(),
 		// search.go
@@ -27,6 +29,8 @@ func Catalog() []Tool {
 		// reactions.go
 		reactionsAdd(),
 		reactionsRemove(),
+		// reactions_get.go
+		reactionsGet(),
 		// attachments.go
 		attachmentGetData(),
 		// usergroups.go
