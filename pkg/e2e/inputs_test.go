@@ -179,6 +179,7 @@ func TestCursorsAreBoundToTheirListing(t *testing.T) {
 		"conversations_search_messages": {args: map[string]any{"search_query": "deploy", "limit": 1}},
 		"channels_me":                   {args: map[string]any{"limit": 1}},
 		"conversations_members":         {args: map[string]any{"channel_id": generalID, "limit": 1}},
+		"emoji_list":                    {args: map[string]any{"include_standard": true, "limit": 1}},
 	}
 	for tool, c := range issued {
 		c.cursor = nextCursor(t, e, tool, c.args)

@@ -68,3 +68,41 @@ func TestReactionsGetAndMembers(t *testing.T) {
 		})
 	}
 }
+
+// emoji_list lists the workspace's custom emoji (aliases say what they
+// stand for), the standard ones on request, filtered by name and paged;
+// one emoji.list call serves repeated listings.
+func TestEmojiList(t *testing.T) {
+	t.Parallel()
+	ws := fixture()
+	ws.AddEmoji("partyparrot", "https://emoji.slack-edge.com/T0/partyparrot/abc.gif")
+	ws.AddEmoji("parrot", "alias:partyparrot")
+	ws.AddEmoji("shipit-now", "https://emoji.slack-edge.com/T0/shipit-now/def.png")
+	e := newEnv(t, envOptions{ws: ws})
+
+	res := e.call(t, "emoji_list", map[string]any{"query": "parrot"})
+	require.False(t, res.IsError, text(res))
+	var page tools.Page[tools.EmojiRow]
+	raw, _ := json.Marshal(res.StructuredContent)
+	require.NoError(t, json.Unmarshal(raw, &page))
+	require.Equal(t, []tools.EmojiRow{
+		{Name: "parrot", Kind: "alias", Value: "partyparrot"},
+		{Name: "partyparrot", Kind: "custom", Value: "https://emoji.slack-edge.com/T0/partyparrot/abc.gif"},
+	}, page.Items)
+
+	std := e.call(t, "emoji_list", map[string]any{"query": "thumbsup", "include_standard": true})
+	require.False(t, std.IsError, text(std))
+	assert.Contains(t, text(std), "thumbsup,standard,👍")
+
+	first := e.call(t, "emoji_list", map[string]any{"include_standard": true, "limit": 2})
+	require.False(t, first.IsError, text(first))
+	assert.Contains(t, text(first), "next_cursor: ")
+	assert.Equal(t, 1, e.emu.Calls("emoji.list"), "the custom emoji are cached")
+
+	none := e.call(t, "emoji_list", map[string]any{"query": "zzzz-nothing"})
+	require.False(t, none.IsError, text(none))
+	assert.Contains(t, text(none), "no custom emoji name contains")
+	bad := e.call(t, "emoji_list", map[string]any{"limit": 5000})
+	require.True(t, bad.IsError)
+	assert.Contains(t, text(bad), "between 1 and 1000")
+}

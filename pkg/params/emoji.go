@@ -2,7 +2,9 @@ package params
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -98,3 +100,37 @@ func StandardEmoji(name string) bool {
 	}
 	return false
 }
+
+// StandardEmojiList is every standard emoji name with its character (""
+// for Slack's own additions, which have none), sorted by name: what
+// emoji_list offers besides a workspace's custom emoji.
+func StandardEmojiList() []StandardEmojiEntry {
+	standardOnce.Do(func() {
+		seen := map[string]bool{}
+		for code, char := range emoji.CodeMap() {
+			name := strings.Trim(code, ":")
+			if name == "" || seen[name] {
+				continue
+			}
+			seen[name] = true
+			standardList = append(standardList, StandardEmojiEntry{Name: name, Char: strings.TrimSpace(char)})
+		}
+		for _, name := range []string{"simple_smile", "shipit", "squirrel", "slack", "slack_call", "thumbsup_all", "hand_with_index_and_middle_fingers_crossed"} {
+			if !seen[name] {
+				standardList = append(standardList, StandardEmojiEntry{Name: name})
+			}
+		}
+		slices.SortFunc(standardList, func(a, b StandardEmojiEntry) int { return strings.Compare(a.Name, b.Name) })
+	})
+	return standardList
+}
+
+// StandardEmojiEntry is one standard emoji.
+type StandardEmojiEntry struct {
+	Name, Char string
+}
+
+var (
+	standardOnce sync.Once
+	standardList []StandardEmojiEntry
+)

@@ -31,6 +31,8 @@ func Catalog() []Tool {
 		reactionsRemove(),
 		// reactions_get.go
 		reactionsGet(),
+		// emoji_list.go
+		emojiList(),
 		// attachments.go
 		attachmentGetData(),
 		// usergroups.go

@@ -27,7 +27,8 @@ type emojiCache struct {
 }
 
 type emojiEntry struct {
-	names   map[string]bool // nil when emoji.list failed (e.g. no emoji:read scope)
+	names   map[string]string // name -> image URL or "alias:<name>"; nil when emoji.list failed
+	err     error             // why emoji.list failed (e.g. missing_scope)
 	fetched time.Time
 }
 
@@ -50,18 +51,34 @@ func (c *emojiCache) unknownEmoji(ctx context.Context, s *Session, name string, 
 	if e.names == nil {
 		return nil
 	}
-	if !e.names[base] && now.Sub(e.fetched) > emojiRecheck {
+	if _, ok := e.names[base]; !ok && now.Sub(e.fetched) > emojiRecheck {
 		e = c.fetch(ctx, s, team, now)
 	}
+	_, known := e.names[base]
 	switch {
 	case e.names == nil:
 		return nil
-	case !e.names[base]:
+	case !known:
 		return Inputf("emoji %q is neither a standard emoji nor one of this workspace's %d custom emoji; check the spelling (standard names look like thumbsup, white_check_mark, tada)", name, len(e.names))
 	case tone != "":
 		return Inputf("emoji %q: skin tones apply only to standard emoji, and %s is a custom emoji of this workspace; pass it without ::%s", name, base, tone)
 	}
 	return nil
+}
+
+// custom returns the workspace's custom emoji (name -> image URL or
+// "alias:<name>"), from the cache while it is fresh; Slack's error when
+// emoji.list fails. Callers must not change the map.
+func (c *emojiCache) custom(ctx context.Context, s *Session, now time.Time) (map[string]string, error) {
+	team := s.Client.TeamParam()
+	if team == "" {
+		team = s.Client.Identity.TeamID
+	}
+	e, ok := c.get(team)
+	if !ok || now.Sub(e.fetched) > emojiTTL || (e.names == nil && now.Sub(e.fetched) > emojiRecheck) {
+		e = c.fetch(ctx, s, team, now)
+	}
+	return e.names, e.err
 }
 
 func (c *emojiCache) get(team string) (emojiEntry, bool) {
@@ -77,10 +94,12 @@ func (c *emojiCache) get(team string) (emojiEntry, bool) {
 func (c *emojiCache) fetch(ctx context.Context, s *Session, team string, now time.Time) emojiEntry {
 	e := emojiEntry{fetched: now}
 	if list, err := s.Client.GetEmojiContext(ctx); err == nil {
-		e.names = make(map[string]bool, len(list))
-		for name := range list {
-			e.names[name] = true
+		e.names = make(map[string]string, len(list))
+		for name, value := range list {
+			e.names[name] = value
 		}
+	} else {
+		e.err = err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
