@@ -75,7 +75,7 @@ func usage(fs *flag.FlagSet) string {
 // Slack call, as a configuration error.
 func checkTools(cfg *config) error {
 	if _, err := cfg.selection(); err != nil {
-		return fmt.Errorf("--enabled-tools / SLACK_MCP_ENABLED_TOOLS: %w", err)
+		return err
 	}
 	return nil
 }

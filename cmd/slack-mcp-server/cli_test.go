@@ -15,8 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 )
 
 // Issue 8, command line: --help lists the flags, the main settings and the
@@ -79,7 +82,27 @@ func TestRunUnknownEnabledToolsExit2BeforeSlack(t *testing.T) {
 		require.Equal(t, 2, code, stderr.String())
 		require.Contains(t, stderr.String(), "no_such_tool")
 	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), nil, envOf(map[string]string{"SLACK_MCP_XOXP_TOKEN": "xoxp-1", "SLACK_MCP_SLACK_URL": slack.URL, "SLACK_MCP_TOOLSETS": "conversations,canvasses"}),
+		strings.NewReader(""), io.Discard, &stderr)
+	require.Equal(t, 2, code, stderr.String())
+	require.Contains(t, stderr.String(), "SLACK_MCP_TOOLSETS: unknown toolset(s): canvasses")
 	require.Zero(t, calls.Load(), "no Slack call before the configuration is known good")
+}
+
+// SLACK_MCP_TOOLSETS narrows what tools/list offers a model.
+func TestToolsetsNarrowTheList(t *testing.T) {
+	t.Parallel()
+	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
+	t.Cleanup(emu.Close)
+	c := runStdio(t, map[string]string{"SLACK_MCP_XOXP_TOKEN": slackemu.SandboxUserToken, "SLACK_MCP_SLACK_URL": emu.URL, "SLACK_MCP_TOOLSETS": "search,users"})
+	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	var names []string
+	for _, tl := range list.Tools {
+		names = append(names, tl.Name)
+	}
+	require.ElementsMatch(t, []string{"conversations_search_messages", "users_search"}, names)
 }
 
 // SIGTERM is logged with the shutdown budget (units included), and demo

@@ -42,6 +42,8 @@ type config struct {
 	// SessionSecret keys MCP session IDs (SLACK_MCP_SESSION_SECRET); see
 	// sessionSecret for what it defaults to.
 	SessionSecret string
+	// Toolsets narrow the served tools (SLACK_MCP_TOOLSETS; server.Narrow).
+	Toolsets []string
 	// Tracing is on when an OTLP endpoint is configured (pkg/tracing).
 	Tracing bool
 	// MetricsAddr serves /metrics on its own listener
@@ -171,6 +173,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		}
 	}
 	c.SessionSecret = getenv("SLACK_MCP_SESSION_SECRET")
+	c.Toolsets = strings.Split(getenv("SLACK_MCP_TOOLSETS"), ",")
 	c.Tracing = tracing.Enabled(getenv)
 	c.MetricsAddr = strings.TrimSpace(getenv("SLACK_MCP_METRICS_ADDR"))
 	if c.MetricsAddr != "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
@@ -9,7 +10,14 @@ import (
 // selection is the operator's choice of tools (--enabled-tools and the
 // gates), applied to the catalog once.
 func (c *config) selection() (*server.Selection, error) {
-	return server.Select(tools.Catalog(), c.EnabledTools, c.OpenGates)
+	sel, err := server.Select(tools.Catalog(), c.EnabledTools, c.OpenGates)
+	if err != nil {
+		return nil, fmt.Errorf("--enabled-tools / SLACK_MCP_ENABLED_TOOLS: %w", err)
+	}
+	if sel, err = sel.Narrow(c.Toolsets); err != nil {
+		return nil, fmt.Errorf("SLACK_MCP_TOOLSETS: %w", err)
+	}
+	return sel, nil
 }
 
 // writeActions are the selection's write tools as the consent page names

@@ -118,3 +118,70 @@ func Gates(catalog []tools.Tool, names []string) []tools.Gate {
 	}
 	return out
 }
+
+// Toolset shorthands of Narrow.
+const (
+	ToolsetAll  = "all"  // every toolset
+	ToolsetRead = "read" // only tools that read
+)
+
+// Toolsets are the toolset names of catalog, in catalog order.
+func Toolsets(catalog []tools.Tool) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range catalog {
+		if !seen[t.Toolset] {
+			seen[t.Toolset] = true
+			out = append(out, t.Toolset)
+		}
+	}
+	return out
+}
+
+// Narrow keeps the selected tools of the named toolsets (SLACK_MCP_TOOLSETS):
+// a name of Toolsets, "all" for every one, and "read" to keep only tools
+// that read (alone, it means every toolset's read tools). It never adds a
+// tool the selection does not serve: the operator's gates stay the upper
+// bound. Unknown names are an error that lists the valid ones. No names
+// keep the selection as it is.
+func (s *Selection) Narrow(names []string) (*Selection, error) {
+	valid := Toolsets(tools.Catalog())
+	known := map[string]bool{ToolsetAll: true, ToolsetRead: true}
+	for _, n := range valid {
+		known[n] = true
+	}
+	sets := map[string]bool{}
+	readOnly, any := false, false
+	var unknown []string
+	for _, n := range names {
+		switch n = strings.ToLower(strings.TrimSpace(n)); {
+		case n == "":
+			continue
+		case !known[n]:
+			unknown = append(unknown, n)
+		case n == ToolsetRead:
+			readOnly = true
+		default:
+			sets[n], any = true, true
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown toolset(s): %s; valid: %s, %s (every toolset), %s (only tools that read)",
+			strings.Join(unknown, ", "), strings.Join(valid, ", "), ToolsetAll, ToolsetRead)
+	}
+	if !any && !readOnly {
+		return s, nil
+	}
+	out := &Selection{readOnly: map[string]bool{}}
+	for _, t := range s.tools {
+		if any && !sets[ToolsetAll] && !sets[t.Toolset] {
+			continue
+		}
+		if readOnly && !t.ReadOnly {
+			continue
+		}
+		out.tools = append(out.tools, t)
+		out.readOnly[t.Name] = t.ReadOnly
+	}
+	return out, nil
+}

@@ -80,3 +80,52 @@ func TestGates(t *testing.T) {
 		assert.Equal(t, tc.want, Gates(testCatalog(), tc.names), "%v", tc.names)
 	}
 }
+
+func TestNarrowToolsets(t *testing.T) {
+	t.Parallel()
+	open := map[tools.Gate]bool{tools.GateAddMessage: true, tools.GateReactions: true, tools.GateUsergroupsWrite: true}
+	base, err := Select(tools.Catalog(), nil, open)
+	require.NoError(t, err)
+	names := func(s *Selection) []string {
+		var out []string
+		for _, tl := range s.Tools() {
+			out = append(out, tl.Name)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		toolsets []string
+		check    func(t *testing.T, got []string)
+		err      string
+	}{
+		{name: "none keeps everything", check: func(t *testing.T, got []string) { assert.Equal(t, names(base), got) }},
+		{name: "all keeps everything", toolsets: []string{"all"}, check: func(t *testing.T, got []string) { assert.Equal(t, names(base), got) }},
+		{name: "one toolset", toolsets: []string{"search"}, check: func(t *testing.T, got []string) {
+			assert.Equal(t, []string{"conversations_search_messages"}, got)
+		}},
+		{name: "read only, every toolset", toolsets: []string{"read"}, check: func(t *testing.T, got []string) {
+			assert.Contains(t, got, "conversations_history")
+			assert.NotContains(t, got, "conversations_add_message")
+			assert.NotContains(t, got, "usergroups_create")
+		}},
+		{name: "read tools of two toolsets", toolsets: []string{"Reactions", " users ", "read"}, check: func(t *testing.T, got []string) {
+			assert.Equal(t, []string{"users_search", "reactions_get", "emoji_list"}, got)
+		}},
+		{name: "never opens a closed gate", toolsets: []string{"files"}, check: func(t *testing.T, got []string) {
+			assert.Empty(t, got, "attachment_get_data's gate is closed")
+		}},
+		{name: "unknown names", toolsets: []string{"canvases", "nope"}, err: "unknown toolset(s): canvases, nope; valid: conversations, search, users, reactions, files, usergroups"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := base.Narrow(tc.toolsets)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			tc.check(t, names(got))
+		})
+	}
+}

@@ -37,7 +37,7 @@ func attachmentGetData() Tool {
 	return Tool{
 		Name:     "attachment_get_data",
 		Title:    "Download a file",
-		Toolset:  "attachments",
+		Toolset:  "files",
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{"files:read"},
 		Gate:   GateAttachment,

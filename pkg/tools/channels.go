@@ -40,7 +40,7 @@ func channelsList() Tool {
 	return Tool{
 		Name:     "channels_list",
 		Title:    "List channels",
-		Toolset:  "channels",
+		Toolset:  "conversations",
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{"channels:read", "groups:read", "im:read", "mpim:read", "users:read"},
 		Description: "List Slack conversations visible to you: public and private channels, DMs (im) and group DMs (mpim). " +

@@ -18,7 +18,7 @@ func channelsMe() Tool {
 	return Tool{
 		Name:     "channels_me",
 		Title:    "My channels",
-		Toolset:  "channels",
+		Toolset:  "conversations",
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{"channels:read", "groups:read", "im:read", "mpim:read", "users:read"},
 		Description: "List only the conversations you are a member of (channels_list lists every channel you can see), " +
@@ -123,7 +123,7 @@ func conversationsJoin() Tool {
 	return Tool{
 		Name:    "conversations_join",
 		Title:   "Join a channel",
-		Toolset: "channels",
+		Toolset: "conversations",
 		Scopes:  []string{"channels:write"},
 		Gate:    GateMembership, Idempotent: true,
 		Description: "Join a public channel as you, so you can read and post there. Joining a channel you are in already " +
@@ -168,7 +168,7 @@ func conversationsLeave() Tool {
 	return Tool{
 		Name:        "conversations_leave",
 		Title:       "Leave a conversation",
-		Toolset:     "channels",
+		Toolset:     "conversations",
 		Scopes:      []string{"channels:write", "groups:write", "im:write", "mpim:write"},
 		Gate:        GateMembership,
 		Destructive: true, Idempotent: true,

@@ -67,7 +67,7 @@ func conversationsUnreads() Tool {
 	return Tool{
 		Name:     "conversations_unreads",
 		Title:    "Get unread messages",
-		Toolset:  "unreads",
+		Toolset:  "conversations",
 		ReadOnly: true, Idempotent: true,
 		Scopes: []string{
 			"channels:read", "groups:read", "im:read", "mpim:read",
