@@ -8,8 +8,8 @@ import (
 // README is generated from the one list of tools.
 func MarkdownTable(catalog []Tool) string {
 	var b strings.Builder
-	b.WriteString("| Tool | What it does | Read-only | Enabled by | Slack user scopes |\n")
-	b.WriteString("|---|---|---|---|---|\n")
+	b.WriteString("| Tool | What it does | Toolset | Read-only | Enabled by | Slack user scopes |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
 	for _, t := range catalog {
 		ro := "no"
 		if t.ReadOnly {
@@ -19,7 +19,7 @@ func MarkdownTable(catalog []Tool) string {
 		if t.Gate != GateNone {
 			gate = "`" + string(t.Gate) + "`"
 		}
-		b.WriteString("| `" + t.Name + "` | " + t.Title + " | " + ro + " | " + gate + " | " + strings.Join(t.Scopes, ", ") + " |\n")
+		b.WriteString("| `" + t.Name + "` | " + t.Title + " | " + t.Toolset + " | " + ro + " | " + gate + " | " + strings.Join(t.Scopes, ", ") + " |\n")
 	}
 	return b.String()
 }
