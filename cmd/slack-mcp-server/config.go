@@ -52,8 +52,9 @@ type config struct {
 	AllowedHosts   []string
 	AllowedOrigins []string
 
-	AddMessage, Reactions tools.ChannelPolicy
-	Unfurl                tools.UnfurlPolicy
+	AddMessage, Reactions      tools.ChannelPolicy
+	EditMessage, DeleteMessage tools.ChannelPolicy
+	Unfurl                     tools.UnfurlPolicy
 	// NonMarketplace applies Slack's limits for commercially distributed
 	// apps not approved for the Marketplace (history and replies: 1 call a
 	// minute, 15 messages a page).
@@ -196,6 +197,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			errs = append(errs, err)
 		}
 	}
+	if c.EditMessage, err = tools.ParseChannelPolicy("SLACK_MCP_EDIT_MESSAGE_TOOL", getenv("SLACK_MCP_EDIT_MESSAGE_TOOL")); err != nil {
+		errs = append(errs, err)
+	}
+	if c.DeleteMessage, err = tools.ParseChannelPolicy("SLACK_MCP_DELETE_MESSAGE_TOOL", getenv("SLACK_MCP_DELETE_MESSAGE_TOOL")); err != nil {
+		errs = append(errs, err)
+	}
 	c.Unfurl = tools.ParseUnfurlPolicy(getenv("SLACK_MCP_ADD_MESSAGE_UNFURLING"))
 	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
 	switch v := strings.ToLower(strings.TrimSpace(getenv("SLACK_MCP_PACING"))); v {
@@ -208,6 +215,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
 	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
+	c.OpenGates[tools.GateEditMessage] = c.EditMessage.Enabled
+	c.OpenGates[tools.GateDeleteMessage] = c.DeleteMessage.Enabled
 	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership} {
 		c.OpenGates[g] = envBool(getenv(string(g)))
 	}
@@ -222,6 +231,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		case tools.GateReactions:
 			if !c.Reactions.Enabled {
 				c.Reactions = tools.AllChannels()
+			}
+		case tools.GateEditMessage:
+			if !c.EditMessage.Enabled {
+				c.EditMessage = tools.AllChannels()
+			}
+		case tools.GateDeleteMessage:
+			if !c.DeleteMessage.Enabled {
+				c.DeleteMessage = tools.AllChannels()
 			}
 		}
 	}
@@ -278,7 +295,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 
 // policy is what tool handlers enforce.
 func (c *config) policy() tools.Policy {
-	p := tools.Policy{AddMessage: c.AddMessage, Reactions: c.Reactions, Unfurl: c.Unfurl, MarkAfterPost: c.Compat.MarkAfterPost}
+	p := tools.Policy{AddMessage: c.AddMessage, Reactions: c.Reactions, EditMessage: c.EditMessage, DeleteMessage: c.DeleteMessage,
+		Unfurl: c.Unfurl, MarkAfterPost: c.Compat.MarkAfterPost}
 	if c.NonMarketplace {
 		p.HistoryPageMax = nonMarketplacePage
 	}

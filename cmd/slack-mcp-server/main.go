@@ -152,6 +152,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 			cfg.OpenGates[g] = true
 		}
 		cfg.AddMessage, cfg.Reactions = tools.AllChannels(), tools.AllChannels()
+		cfg.EditMessage, cfg.DeleteMessage = tools.AllChannels(), tools.AllChannels()
 		cfg.CacheDir, cfg.UsersCache, cfg.ChannelsCache = "", "", ""
 		log.Warn().Str("slack_url", sandbox.URL).Msg("DEMO MODE: serving the built-in sandbox workspace \"Sandbox Co\"; nothing here is real Slack")
 		if cfg.NoToken {

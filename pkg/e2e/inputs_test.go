@@ -255,7 +255,7 @@ func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
 	e := newEnv(t, envOptions{gates: allGates()})
 	e.waitWarm(t)
 	samples := map[string]any{
-		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "emoji": "eyes",
+		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "ts": ts(0), "emoji": "eyes",
 		"payload": "hi", "text": "hi", "channel_types": "public_channel", "query": "a",
 	}
 	list, err := e.client.ListTools(context.Background(), mcp.ListToolsRequest{})

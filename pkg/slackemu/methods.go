@@ -36,6 +36,8 @@ func (s *Server) methodTable() map[string]methodSpec {
 
 		"chat.postMessage":  {tier: tierSpecial, write: true, scopes: []string{"chat:write"}, fn: chatPostMessage},
 		"chat.getPermalink": {tier: tierSpecial, fn: chatGetPermalink},
+		"chat.update":       {tier: tier3, write: true, scopes: []string{"chat:write"}, fn: chatUpdate},
+		"chat.delete":       {tier: tier3, write: true, scopes: []string{"chat:write"}, fn: chatDelete},
 
 		"reactions.add":    {tier: tier3, write: true, scopes: []string{"reactions:write"}, fn: reactionsAdd},
 		"reactions.remove": {tier: tier2, write: true, scopes: []string{"reactions:write"}, fn: reactionsRemove},

@@ -179,6 +179,9 @@ type Workspace struct {
 	orgTeams  []Team                   // auth.teams.list for org-wide tokens (org.go)
 
 	emoji map[string]string // custom emoji name -> image URL or "alias:name"
+
+	editWindow        time.Duration // chat.update refuses older messages (0: never)
+	complianceExports bool          // chat.delete refuses every deletion
 }
 
 type channel struct {

@@ -17,6 +17,9 @@ func Catalog() []Tool {
 		conversationsHistory(),
 		conversationsReplies(),
 		conversationsAddMessage(),
+		// edit.go
+		conversationsEditMessage(),
+		conversationsDeleteMessage(),
 		conversationsMark(),
 		// members.go
 		conversationsMembers(),

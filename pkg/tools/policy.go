@@ -14,6 +14,9 @@ type Policy struct {
 	AddMessage ChannelPolicy
 	// Reactions decides where reactions_add/reactions_remove may act.
 	Reactions ChannelPolicy
+	// EditMessage and DeleteMessage decide where conversations_edit_message
+	// and conversations_delete_message may act.
+	EditMessage, DeleteMessage ChannelPolicy
 	// Unfurl decides link unfurling of posted messages.
 	Unfurl UnfurlPolicy
 	// HistoryPageMax caps the messages one conversations.history or

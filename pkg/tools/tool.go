@@ -20,6 +20,8 @@ type Gate string
 const (
 	GateNone            Gate = ""
 	GateAddMessage      Gate = "SLACK_MCP_ADD_MESSAGE_TOOL"
+	GateEditMessage     Gate = "SLACK_MCP_EDIT_MESSAGE_TOOL"
+	GateDeleteMessage   Gate = "SLACK_MCP_DELETE_MESSAGE_TOOL"
 	GateReactions       Gate = "SLACK_MCP_REACTION_TOOL"
 	GateAttachment      Gate = "SLACK_MCP_ATTACHMENT_TOOL"
 	GateMark            Gate = "SLACK_MCP_MARK_TOOL"

@@ -1,0 +1,117 @@
+package tools
+
+import (
+	"context"
+	"unicode/utf8"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/slack-go/slack"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+)
+
+// ChangedMessage is the result of conversations_edit_message and
+// conversations_delete_message.
+type ChangedMessage struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts" jsonschema:"ts of the message"`
+	Action  string `json:"action" jsonschema:"edited or deleted"`
+}
+
+// editInput is the input of conversations_edit_message.
+type editInput struct {
+	Channel     params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	TS          params.TSArgument      `json:"ts" jsonschema:"ts of your message (MsgID from conversations_history)."`
+	Text        params.TextArgument    `json:"text" jsonschema:"The new text of the message."`
+	ContentType params.TextArgument    `json:"content_type,omitempty" default:"text/markdown" jsonschema:"enum=text/markdown,enum=text/plain" jsonschema_description:"text/markdown (default) or text/plain."`
+}
+
+// deleteInput is the input of conversations_delete_message.
+type deleteInput struct {
+	Channel params.ChannelArgument `json:"channel_id" jsonschema:"Channel ID (C0123ABCD), #channel-name, or @user / @Real Name for a DM."`
+	TS      params.TSArgument      `json:"ts" jsonschema:"ts of your message (MsgID from conversations_history)."`
+}
+
+func conversationsEditMessage() Tool {
+	return Tool{
+		Name:       "conversations_edit_message",
+		Title:      "Edit a message",
+		Toolset:    "conversations",
+		Scopes:     []string{"chat:write"},
+		Gate:       GateEditMessage,
+		Idempotent: true,
+		Description: "Replace the text of one of your messages. Only your own messages can be edited (with a bot token: the bot's), " +
+			"within the workspace's edit window. Off unless the operator enables it (SLACK_MCP_EDIT_MESSAGE_TOOL), possibly only for some channels.",
+		Params:  input[editInput](),
+		Output:  mcp.WithOutputSchema[ChangedMessage](),
+		Handler: typed(handleEdit),
+	}
+}
+
+func conversationsDeleteMessage() Tool {
+	return Tool{
+		Name:        "conversations_delete_message",
+		Title:       "Delete a message",
+		Toolset:     "conversations",
+		Scopes:      []string{"chat:write"},
+		Gate:        GateDeleteMessage,
+		Destructive: true,
+		Description: "Delete one of your messages; it cannot be undone. Only your own messages can be deleted (with a bot token: the bot's). " +
+			"Off unless the operator enables it (SLACK_MCP_DELETE_MESSAGE_TOOL), possibly only for some channels.",
+		Params:  input[deleteInput](),
+		Output:  mcp.WithOutputSchema[ChangedMessage](),
+		Handler: typed(handleDelete),
+	}
+}
+
+func handleEdit(ctx context.Context, d *Deps, in *editInput) (*mcp.CallToolResult, error) {
+	text := string(in.Text)
+	if text == "" {
+		return nil, Inputf("text is required: the new text of the message")
+	}
+	contentType := string(in.ContentType)
+	if contentType == "" {
+		contentType = "text/markdown"
+	}
+	if contentType != "text/markdown" && contentType != "text/plain" {
+		return nil, Inputf("content_type must be text/markdown or text/plain, not %q", contentType)
+	}
+	max := plainMaxLen
+	if contentType == "text/markdown" {
+		max = markdownMaxLen
+	}
+	if n := utf8.RuneCountInString(text); n > max {
+		return nil, Inputf("text is %d characters; Slack accepts at most %d for %s", n, max, contentType)
+	}
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Policy.EditMessage.Allows(channelID) {
+		return nil, Inputf("editing in %s is not allowed by this server's SLACK_MCP_EDIT_MESSAGE_TOOL setting", channelID)
+	}
+	opt := slack.MsgOptionText(text, false)
+	if contentType == "text/markdown" {
+		opt = slack.MsgOptionMarkdownText(text)
+	}
+	if _, _, _, err := s.Client.UpdateMessageContext(ctx, channelID, string(in.TS), opt); err != nil {
+		return nil, err
+	}
+	out := ChangedMessage{Channel: channelID, TS: string(in.TS), Action: "edited"}
+	return mcp.NewToolResultStructured(out, "edited message ts="+out.TS+" in "+channelID), nil
+}
+
+func handleDelete(ctx context.Context, d *Deps, in *deleteInput) (*mcp.CallToolResult, error) {
+	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Policy.DeleteMessage.Allows(channelID) {
+		return nil, Inputf("deleting in %s is not allowed by this server's SLACK_MCP_DELETE_MESSAGE_TOOL setting", channelID)
+	}
+	if _, _, err := s.Client.DeleteMessageContext(ctx, channelID, string(in.TS)); err != nil {
+		return nil, err
+	}
+	out := ChangedMessage{Channel: channelID, TS: string(in.TS), Action: "deleted"}
+	return mcp.NewToolResultStructured(out, "deleted message ts="+out.TS+" in "+channelID), nil
+}
