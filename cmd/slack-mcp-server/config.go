@@ -52,9 +52,9 @@ type config struct {
 	AllowedHosts   []string
 	AllowedOrigins []string
 
-	AddMessage, Reactions      tools.ChannelPolicy
-	EditMessage, DeleteMessage tools.ChannelPolicy
-	Unfurl                     tools.UnfurlPolicy
+	// Tools holds the write tools' channel lists, unfurling and upload
+	// limits; policy() completes it.
+	Tools tools.Policy
 	// NonMarketplace applies Slack's limits for commercially distributed
 	// apps not approved for the Marketplace (history and replies: 1 call a
 	// minute, 15 messages a page).
@@ -188,22 +188,33 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	}
 
 	var err error
-	if c.AddMessage, err = tools.ParseChannelPolicy("SLACK_MCP_ADD_MESSAGE_TOOL", getenv("SLACK_MCP_ADD_MESSAGE_TOOL")); err != nil {
-		errs = append(errs, err)
-	}
-	c.Reactions = c.AddMessage
-	if v := getenv("SLACK_MCP_REACTION_TOOL"); v != "" {
-		if c.Reactions, err = tools.ParseChannelPolicy("SLACK_MCP_REACTION_TOOL", v); err != nil {
+	for _, g := range tools.ChannelGates {
+		v := getenv(string(g))
+		if v == "" && g == tools.GateReactions {
+			// Reactions follow SLACK_MCP_ADD_MESSAGE_TOOL unless set, as in
+			// the incumbent.
+			c.Tools.Reactions = c.Tools.AddMessage
+			continue
+		}
+		if *c.Tools.Channels(g), err = tools.ParseChannelPolicy(string(g), v); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if c.EditMessage, err = tools.ParseChannelPolicy("SLACK_MCP_EDIT_MESSAGE_TOOL", getenv("SLACK_MCP_EDIT_MESSAGE_TOOL")); err != nil {
-		errs = append(errs, err)
+	c.Tools.Unfurl = tools.ParseUnfurlPolicy(getenv("SLACK_MCP_ADD_MESSAGE_UNFURLING"))
+	c.Tools.UploadDir = getenv("SLACK_MCP_UPLOAD_DIR")
+	if c.Tools.UploadDir != "" {
+		if st, err := os.Stat(c.Tools.UploadDir); err != nil || !st.IsDir() || !filepath.IsAbs(c.Tools.UploadDir) {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_UPLOAD_DIR %q: want the absolute path of an existing directory", c.Tools.UploadDir))
+		}
 	}
-	if c.DeleteMessage, err = tools.ParseChannelPolicy("SLACK_MCP_DELETE_MESSAGE_TOOL", getenv("SLACK_MCP_DELETE_MESSAGE_TOOL")); err != nil {
-		errs = append(errs, err)
+	c.Tools.UploadMaxBytes = defaultUploadMaxBytes
+	if v := getenv("SLACK_MCP_UPLOAD_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("SLACK_MCP_UPLOAD_MAX_BYTES %q: want a positive number of bytes", v))
+		}
+		c.Tools.UploadMaxBytes = n
 	}
-	c.Unfurl = tools.ParseUnfurlPolicy(getenv("SLACK_MCP_ADD_MESSAGE_UNFURLING"))
 	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
 	switch v := strings.ToLower(strings.TrimSpace(getenv("SLACK_MCP_PACING"))); v {
 	case "", "adaptive":
@@ -213,33 +224,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	default:
 		errs = append(errs, fmt.Errorf("SLACK_MCP_PACING %q: use adaptive (send freely until Slack answers 429, then pace at the documented tier) or tiers (pace at the documented tiers from the first call)", v))
 	}
-	c.OpenGates[tools.GateAddMessage] = c.AddMessage.Enabled
-	c.OpenGates[tools.GateReactions] = c.Reactions.Enabled
-	c.OpenGates[tools.GateEditMessage] = c.EditMessage.Enabled
-	c.OpenGates[tools.GateDeleteMessage] = c.DeleteMessage.Enabled
-	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership} {
+	for _, g := range tools.ChannelGates {
+		c.OpenGates[g] = c.Tools.Channels(g).Enabled
+	}
+	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership,
+		tools.GateConversationsWrite, tools.GateStatus, tools.GateCanvas} {
 		c.OpenGates[g] = envBool(getenv(string(g)))
 	}
 	// A write tool named in --enabled-tools without its own setting acts in
 	// every channel, as the incumbent does.
 	for _, g := range server.Gates(tools.Catalog(), c.EnabledTools) {
-		switch g {
-		case tools.GateAddMessage:
-			if !c.AddMessage.Enabled {
-				c.AddMessage = tools.AllChannels()
-			}
-		case tools.GateReactions:
-			if !c.Reactions.Enabled {
-				c.Reactions = tools.AllChannels()
-			}
-		case tools.GateEditMessage:
-			if !c.EditMessage.Enabled {
-				c.EditMessage = tools.AllChannels()
-			}
-		case tools.GateDeleteMessage:
-			if !c.DeleteMessage.Enabled {
-				c.DeleteMessage = tools.AllChannels()
-			}
+		if p := c.Tools.Channels(g); p != nil && !p.Enabled {
+			*p = tools.AllChannels()
 		}
 	}
 
@@ -295,13 +291,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 
 // policy is what tool handlers enforce.
 func (c *config) policy() tools.Policy {
-	p := tools.Policy{AddMessage: c.AddMessage, Reactions: c.Reactions, EditMessage: c.EditMessage, DeleteMessage: c.DeleteMessage,
-		Unfurl: c.Unfurl, MarkAfterPost: c.Compat.MarkAfterPost}
+	p := c.Tools
+	p.MarkAfterPost = c.Compat.MarkAfterPost
 	if c.NonMarketplace {
 		p.HistoryPageMax = nonMarketplacePage
 	}
 	return p
 }
+
+// defaultUploadMaxBytes caps one files_upload unless
+// SLACK_MCP_UPLOAD_MAX_BYTES says otherwise.
+const defaultUploadMaxBytes = 25 << 20
 
 // nonMarketplacePage is Slack's page limit of conversations.history and
 // conversations.replies for non-Marketplace commercial apps (2025-05-29).

@@ -151,8 +151,9 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 		for g := range cfg.OpenGates {
 			cfg.OpenGates[g] = true
 		}
-		cfg.AddMessage, cfg.Reactions = tools.AllChannels(), tools.AllChannels()
-		cfg.EditMessage, cfg.DeleteMessage = tools.AllChannels(), tools.AllChannels()
+		for _, g := range tools.ChannelGates {
+			*cfg.Tools.Channels(g) = tools.AllChannels()
+		}
 		cfg.CacheDir, cfg.UsersCache, cfg.ChannelsCache = "", "", ""
 		log.Warn().Str("slack_url", sandbox.URL).Msg("DEMO MODE: serving the built-in sandbox workspace \"Sandbox Co\"; nothing here is real Slack")
 		if cfg.NoToken {

@@ -34,7 +34,7 @@ func TestParseConfig(t *testing.T) {
 			require.Equal(t, "127.0.0.1:13080", c.addr())
 			require.Equal(t, "https://slack.com", c.SlackURL)
 			require.False(t, c.Demo)
-			require.False(t, c.AddMessage.Enabled)
+			require.False(t, c.Tools.AddMessage.Enabled)
 			require.Equal(t, time.Hour, c.CacheTTL)
 		}},
 		{name: "no token serves the sandbox", check: func(t *testing.T, c *config) {
@@ -52,11 +52,11 @@ func TestParseConfig(t *testing.T) {
 		}},
 		{name: "enabled tools open a write tool everywhere", args: []string{"--enabled-tools", "conversations_history, conversations_add_message"}, env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x"}, check: func(t *testing.T, c *config) {
 			require.Equal(t, []string{"conversations_history", "conversations_add_message"}, c.EnabledTools)
-			require.True(t, c.AddMessage.Allows("C1"))
+			require.True(t, c.Tools.AddMessage.Allows("C1"))
 		}},
 		{name: "reactions follow add message", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_ADD_MESSAGE_TOOL": "C1"}, check: func(t *testing.T, c *config) {
-			require.True(t, c.Reactions.Allows("C1"))
-			require.False(t, c.Reactions.Allows("C2"))
+			require.True(t, c.Tools.Reactions.Allows("C1"))
+			require.False(t, c.Tools.Reactions.Allows("C2"))
 			require.True(t, c.OpenGates[tools.GateReactions])
 			require.False(t, c.OpenGates[tools.GateAttachment])
 		}},
@@ -98,6 +98,23 @@ func TestParseConfig(t *testing.T) {
 			require.Equal(t, slackapi.PaceAlways, c.Pacing)
 		}},
 		{name: "pacing unknown", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_PACING": "never"}, wantErr: []string{"SLACK_MCP_PACING \"never\""}},
+		{name: "write tool channel lists and switches", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_SCHEDULE_TOOL": "!C9", "SLACK_MCP_FILE_UPLOAD_TOOL": "C1",
+			"SLACK_MCP_CANVAS_TOOL": "true", "SLACK_MCP_UPLOAD_MAX_BYTES": "1024", "SLACK_MCP_UPLOAD_DIR": "/tmp"}, check: func(t *testing.T, c *config) {
+			p := c.policy()
+			require.True(t, p.Schedule.Allows("C1"))
+			require.False(t, p.Schedule.Allows("C9"))
+			require.True(t, p.FileUpload.Allows("C1"))
+			require.False(t, p.FileUpload.Allows("C2"))
+			require.Equal(t, int64(1024), p.UploadMaxBytes)
+			require.Equal(t, "/tmp", p.UploadDir)
+			require.True(t, c.OpenGates[tools.GateCanvas])
+			require.False(t, c.OpenGates[tools.GateStatus])
+		}},
+		{name: "upload settings checked", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_UPLOAD_MAX_BYTES": "lots", "SLACK_MCP_UPLOAD_DIR": "relative/dir",
+			"SLACK_MCP_SCHEDULE_TOOL": "general"}, wantErr: []string{"SLACK_MCP_UPLOAD_MAX_BYTES \"lots\"", "SLACK_MCP_UPLOAD_DIR \"relative/dir\"", "SLACK_MCP_SCHEDULE_TOOL"}},
+		{name: "upload cap by default", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, int64(defaultUploadMaxBytes), c.policy().UploadMaxBytes)
+		}},
 		{name: "govslack conflicts with another url", env: map[string]string{"SLACK_MCP_GOVSLACK": "1", "SLACK_MCP_SLACK_URL": "https://example.com"}, wantErr: []string{"SLACK_MCP_GOVSLACK"}},
 	}
 	for _, tc := range tests {

@@ -134,7 +134,10 @@ func newEnv(t testing.TB, o envOptions) *env {
 	require.NoError(t, err)
 	e.prov, err = provider.NewSingle(ctx, provider.SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: o.token}, Logger: zerolog.Nop()})
 	require.NoError(t, err)
-	policy := tools.Policy{AddMessage: tools.AllChannels(), Reactions: tools.AllChannels(), EditMessage: tools.AllChannels(), DeleteMessage: tools.AllChannels()}
+	policy := tools.Policy{UploadMaxBytes: 1 << 20}
+	for _, g := range tools.ChannelGates {
+		*policy.Channels(g) = tools.AllChannels()
+	}
 	if o.policy != nil {
 		policy = *o.policy
 	}

@@ -17,6 +17,14 @@ type Policy struct {
 	// EditMessage and DeleteMessage decide where conversations_edit_message
 	// and conversations_delete_message may act.
 	EditMessage, DeleteMessage ChannelPolicy
+	// Schedule decides where messages may be scheduled (and their schedule
+	// deleted); FileUpload where files may be shared.
+	Schedule, FileUpload ChannelPolicy
+	// UploadDir is the only directory files_upload may read a local path
+	// from (SLACK_MCP_UPLOAD_DIR); empty: no local paths.
+	UploadDir string
+	// UploadMaxBytes caps one upload (SLACK_MCP_UPLOAD_MAX_BYTES).
+	UploadMaxBytes int64
 	// Unfurl decides link unfurling of posted messages.
 	Unfurl UnfurlPolicy
 	// HistoryPageMax caps the messages one conversations.history or
@@ -26,6 +34,30 @@ type Policy struct {
 	// MarkAfterPost marks the channel read after conversations_add_message
 	// posts (SLACK_MCP_ADD_MESSAGE_MARK).
 	MarkAfterPost bool
+}
+
+// ChannelGates are the gates whose setting is a channel list
+// ("true", "C1,C2" or "!C1,!C2") rather than a plain switch.
+var ChannelGates = []Gate{GateAddMessage, GateReactions, GateEditMessage, GateDeleteMessage, GateSchedule, GateFileUpload}
+
+// Channels returns the channel policy a channel-list gate fills, nil for
+// any other gate.
+func (p *Policy) Channels(g Gate) *ChannelPolicy {
+	switch g {
+	case GateAddMessage:
+		return &p.AddMessage
+	case GateReactions:
+		return &p.Reactions
+	case GateEditMessage:
+		return &p.EditMessage
+	case GateDeleteMessage:
+		return &p.DeleteMessage
+	case GateSchedule:
+		return &p.Schedule
+	case GateFileUpload:
+		return &p.FileUpload
+	}
+	return nil
 }
 
 // historyPage applies HistoryPageMax to a page size.

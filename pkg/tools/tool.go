@@ -30,6 +30,14 @@ const (
 	// (1.3.0 had no setting: there they were on when named in
 	// --enabled-tools, which works here too).
 	GateMembership Gate = "SLACK_MCP_MEMBERSHIP_TOOL"
+	// GateSchedule opens scheduling and deleting scheduled messages.
+	GateSchedule Gate = "SLACK_MCP_SCHEDULE_TOOL"
+	// GateConversationsWrite opens conversations_open, conversations_create
+	// and conversations_invite.
+	GateConversationsWrite Gate = "SLACK_MCP_CONVERSATIONS_WRITE_TOOL"
+	GateStatus             Gate = "SLACK_MCP_STATUS_TOOL"
+	GateFileUpload         Gate = "SLACK_MCP_FILE_UPLOAD_TOOL"
+	GateCanvas             Gate = "SLACK_MCP_CANVAS_TOOL"
 )
 
 // Tool is the single declaration of one MCP tool: everything registration,
