@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
@@ -55,6 +56,9 @@ type config struct {
 	// Tools holds the write tools' channel lists, unfurling and upload
 	// limits; policy() completes it.
 	Tools tools.Policy
+	// ConfirmWrites is SLACK_MCP_CONFIRM_WRITES: ask the person before
+	// writes when the client supports elicitation.
+	ConfirmWrites confirm.Mode
 	// NonMarketplace applies Slack's limits for commercially distributed
 	// apps not approved for the Marketplace (history and replies: 1 call a
 	// minute, 15 messages a page).
@@ -214,6 +218,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			errs = append(errs, fmt.Errorf("SLACK_MCP_UPLOAD_MAX_BYTES %q: want a positive number of bytes", v))
 		}
 		c.Tools.UploadMaxBytes = n
+	}
+	if c.ConfirmWrites, err = confirm.ParseMode(getenv("SLACK_MCP_CONFIRM_WRITES")); err != nil {
+		errs = append(errs, err)
 	}
 	c.NonMarketplace = envBool(getenv("SLACK_MCP_NON_MARKETPLACE_LIMITS"))
 	switch v := strings.ToLower(strings.TrimSpace(getenv("SLACK_MCP_PACING"))); v {

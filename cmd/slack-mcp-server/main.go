@@ -20,6 +20,7 @@ import (
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
@@ -194,6 +195,7 @@ func serve(ctx context.Context, cfg *config, log zerolog.Logger, stdin io.Reader
 	srv, err := server.New(server.Options{
 		Provider:     single,
 		Policy:       cfg.policy(),
+		Confirm:      confirm.New(cfg.ConfirmWrites, cfg.sessionSecret()),
 		Selection:    sel,
 		Workspace:    tools.WorkspaceName(single.Peek()),
 		Instructions: instructions(mode),
@@ -349,6 +351,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	srv, err := server.New(server.Options{
 		Provider:     multi,
 		Policy:       cfg.policy(),
+		Confirm:      confirm.New(cfg.ConfirmWrites, cfg.sessionSecret()),
 		Selection:    sel,
 		Instructions: instructions("oauth"),
 		Logger:       log,

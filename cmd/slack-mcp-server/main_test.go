@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit"
@@ -112,6 +113,10 @@ func TestParseConfig(t *testing.T) {
 		}},
 		{name: "upload settings checked", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_UPLOAD_MAX_BYTES": "lots", "SLACK_MCP_UPLOAD_DIR": "relative/dir",
 			"SLACK_MCP_SCHEDULE_TOOL": "general"}, wantErr: []string{"SLACK_MCP_UPLOAD_MAX_BYTES \"lots\"", "SLACK_MCP_UPLOAD_DIR \"relative/dir\"", "SLACK_MCP_SCHEDULE_TOOL"}},
+		{name: "confirm writes off", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_CONFIRM_WRITES": "off"}, check: func(t *testing.T, c *config) {
+			require.Equal(t, confirm.Off, c.ConfirmWrites)
+		}},
+		{name: "confirm writes unknown", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x", "SLACK_MCP_CONFIRM_WRITES": "always"}, wantErr: []string{"SLACK_MCP_CONFIRM_WRITES \"always\""}},
 		{name: "upload cap by default", env: map[string]string{"SLACK_MCP_XOXP_TOKEN": "x"}, check: func(t *testing.T, c *config) {
 			require.Equal(t, int64(defaultUploadMaxBytes), c.policy().UploadMaxBytes)
 		}},

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/provider"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -100,6 +101,12 @@ type envOptions struct {
 	httpClient func(emuURL string) *http.Client
 	// factory adjusts the Slack client options (SLACK_MCP_TEAM_ID, limits).
 	factory func(*slackapi.Options)
+	// confirm asks before writes (SLACK_MCP_CONFIRM_WRITES); nil: never.
+	confirm *confirm.Asker
+	// elicit answers elicitation requests; nil: the client declares none.
+	elicit client.ElicitationHandler
+	// protocol is the version the client asks for; default the latest.
+	protocol string
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -151,15 +158,21 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e.server, err = server.New(server.Options{
 		Provider: e.prov, Policy: policy, Selection: sel,
 		Workspace: tools.WorkspaceName(sess), Logger: log, Audit: o.audit,
-		Now: o.now,
+		Now: o.now, Confirm: o.confirm,
 	})
 	require.NoError(t, err)
-	e.client, e.url = connect(t, ctx, e.server, o.transport, o.apiKey)
+	e.client, e.url = connect(t, ctx, e.server, o.transport, o.apiKey, clientSide{elicit: o.elicit, protocol: o.protocol})
 	return e
 }
 
+// clientSide is what the test client declares.
+type clientSide struct {
+	elicit   client.ElicitationHandler
+	protocol string
+}
+
 // connect starts the transport and an mcp-go client speaking it.
-func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey string) (*client.Client, string) {
+func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey string, cs clientSide) (*client.Client, string) {
 	t.Helper()
 	var c *client.Client
 	var err error
@@ -173,7 +186,7 @@ func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey s
 			done <- mcptransport.Serve(ctx, s, mcptransport.Options{Transport: mcptransport.Stdio, Stdin: inR, Stdout: outW, Logger: zerolog.Nop()})
 		}()
 		t.Cleanup(func() { _ = inW.Close(); _ = outW.Close() })
-		c = client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
+		c = client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))), cs.options()...)
 	default:
 		h, closeSessions := mcptransport.Handler(s, mcptransport.Options{Transport: kind, APIKey: apiKey, Logger: zerolog.Nop()})
 		ts := httptest.NewServer(h)
@@ -184,20 +197,35 @@ func connect(t testing.TB, ctx context.Context, s *server.Server, kind, apiKey s
 			headers["Authorization"] = "Bearer " + apiKey
 		}
 		if kind == mcptransport.SSE {
-			c, err = client.NewSSEMCPClient(ts.URL+"/sse", transport.WithHeaders(headers))
+			var tr *transport.SSE
+			tr, err = transport.NewSSE(ts.URL+"/sse", transport.WithHeaders(headers))
+			require.NoError(t, err)
+			c = client.NewClient(tr, cs.options()...)
 		} else {
-			c, err = client.NewStreamableHttpClient(ts.URL+"/mcp", transport.WithHTTPHeaders(headers))
+			var tr *transport.StreamableHTTP
+			tr, err = transport.NewStreamableHTTP(ts.URL+"/mcp", transport.WithHTTPHeaders(headers))
+			require.NoError(t, err)
+			c = client.NewClient(tr, cs.options()...)
 		}
-		require.NoError(t, err)
 	}
 	require.NoError(t, c.Start(ctx))
 	t.Cleanup(func() { _ = c.Close() })
 	init := mcp.InitializeRequest{}
 	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	if cs.protocol != "" {
+		init.Params.ProtocolVersion = cs.protocol
+	}
 	init.Params.ClientInfo = mcp.Implementation{Name: "e2e", Version: "1"}
 	_, err = c.Initialize(ctx, init)
 	require.NoError(t, err)
 	return c, base
+}
+
+func (cs clientSide) options() []client.ClientOption {
+	if cs.elicit == nil {
+		return nil
+	}
+	return []client.ClientOption{client.WithElicitationHandler(cs.elicit)}
 }
 
 // newHTTPClient connects one more Streamable HTTP client to the server.

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/metrics"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/requestid"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -40,6 +41,9 @@ type Options struct {
 	Instructions string
 	Logger       zerolog.Logger
 	Now          func() time.Time
+	// Confirm asks the person before writes (SLACK_MCP_CONFIRM_WRITES);
+	// nil never asks.
+	Confirm *confirm.Asker
 	// Audit, when set, receives one record per call of a tool that
 	// changes Slack (OAuth mode writes them to the store's audit log).
 	Audit func(ctx context.Context, r AuditRecord)
@@ -91,7 +95,7 @@ func New(o Options) (*Server, error) {
 		log:     o.Logger,
 		audit:   o.Audit,
 		metrics: o.Metrics,
-		deps:    &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now},
+		deps:    &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm},
 	}
 	opts := []mcpserver.ServerOption{
 		mcpserver.WithToolCapabilities(false),
@@ -165,11 +169,26 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 			s.log.Debug().Str("request_id", reqID).Str("tool", t.Name).Strs("args", argNames(req.GetArguments())).Msg("tool arguments")
 		}
 		if s.audit != nil && !t.ReadOnly {
-			defer func() { s.audit(ctx, s.auditRecord(ctx, t, res, outcome)) }()
+			defer func() {
+				if outcome != "confirm_asked" { // audited when the answer comes back
+					s.audit(ctx, s.auditRecord(ctx, t, res, outcome))
+				}
+			}()
 		}
+		ctx = confirm.WithCall(ctx, t.Name, req.GetArguments(), req.Params.MultiRoundTripParams)
 		res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
 		if err == nil {
 			return safeResult(res), nil
+		}
+		var ask *confirm.InputRequired
+		if errors.As(err, &ask) {
+			outcome = "confirm_asked"
+			return ask.Result, nil
+		}
+		if errors.Is(err, confirm.ErrDeclined) {
+			// Not an error: the model should not retry what the person refused.
+			outcome = "declined"
+			return mcp.NewToolResultText("The person declined this change, so nothing was changed in Slack. Do not retry it unless they ask again."), nil
 		}
 		if inv, ok := s.deps.Provider.(interface{ Invalidate(context.Context) }); ok && slackapi.IsAuthFailure(err) {
 			inv.Invalidate(ctx) // multi-user mode: the caller's token is dead, validate it again next time

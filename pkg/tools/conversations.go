@@ -239,6 +239,13 @@ func handleAddMessage(ctx context.Context, d *Deps, in *addMessageInput) (*mcp.C
 	} else {
 		opts = append(opts, slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
 	}
+	action := "Post a message"
+	if threadTS != "" {
+		action = "Reply in a thread"
+	}
+	if err := confirmWrite(ctx, d, s, action, channelID, payload); err != nil {
+		return nil, err
+	}
 	_, ts, err := s.Client.PostMessageContext(ctx, channelID, opts...)
 	if err != nil {
 		return nil, err

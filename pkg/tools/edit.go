@@ -94,6 +94,9 @@ func handleEdit(ctx context.Context, d *Deps, in *editInput) (*mcp.CallToolResul
 	if contentType == "text/markdown" {
 		opt = slack.MsgOptionMarkdownText(text)
 	}
+	if err := confirmWrite(ctx, d, s, "Edit your message "+string(in.TS)+" to read", channelID, text); err != nil {
+		return nil, err
+	}
 	if _, _, _, err := s.Client.UpdateMessageContext(ctx, channelID, string(in.TS), opt); err != nil {
 		return nil, err
 	}
@@ -108,6 +111,9 @@ func handleDelete(ctx context.Context, d *Deps, in *deleteInput) (*mcp.CallToolR
 	}
 	if !d.Policy.DeleteMessage.Allows(channelID) {
 		return nil, Inputf("deleting in %s is not allowed by this server's SLACK_MCP_DELETE_MESSAGE_TOOL setting", channelID)
+	}
+	if err := confirmWrite(ctx, d, s, "Delete your message "+string(in.TS)+" (this cannot be undone)", channelID, ""); err != nil {
+		return nil, err
 	}
 	if _, _, err := s.Client.DeleteMessageContext(ctx, channelID, string(in.TS)); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
@@ -89,6 +90,8 @@ type Deps struct {
 	Policy   Policy
 	Logger   zerolog.Logger
 	Now      func() time.Time
+	// Confirm asks the person before a write; nil never asks.
+	Confirm *confirm.Asker
 
 	// emoji caches each workspace's custom emoji for the reaction tools.
 	emoji emojiCache

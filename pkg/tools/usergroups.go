@@ -362,6 +362,9 @@ func handleUsergroupsCreate(ctx context.Context, d *Deps, in *usergroupsCreateIn
 	if err != nil {
 		return nil, err
 	}
+	if err := confirmWrite(ctx, d, s, "Create the user group @"+handle+" ("+name+")", "", ""); err != nil {
+		return nil, err
+	}
 	g, err := s.Client.CreateUserGroupContext(ctx, slack.UserGroup{
 		Name: name, Handle: handle, Description: strings.TrimSpace(string(in.Description)),
 		TeamID: s.Client.TeamParam(), Prefs: slack.UserGroupPrefs{Channels: channels},
@@ -451,6 +454,9 @@ func handleUsergroupsUpdate(ctx context.Context, d *Deps, in *usergroupsUpdateIn
 		opts = append(opts, slack.UpdateUserGroupsOptionTeamID(t))
 	}
 	opts = append(opts, slack.UpdateUserGroupsOptionIncludeCount(true))
+	if err := confirmWrite(ctx, d, s, "Change the name, handle, description or channels of user group "+groupID, "", ""); err != nil {
+		return nil, err
+	}
 	g, err := s.Client.UpdateUserGroupContext(ctx, groupID, opts...)
 	if err != nil {
 		return nil, err
@@ -523,6 +529,9 @@ func handleUsergroupsUsersUpdate(ctx context.Context, d *Deps, in *usergroupsUse
 	opts := []slack.UpdateUserGroupMembersOption{slack.UpdateUserGroupMembersOptionIncludeCount(true)}
 	if t := s.Client.TeamParam(); t != "" {
 		opts = append(opts, slack.UpdateUserGroupMembersOptionTeamID(t))
+	}
+	if err := confirmWrite(ctx, d, s, fmt.Sprintf("Replace the members of user group %s with %d people", groupID, len(ids)), "", ""); err != nil {
+		return nil, err
 	}
 	g, err := s.Client.UpdateUserGroupMembersContext(ctx, groupID, strings.Join(ids, ","), opts...)
 	if err != nil {
