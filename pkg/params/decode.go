@@ -161,7 +161,7 @@ func countBounds(f Field) (def, max int) {
 	var err1, err2 error
 	def, err1 = strconv.Atoi(d)
 	max, err2 = strconv.Atoi(m)
-	if err1 != nil || err2 != nil || def < 1 || max < def {
+	if err1 != nil || err2 != nil || def < 0 || max < 1 || max < def {
 		panic(fmt.Sprintf("params: argument %s: tag count:%q wants \"<default>,<max>\"", f.Name, f.Tag.Get("count")))
 	}
 	return def, max

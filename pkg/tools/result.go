@@ -84,8 +84,8 @@ func csvText[T any](rows []T) string {
 	var cols []int
 	var header []string
 	for i := 0; i < t.NumField(); i++ {
-		name := t.Field(i).Tag.Get("csv")
-		if name == "" || name == "-" {
+		name, opt, _ := strings.Cut(t.Field(i).Tag.Get("csv"), ",")
+		if name == "" || name == "-" || (opt == "omitempty" && allZero(rows, i)) {
 			continue
 		}
 		cols = append(cols, i)
@@ -104,6 +104,18 @@ func csvText[T any](rows []T) string {
 	}
 	w.Flush()
 	return buf.String()
+}
+
+// allZero reports whether field i is empty in every row: an omitempty
+// column is left out of the CSV then, so tools that never fill it pay
+// nothing for it.
+func allZero[T any](rows []T, i int) bool {
+	for _, row := range rows {
+		if !reflect.ValueOf(row).Field(i).IsZero() {
+			return false
+		}
+	}
+	return true
 }
 
 func cell(v reflect.Value) string {

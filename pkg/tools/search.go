@@ -55,6 +55,9 @@ type searchInput struct {
 	Threads    params.BoolArgument  `json:"filter_threads_only,omitempty" default:"false" jsonschema:"Only messages in threads."`
 	Limit      params.CountArgument `json:"limit,omitempty" count:"20,100" jsonschema:"Results per page"`
 	Cursor     string               `json:"cursor,omitempty" jsonschema:"next_cursor from a previous call, to fetch the next page."`
+	Sort       params.TextArgument  `json:"sort,omitempty" default:"time" jsonschema:"enum=time,enum=relevance" jsonschema_description:"time (newest first, the default) or relevance (best match first)."`
+	OnlyMine   params.BoolArgument  `json:"only_my_channels,omitempty" default:"false" jsonschema:"Only matches in conversations you are a member of (your channels, DMs and group DMs)."`
+	Context    params.CountArgument `json:"context,omitempty" count:"0,5" jsonschema:"Messages to show before and after each match, from its conversation (rows with ContextOf set); costs Slack calls, so only the first matches get it."`
 }
 
 // hasDateFilter says whether a filter needs the searcher's time zone.
@@ -84,15 +87,20 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 	if s.Client.Identity.Kind == slackapi.BotToken {
 		return nil, Inputf("Slack does not let bot tokens (xoxb) search messages; configure a user token (xoxp) to use conversations_search_messages")
 	}
+	sortBy, err := searchSort(string(in.Sort))
+	if err != nil {
+		return nil, err
+	}
 	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
-	// A page number only means something for the same search and page size.
-	scope := params.CursorScope{Tool: "conversations_search_messages", Filter: full + "|" + strconv.Itoa(limit)}
+	// A page number only means something for the same search, order and
+	// page size.
+	scope := params.CursorScope{Tool: "conversations_search_messages", Filter: full + "|" + sortBy + "|" + strconv.FormatBool(bool(in.OnlyMine)) + "|" + strconv.Itoa(limit)}
 	page, err := intCursor(in.Cursor, scope, 1)
 	if err != nil {
 		return nil, err
 	}
 	res, err := s.Client.SearchMessagesContext(ctx, full, slack.SearchParameters{
-		Sort: "timestamp", SortDirection: "desc", Highlight: false, Count: limit, Page: page,
+		Sort: sortBy, SortDirection: "desc", Highlight: false, Count: limit, Page: page,
 		TeamID: s.Client.TeamParam(),
 	})
 	if err != nil {
@@ -117,11 +125,22 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 			rows[i].UserName = m.Username
 		}
 	}
+	if in.OnlyMine {
+		rows = onlyMine(s, rows)
+	}
+	var note string
+	if in.Context > 0 {
+		rows, note = withContext(ctx, d, s, rows, int(in.Context))
+	}
 	next := ""
 	if res.Paging.Pages > page {
 		next = scope.Encode(strconv.Itoa(page + 1))
 	}
-	return pageResult(rows, next), nil
+	out := pageResult(rows, next)
+	if note != "" {
+		withNote(out, note)
+	}
+	return out, nil
 }
 
 // searchModifiers turns the filter arguments into Slack search modifiers.

@@ -24,8 +24,11 @@ type Channel struct {
 	IsMPIM      bool   `json:"is_mpim,omitempty"`
 	IsArchived  bool   `json:"is_archived,omitempty"`
 	IsExtShared bool   `json:"is_ext_shared,omitempty"`
-	PeerUserID  string `json:"peer_user_id,omitempty"` // the other member of an IM
-	Created     int64  `json:"created,omitempty"`      // unix seconds
+	// IsMember: the person this directory belongs to is in it (DMs and
+	// private channels they can see always).
+	IsMember   bool   `json:"is_member,omitempty"`
+	PeerUserID string `json:"peer_user_id,omitempty"` // the other member of an IM
+	Created    int64  `json:"created,omitempty"`      // unix seconds
 }
 
 // ChannelsAPI is the part of *slack.Client the channels directory calls.

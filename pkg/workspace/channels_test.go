@@ -28,7 +28,7 @@ func TestChannelsAnswerBeforeWarm(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Channel{
 		ID: "C1", Name: "general", Topic: "Company news", Purpose: "Everyone",
-		MemberCount: 3, Created: 1700000000,
+		MemberCount: 3, Created: 1700000000, IsMember: true,
 	}, got)
 	assert.Equal(t, 1, e.totalCalls())
 
@@ -54,10 +54,10 @@ func TestChannelsWarm(t *testing.T) {
 	for _, ch := range c.All() {
 		byID[ch.ID] = ch
 	}
-	assert.Equal(t, Channel{ID: "C2", Name: "secret-plans", MemberCount: 2, IsPrivate: true}, byID["C2"])
+	assert.Equal(t, Channel{ID: "C2", Name: "secret-plans", MemberCount: 2, IsPrivate: true, IsMember: true}, byID["C2"])
 	assert.True(t, byID["C3"].IsArchived, "archived conversations are listed")
 	assert.True(t, byID["C4"].IsExtShared)
-	assert.Equal(t, Channel{ID: "D1", Name: "U1", IsPrivate: true, IsIM: true, PeerUserID: "U1"}, withoutCreated(byID["D1"]))
+	assert.Equal(t, Channel{ID: "D1", Name: "U1", IsPrivate: true, IsIM: true, IsMember: true, PeerUserID: "U1"}, withoutCreated(byID["D1"]))
 	mpim := byID["G1"]
 	assert.True(t, mpim.IsMPIM && mpim.IsPrivate)
 	assert.True(t, strings.HasPrefix(mpim.Name, "mpdm-") && strings.HasSuffix(mpim.Name, "-1"), mpim.Name)

@@ -42,7 +42,10 @@ func channelFromSlack(sc *slack.Channel) Channel {
 		IsMPIM:      sc.IsMpIM,
 		IsArchived:  sc.IsArchived,
 		IsExtShared: sc.IsExtShared,
-		Created:     int64(sc.Created),
+		// conversations.list shows a user token only the private channels
+		// it is in; is_member is documented for the public ones.
+		IsMember: sc.IsMember || sc.IsIM || sc.IsMpIM || sc.IsPrivate || sc.IsGroup,
+		Created:  int64(sc.Created),
 	}
 	if c.Name == "" {
 		c.Name = sc.NameNormalized

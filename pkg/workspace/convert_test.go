@@ -66,17 +66,17 @@ func TestChannelFromSlack(t *testing.T) {
 				c.ID, c.NameNormalized, c.IsGroup, c.IsArchived = "G1", "secret", true, true
 				c.Members = []string{"U1", "U2"}
 			}),
-			want: Channel{ID: "G1", Name: "secret", MemberCount: 2, IsPrivate: true, IsArchived: true},
+			want: Channel{ID: "G1", Name: "secret", MemberCount: 2, IsPrivate: true, IsArchived: true, IsMember: true},
 		},
 		{
 			name: "im named after peer",
 			in:   ch(func(c *slack.Channel) { c.ID, c.IsIM, c.User = "D1", true, "U9" }),
-			want: Channel{ID: "D1", Name: "U9", IsPrivate: true, IsIM: true, PeerUserID: "U9"},
+			want: Channel{ID: "D1", Name: "U9", IsPrivate: true, IsIM: true, IsMember: true, PeerUserID: "U9"},
 		},
 		{
 			name: "mpim",
 			in:   ch(func(c *slack.Channel) { c.ID, c.Name, c.IsMpIM, c.IsExtShared = "G2", "mpdm-a--b-1", true, true }),
-			want: Channel{ID: "G2", Name: "mpdm-a--b-1", IsPrivate: true, IsMPIM: true, IsExtShared: true},
+			want: Channel{ID: "G2", Name: "mpdm-a--b-1", IsPrivate: true, IsMPIM: true, IsExtShared: true, IsMember: true},
 		},
 	}
 	for _, tt := range tests {
