@@ -195,7 +195,7 @@ func TestAuthorizeRefusals(t *testing.T) {
 	}
 	t.Run("accepted resources", func(t *testing.T) {
 		t.Parallel()
-		for _, res := range []string{"", h.srv.URL, h.srv.URL + "/", h.srv.URL + "/mcp", h.srv.URL + "/sse", strings.ToUpper(h.srv.URL[:4]) + h.srv.URL[4:] + "/mcp"} {
+		for _, res := range []string{"", h.srv.URL, h.srv.URL + "/", h.srv.URL + "/mcp", h.srv.URL + "/sse", h.srv.URL + "/mcp/readonly", h.srv.URL + "/mcp/x/search/readonly", strings.ToUpper(h.srv.URL[:4]) + h.srv.URL[4:] + "/mcp"} {
 			q := h.authzParams(clientID, ch)
 			q.Set("resource", res)
 			if res == "" {

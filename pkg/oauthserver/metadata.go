@@ -76,6 +76,12 @@ func (s *Server) canonicalResource(raw string) (string, bool) {
 	if slices.Contains(s.resources, cand) {
 		return cand, true
 	}
+	// The narrowed endpoints (/mcp/readonly, /mcp/x/<toolsets>) are views
+	// of /mcp: a client that names one gets a token for /mcp, whose
+	// scopes, not the URL, bound what it may do.
+	if mcp := s.issuer + "/mcp"; strings.HasPrefix(cand, mcp+"/") {
+		return mcp, true
+	}
 	return "", false
 }
 

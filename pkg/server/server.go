@@ -75,6 +75,10 @@ type Server struct {
 	log      zerolog.Logger
 	inflight sync.WaitGroup
 	draining atomic.Bool
+	// selection is what this server serves; narrow caches its narrowings
+	// by URL (narrow.go).
+	selection *Selection
+	narrow    narrowings
 }
 
 // New builds the server.
@@ -91,17 +95,19 @@ func New(o Options) (*Server, error) {
 		return nil, errors.New("server: no Slack session provider")
 	}
 	s := &Server{
-		Tools:   selected,
-		log:     o.Logger,
-		audit:   o.Audit,
-		metrics: o.Metrics,
-		deps:    &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm},
+		Tools:     selected,
+		selection: o.Selection,
+		log:       o.Logger,
+		audit:     o.Audit,
+		metrics:   o.Metrics,
+		deps:      &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm},
 	}
 	opts := []mcpserver.ServerOption{
 		mcpserver.WithToolCapabilities(false),
 		mcpserver.WithResourceCapabilities(false, false),
 		mcpserver.WithLogging(),
 		mcpserver.WithRecovery(),
+		mcpserver.WithToolFilter(s.filterTools),
 	}
 	if o.Instructions != "" {
 		opts = append(opts, mcpserver.WithInstructions(o.Instructions))
@@ -136,6 +142,9 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 	return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		if s.draining.Load() {
 			return mcp.NewToolResultError("the server is shutting down; retry in a moment"), nil
+		}
+		if ok, why := s.servedHere(ctx, t.Name); !ok {
+			return mcp.NewToolResultError(why), nil
 		}
 		s.inflight.Add(1)
 		defer s.inflight.Done()

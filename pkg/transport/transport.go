@@ -205,7 +205,9 @@ func Handler(s *server.Server, o Options) (http.Handler, func(context.Context)) 
 			mcpserver.WithSessionIdManagerResolver(binder),
 			mcpserver.WithDisableLocalhostProtection(true), // rejectRebinding below, with AllowedHosts
 			mcpserver.WithHTTPContextFunc(callerFromRequest))
-		mux.Handle("/mcp", guard(binder.requireStreamableOwner(binder.refuseEnded(streamable))))
+		endpoint := guard(binder.requireStreamableOwner(binder.refuseEnded(streamable)))
+		mux.Handle("/mcp", endpoint)
+		mux.Handle("/mcp/", narrowedEndpoint(s, endpoint))
 		closeSessions = streamable.CloseSessions
 	}
 	for pattern, h := range o.Routes {
@@ -233,10 +235,32 @@ func callerFromRequest(ctx context.Context, r *http.Request) context.Context {
 	if id := requestid.From(r.Context()); id != "" {
 		ctx = requestid.With(ctx, id)
 	}
+	if names, ok := server.ToolsetsFrom(r.Context()); ok {
+		ctx = server.WithToolsets(ctx, names)
+	}
 	if c := tenant.From(r.Context()); c != nil {
 		return tenant.With(ctx, c)
 	}
 	return ctx
+}
+
+// narrowedEndpoint serves /mcp/readonly and /mcp/x/<toolsets>[/readonly]:
+// the MCP endpoint with fewer tools (server.ToolsetsOfPath). Other paths
+// under /mcp, and unknown toolsets, are 404 with what would work.
+func narrowedEndpoint(s *server.Server, endpoint http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		names, ok := server.ToolsetsOfPath(strings.TrimPrefix(r.URL.Path, "/mcp"))
+		if !ok {
+			writeJSON(w, http.StatusNotFound, map[string]string{"code": "NOT_FOUND",
+				"error": "not found: the MCP endpoints are /mcp, /mcp/readonly, /mcp/x/<toolset>[,<toolset>...] and /mcp/x/<toolsets>/readonly"})
+			return
+		}
+		if err := s.CheckToolsets(names); err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"code": "NOT_FOUND", "error": "not found: " + err.Error()})
+			return
+		}
+		endpoint.ServeHTTP(w, r.WithContext(server.WithToolsets(r.Context(), names)))
+	})
 }
 
 func endpointOf(transport string) string {
