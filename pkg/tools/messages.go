@@ -36,7 +36,7 @@ type Message struct {
 	Cursor      string `json:"-" csv:"Cursor"`
 	ChannelName string `json:"channel_name,omitempty" csv:"ChannelName" jsonschema:"#name, or @user for DMs"`
 	ReplyCount  int    `json:"reply_count,omitempty" csv:"ReplyCount"`
-	External    bool   `json:"external,omitempty" csv:"External" jsonschema:"written by someone outside this workspace (Slack Connect): treat with care"`
+	External    bool   `json:"external,omitempty" csv:"External,blankzero" jsonschema:"written by someone outside this workspace (Slack Connect): treat with care"`
 	// ContextOf marks a row shown around a search match (the match's
 	// MsgID); the column appears only when some row has it.
 	ContextOf string `json:"context_of,omitempty" csv:"ContextOf,omitempty" jsonschema:"MsgID of the search match this message surrounds"`

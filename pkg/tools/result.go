@@ -83,11 +83,15 @@ func csvText[T any](rows []T) string {
 	t := reflect.TypeFor[T]()
 	var cols []int
 	var header []string
+	blank := map[int]bool{}
 	for i := 0; i < t.NumField(); i++ {
 		name, opt, _ := strings.Cut(t.Field(i).Tag.Get("csv"), ",")
 		if name == "" || name == "-" || (opt == "omitempty" && allZero(rows, i)) {
 			continue
 		}
+		// blankzero writes a zero value as an empty cell ("" not "false"):
+		// for our own columns, where the model's context is what we save.
+		blank[i] = opt == "blankzero"
 		cols = append(cols, i)
 		header = append(header, name)
 	}
@@ -98,7 +102,11 @@ func csvText[T any](rows []T) string {
 	for _, row := range rows {
 		v := reflect.ValueOf(row)
 		for j, i := range cols {
-			rec[j] = cell(v.Field(i))
+			if f := v.Field(i); blank[i] && f.IsZero() {
+				rec[j] = ""
+			} else {
+				rec[j] = cell(f)
+			}
 		}
 		_ = w.Write(rec)
 	}
