@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/client/transport"
@@ -32,30 +33,34 @@ const (
 // leave, edit before delete). A new tool fails TestEveryToolInEveryMode
 // until it has a row here.
 var everyToolCall = map[string]map[string]any{
-	"channels_list":                 {"channel_types": "public_channel,private_channel"},
-	"channels_me":                   {},
-	"conversations_join":            {"channel_id": randomID},
-	"conversations_leave":           {"channel_id": randomID},
-	"conversations_history":         {"channel_id": generalID},
-	"conversations_replies":         {"channel_id": generalID, "thread_ts": ts(60)},
-	"conversations_add_message":     {"channel_id": generalID, "text": "every tool says hi"},
-	"conversations_edit_message":    {"channel_id": generalID, "ts": ts(180), "text": "edited"},
-	"conversations_delete_message":  {"channel_id": generalID, "ts": ts(180)},
-	"conversations_mark":            {"channel_id": generalID, "ts": ts(60)},
-	"conversations_members":         {"channel_id": generalID},
-	"conversations_unreads":         {},
-	"conversations_search_messages": {"search_query": "deploy", "context": 1},
-	"users_search":                  {"query": "alice"},
-	"reactions_add":                 {"channel_id": generalID, "timestamp": ts(0), "emoji": "tada"},
-	"reactions_get":                 {"channel_id": generalID, "timestamp": ts(0)},
-	"reactions_remove":              {"channel_id": generalID, "timestamp": ts(0), "emoji": "tada"},
-	"emoji_list":                    {"query": "tada"},
-	"attachment_get_data":           {"file_id": everyFileID},
-	"usergroups_list":               {},
-	"usergroups_me":                 {"action": "list"},
-	"usergroups_create":             {"name": "Night Shift", "handle": "night-shift"},
-	"usergroups_update":             {"usergroup_id": everyGroupID, "description": "pages at night"},
-	"usergroups_users_update":       {"usergroup_id": everyGroupID, "users": meID + "," + aliceID},
+	"channels_list":                         {"channel_types": "public_channel,private_channel"},
+	"channels_me":                           {},
+	"conversations_join":                    {"channel_id": randomID},
+	"conversations_leave":                   {"channel_id": randomID},
+	"conversations_history":                 {"channel_id": generalID},
+	"conversations_replies":                 {"channel_id": generalID, "thread_ts": ts(60)},
+	"conversations_add_message":             {"channel_id": generalID, "text": "every tool says hi"},
+	"conversations_edit_message":            {"channel_id": generalID, "ts": ts(180), "text": "edited"},
+	"conversations_delete_message":          {"channel_id": generalID, "ts": ts(180)},
+	"conversations_mark":                    {"channel_id": generalID, "ts": ts(60)},
+	"conversations_schedule_message":        {"channel_id": generalID, "post_at": "3h", "text": "later"},
+	"conversations_scheduled_messages_list": {},
+	// The emulator numbers scheduled messages from Q00000001: the call above.
+	"conversations_delete_scheduled_message": {"channel_id": generalID, "scheduled_message_id": "Q00000001"},
+	"conversations_members":                  {"channel_id": generalID},
+	"conversations_unreads":                  {},
+	"conversations_search_messages":          {"search_query": "deploy", "context": 1},
+	"users_search":                           {"query": "alice"},
+	"reactions_add":                          {"channel_id": generalID, "timestamp": ts(0), "emoji": "tada"},
+	"reactions_get":                          {"channel_id": generalID, "timestamp": ts(0)},
+	"reactions_remove":                       {"channel_id": generalID, "timestamp": ts(0), "emoji": "tada"},
+	"emoji_list":                             {"query": "tada"},
+	"attachment_get_data":                    {"file_id": everyFileID},
+	"usergroups_list":                        {},
+	"usergroups_me":                          {"action": "list"},
+	"usergroups_create":                      {"name": "Night Shift", "handle": "night-shift"},
+	"usergroups_update":                      {"usergroup_id": everyGroupID, "description": "pages at night"},
+	"usergroups_users_update":                {"usergroup_id": everyGroupID, "users": meID + "," + aliceID},
 }
 
 func everyToolFixture() *slackemu.Workspace {
@@ -73,7 +78,8 @@ func TestEveryToolInEveryMode(t *testing.T) {
 	t.Parallel()
 	modes := map[string]func(t *testing.T) *client.Client{
 		"single-user stdio": func(t *testing.T) *client.Client {
-			return newEnv(t, envOptions{transport: mcptransport.Stdio, ws: everyToolFixture(), gates: allGates()}).client
+			// The emulator's clock, so a scheduled time is ahead for both.
+			return newEnv(t, envOptions{transport: mcptransport.Stdio, ws: everyToolFixture(), gates: allGates(), now: time.Now}).client
 		},
 		"multi-user http": func(t *testing.T) *client.Client { return newMultiUserClient(t, everyToolFixture(), allGates()) },
 	}

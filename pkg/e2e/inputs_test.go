@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/require"
@@ -166,6 +167,9 @@ func TestCursorsAreBoundToTheirListing(t *testing.T) {
 	parent := ws.AddMessage(generalID, slackemu.Message{TS: ts(230), User: aliceID, Text: "a longer thread"})
 	ws.AddReply(generalID, parent, slackemu.Message{TS: ts(240), User: bobID, Text: "one"})
 	ws.AddReply(generalID, parent, slackemu.Message{TS: ts(250), User: meID, Text: "two"})
+	for _, text := range []string{"first", "second"} {
+		ws.AddScheduled(generalID, meID, text, time.Now().Add(24*time.Hour)) // the emulator's clock
+	}
 	e := newEnv(t, envOptions{gates: allGates(), ws: ws})
 	e.waitWarm(t)
 	thread := map[string]any{"channel_id": generalID, "thread_ts": ts(230), "limit": 1}
@@ -173,13 +177,14 @@ func TestCursorsAreBoundToTheirListing(t *testing.T) {
 		cursor string
 		args   map[string]any
 	}{
-		"channels_list":                 {args: map[string]any{"channel_types": "public_channel,private_channel,im", "limit": 1}},
-		"conversations_history":         {args: map[string]any{"channel_id": generalID, "limit": 1}},
-		"conversations_replies":         {args: thread},
-		"conversations_search_messages": {args: map[string]any{"search_query": "deploy", "limit": 1}},
-		"channels_me":                   {args: map[string]any{"limit": 1}},
-		"conversations_members":         {args: map[string]any{"channel_id": generalID, "limit": 1}},
-		"emoji_list":                    {args: map[string]any{"include_standard": true, "limit": 1}},
+		"channels_list":                         {args: map[string]any{"channel_types": "public_channel,private_channel,im", "limit": 1}},
+		"conversations_history":                 {args: map[string]any{"channel_id": generalID, "limit": 1}},
+		"conversations_replies":                 {args: thread},
+		"conversations_search_messages":         {args: map[string]any{"search_query": "deploy", "limit": 1}},
+		"channels_me":                           {args: map[string]any{"limit": 1}},
+		"conversations_members":                 {args: map[string]any{"channel_id": generalID, "limit": 1}},
+		"emoji_list":                            {args: map[string]any{"include_standard": true, "limit": 1}},
+		"conversations_scheduled_messages_list": {args: map[string]any{"limit": 1}},
 	}
 	for tool, c := range issued {
 		c.cursor = nextCursor(t, e, tool, c.args)
@@ -257,6 +262,7 @@ func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
 	samples := map[string]any{
 		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "ts": ts(0), "emoji": "eyes",
 		"payload": "hi", "text": "hi", "channel_types": "public_channel", "query": "a",
+		"post_at": "2h", "scheduled_message_id": "Q00000001",
 	}
 	list, err := e.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	require.NoError(t, err)

@@ -38,6 +38,10 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"chat.getPermalink": {tier: tierSpecial, fn: chatGetPermalink},
 		"chat.update":       {tier: tier3, write: true, scopes: []string{"chat:write"}, fn: chatUpdate},
 		"chat.delete":       {tier: tier3, write: true, scopes: []string{"chat:write"}, fn: chatDelete},
+		// chat.scheduledMessages.list needs no scope (its reference page).
+		"chat.scheduleMessage":        {tier: tier3, write: true, scopes: []string{"chat:write"}, fn: chatScheduleMessage},
+		"chat.scheduledMessages.list": {tier: tier3, fn: chatScheduledMessagesList},
+		"chat.deleteScheduledMessage": {tier: tier3, write: true, scopes: []string{"chat:write"}, fn: chatDeleteScheduledMessage},
 
 		"reactions.add":    {tier: tier3, write: true, scopes: []string{"reactions:write"}, fn: reactionsAdd},
 		"reactions.remove": {tier: tier2, write: true, scopes: []string{"reactions:write"}, fn: reactionsRemove},

@@ -182,6 +182,7 @@ type Workspace struct {
 
 	editWindow        time.Duration // chat.update refuses older messages (0: never)
 	complianceExports bool          // chat.delete refuses every deletion
+	sched             schedule      // chat.scheduleMessage (schedule.go)
 }
 
 type channel struct {

@@ -21,6 +21,10 @@ func Catalog() []Tool {
 		conversationsEditMessage(),
 		conversationsDeleteMessage(),
 		conversationsMark(),
+		// schedule.go
+		conversationsScheduleMessage(),
+		conversationsScheduledMessagesList(),
+		conversationsDeleteScheduledMessage(),
 		// members.go
 		conversationsMembers(),
 		// unreads.go

@@ -19,7 +19,15 @@ func MarkdownTable(catalog []Tool) string {
 		if t.Gate != GateNone {
 			gate = "`" + string(t.Gate) + "`"
 		}
-		b.WriteString("| `" + t.Name + "` | " + t.Title + " | " + t.Toolset + " | " + ro + " | " + gate + " | " + strings.Join(t.Scopes, ", ") + " |\n")
+		b.WriteString("| `" + t.Name + "` | " + t.Title + " | " + t.Toolset + " | " + ro + " | " + gate + " | " + scopeCell(t.Scopes) + " |\n")
 	}
 	return b.String()
+}
+
+// scopeCell shows a tool's scopes; Slack needs none for a few methods.
+func scopeCell(scopes []string) string {
+	if len(scopes) == 0 {
+		return "none"
+	}
+	return strings.Join(scopes, ", ")
 }
