@@ -2,10 +2,8 @@ package tools
 
 import (
 	"context"
-	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
@@ -69,19 +67,9 @@ func handleEdit(ctx context.Context, d *Deps, in *editInput) (*mcp.CallToolResul
 	if text == "" {
 		return nil, Inputf("text is required: the new text of the message")
 	}
-	contentType := string(in.ContentType)
-	if contentType == "" {
-		contentType = "text/markdown"
-	}
-	if contentType != "text/markdown" && contentType != "text/plain" {
-		return nil, Inputf("content_type must be text/markdown or text/plain, not %q", contentType)
-	}
-	max := plainMaxLen
-	if contentType == "text/markdown" {
-		max = markdownMaxLen
-	}
-	if n := utf8.RuneCountInString(text); n > max {
-		return nil, Inputf("text is %d characters; Slack accepts at most %d for %s", n, max, contentType)
+	opt, err := textOption(text, string(in.ContentType))
+	if err != nil {
+		return nil, err
 	}
 	s, channelID, err := sessionWithChannel(ctx, d, in.Channel)
 	if err != nil {
@@ -89,10 +77,6 @@ func handleEdit(ctx context.Context, d *Deps, in *editInput) (*mcp.CallToolResul
 	}
 	if !d.Policy.EditMessage.Allows(channelID) {
 		return nil, Inputf("editing in %s is not allowed by this server's SLACK_MCP_EDIT_MESSAGE_TOOL setting", channelID)
-	}
-	opt := slack.MsgOptionText(text, false)
-	if contentType == "text/markdown" {
-		opt = slack.MsgOptionMarkdownText(text)
 	}
 	if err := confirmWrite(ctx, d, s, "Edit your message "+string(in.TS)+" to read", channelID, text); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -68,4 +69,27 @@ func markAfterPost(ctx context.Context, d *Deps, s *Session, channelID, ts strin
 		return "posted, but marking the channel read failed: " + msg
 	}
 	return ""
+}
+
+// textOption checks a message text against its content type
+// (text/markdown, the default, or text/plain) and Slack's limit for it,
+// and returns the option that sends it.
+func textOption(text, contentType string) (slack.MsgOption, error) {
+	if contentType == "" {
+		contentType = "text/markdown"
+	}
+	if contentType != "text/markdown" && contentType != "text/plain" {
+		return nil, Inputf("content_type must be text/markdown or text/plain, not %q", contentType)
+	}
+	max := plainMaxLen
+	if contentType == "text/markdown" {
+		max = markdownMaxLen
+	}
+	if n := utf8.RuneCountInString(text); n > max {
+		return nil, Inputf("text is %d characters; Slack accepts at most %d for %s", n, max, contentType)
+	}
+	if contentType == "text/markdown" {
+		return slack.MsgOptionMarkdownText(text), nil
+	}
+	return slack.MsgOptionText(text, false), nil
 }

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/slack-go/slack"
@@ -115,19 +114,9 @@ func handleSchedule(ctx context.Context, d *Deps, in *scheduleInput) (*mcp.CallT
 	if text == "" {
 		return nil, Inputf("text is required: the message to schedule")
 	}
-	contentType := string(in.ContentType)
-	if contentType == "" {
-		contentType = "text/markdown"
-	}
-	if contentType != "text/markdown" && contentType != "text/plain" {
-		return nil, Inputf("content_type must be text/markdown or text/plain, not %q", contentType)
-	}
-	max := plainMaxLen
-	if contentType == "text/markdown" {
-		max = markdownMaxLen
-	}
-	if n := utf8.RuneCountInString(text); n > max {
-		return nil, Inputf("text is %d characters; Slack accepts at most %d for %s", n, max, contentType)
+	opt, err := textOption(text, string(in.ContentType))
+	if err != nil {
+		return nil, err
 	}
 	now := d.now()
 	postAt, err := params.ParseWhen(string(in.PostAt), now)
@@ -147,10 +136,6 @@ func handleSchedule(ctx context.Context, d *Deps, in *scheduleInput) (*mcp.CallT
 	}
 	if !d.Policy.Schedule.Allows(channelID) {
 		return nil, Inputf("scheduling in %s is not allowed by this server's SLACK_MCP_SCHEDULE_TOOL setting", channelID)
-	}
-	opt := slack.MsgOptionText(text, false)
-	if contentType == "text/markdown" {
-		opt = slack.MsgOptionMarkdownText(text)
 	}
 	opts := []slack.MsgOption{opt}
 	if in.ThreadTS != "" {
