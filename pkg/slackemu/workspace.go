@@ -138,6 +138,7 @@ func AllUserScopes() []string {
 		"chat:write", "reactions:read", "reactions:write", "search:read",
 		"files:read", "users:read", "users:read.email",
 		"usergroups:read", "usergroups:write", "team:read", "emoji:read",
+		"canvases:read", "canvases:write",
 	}
 }
 
@@ -182,6 +183,7 @@ type Workspace struct {
 
 	editWindow        time.Duration // chat.update refuses older messages (0: never)
 	complianceExports bool          // chat.delete refuses every deletion
+	canvases          canvasStore   // canvases.go
 }
 
 type channel struct {

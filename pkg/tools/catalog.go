@@ -44,6 +44,9 @@ func Catalog() []Tool {
 		usergroupsCreate(),
 		usergroupsUpdate(),
 		usergroupsUsersUpdate(),
+		// canvases.go
+		canvasesCreate(),
+		canvasesRead(),
 	}
 }
 
