@@ -78,6 +78,77 @@ func TestCanvasesCreateAndRead(t *testing.T) {
 	}
 }
 
+// canvases_update finds a section by its text and changes the canvas
+// there; ambiguous or missing sections, and inputs that do not fit the
+// operation, are refused before anything is written.
+func TestCanvasesUpdate(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{mcptransport.Stdio, mcptransport.HTTP} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envOptions{transport: kind, gates: allGates()})
+			res := e.call(t, "canvases_create", map[string]any{"title": "Launch", "markdown": canvasPlan})
+			require.False(t, res.IsError, text(res))
+			var created tools.CanvasCreated
+			decodeCanvas(t, res, &created)
+			id := created.CanvasID
+			update := func(args map[string]any) *mcp.CallToolResult {
+				args["canvas_id"] = id
+				return e.call(t, "canvases_update", args)
+			}
+
+			res = update(map[string]any{"operation": "replace", "section_contains": "risks", "section_type": "any_header", "markdown": "## Dangers"})
+			require.False(t, res.IsError, text(res))
+			var changed tools.CanvasUpdated
+			decodeCanvas(t, res, &changed)
+			assert.Equal(t, "replace", changed.Operation)
+			assert.NotEmpty(t, changed.SectionID)
+			res = update(map[string]any{"operation": "insert_after", "section_contains": "Ship on Friday", "markdown": "Or Monday."})
+			require.False(t, res.IsError, text(res))
+			res = update(map[string]any{"operation": "insert_at_end", "markdown": "- [ ] tell support"})
+			require.False(t, res.IsError, text(res))
+			res = update(map[string]any{"operation": "delete", "section_contains": "pager"})
+			require.False(t, res.IsError, text(res))
+
+			read := e.call(t, "canvases_read", map[string]any{"canvas_id": id})
+			require.False(t, read.IsError, text(read))
+			var content tools.CanvasContent
+			decodeCanvas(t, read, &content)
+			assert.Equal(t, "# Launch plan\n\nShip on Friday.\n\nOr Monday.\n\n## Dangers\n\n- rollback\n\n- [ ] tell support", content.Markdown)
+
+			edits := e.emu.Calls("canvases.edit")
+			for _, bad := range []struct {
+				args map[string]any
+				want string
+			}{
+				{map[string]any{"operation": "insert_at_end"}, "markdown is required"},
+				{map[string]any{"operation": "insert_at_end", "markdown": " "}, "markdown is required"},
+				{map[string]any{"operation": "append", "markdown": "x"}, "is not one of insert_at_end"},
+				{map[string]any{"operation": "insert_after", "markdown": "x"}, "needs a section"},
+				{map[string]any{"operation": "replace", "markdown": "x", "section_contains": "o"}, "sections of canvas " + id + " contain \"o\""},
+				{map[string]any{"operation": "replace", "markdown": "x", "section_contains": "no such words"}, "no section of canvas " + id + " contains"},
+				{map[string]any{"operation": "delete", "section_id": "temp:C:gone"}, "the section may no longer exist"},
+				{map[string]any{"operation": "insert_at_end", "markdown": "x", "canvas_id": "F0NOPE0001"}, "canvas was not found"},
+			} {
+				args := bad.args
+				res := e.call(t, "canvases_update", withCanvas(args, id))
+				require.True(t, res.IsError, "%v: %s", args, text(res))
+				assert.Contains(t, text(res), bad.want, "%v", args)
+			}
+			assert.Equal(t, edits+2, e.emu.Calls("canvases.edit"), "only the unknown section and the unknown canvas reached canvases.edit")
+		})
+	}
+}
+
+// withCanvas adds canvas_id unless args has one.
+func withCanvas(args map[string]any, id string) map[string]any {
+	out := map[string]any{"canvas_id": id}
+	for k, v := range args {
+		out[k] = v
+	}
+	return out
+}
+
 // A canvas someone else owns and did not share is not found; the write
 // tools are not served while SLACK_MCP_CANVAS_TOOL is off, reading is.
 func TestCanvasesVisibilityAndGate(t *testing.T) {
@@ -101,7 +172,7 @@ func TestCanvasesVisibilityAndGate(t *testing.T) {
 		listed[tl.Name] = true
 	}
 	assert.True(t, listed["canvases_read"])
-	for _, name := range []string{"canvases_create"} {
+	for _, name := range []string{"canvases_create", "canvases_update"} {
 		assert.False(t, listed[name], name)
 		req := mcp.CallToolRequest{}
 		req.Params.Name, req.Params.Arguments = name, map[string]any{"markdown": "x", "canvas_id": shared, "operation": "insert_at_end"}

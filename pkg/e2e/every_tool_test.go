@@ -59,6 +59,7 @@ var everyToolCall = map[string]map[string]any{
 	"usergroups_users_update":       {"usergroup_id": everyGroupID, "users": meID + "," + aliceID},
 	"canvases_create":               {"title": "Every tool", "markdown": "# Hello\n\nfrom every tool"},
 	"canvases_read":                 {"canvas_id": everyCanvasID},
+	"canvases_update":               {"canvas_id": everyCanvasID, "operation": "insert_after", "section_contains": "Notes", "markdown": "- second"},
 }
 
 func everyToolFixture() *slackemu.Workspace {

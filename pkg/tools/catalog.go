@@ -47,6 +47,8 @@ func Catalog() []Tool {
 		// canvases.go
 		canvasesCreate(),
 		canvasesRead(),
+		// canvases_update.go
+		canvasesUpdate(),
 	}
 }
 
