@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	mcptransport "github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
@@ -147,6 +148,39 @@ func withCanvas(args map[string]any, id string) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// The person sees what a canvas write will do before it happens; a
+// declined one changes nothing.
+func TestDeclinedCanvasWritesChangeNothing(t *testing.T) {
+	t.Parallel()
+	ws := fixture()
+	id := ws.AddCanvas(slackemu.Canvas{Title: "Plan", Owner: meID, Markdown: canvasPlan})
+	p := &person{action: mcp.ElicitationResponseActionDecline}
+	e := newEnv(t, envOptions{ws: ws, gates: allGates(), elicit: p, confirm: confirm.New(confirm.Elicit, nil)})
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+		says []string
+	}{
+		{"canvases_create", map[string]any{"title": "Retro", "markdown": "went well"}, []string{`Create a canvas titled "Retro"`, "went well"}},
+		{"canvases_create", map[string]any{"markdown": "hello", "channel_id": "#general"}, []string{"Create the channel canvas", "#general (" + generalID + ")"}},
+		{"canvases_update", map[string]any{"canvas_id": id, "operation": "replace", "section_contains": "Risks", "markdown": "## Dangers"},
+			[]string{`Replace the section containing "Risks" of canvas ` + id, "## Dangers"}},
+		{"canvases_update", map[string]any{"canvas_id": id, "operation": "replace", "markdown": "all gone"}, []string{"Replace the whole content of canvas " + id, "cannot be undone"}},
+		{"canvases_update", map[string]any{"canvas_id": id, "operation": "delete", "section_contains": "pager"}, []string{"Delete the section containing \"pager\"", "cannot be undone"}},
+	} {
+		res := e.call(t, c.tool, c.args)
+		require.False(t, res.IsError, text(res))
+		assert.Contains(t, text(res), "declined", c.tool)
+		shown := p.questions()
+		for _, want := range c.says {
+			assert.Contains(t, shown[len(shown)-1], want, c.tool)
+		}
+	}
+	got, _ := ws.CanvasMarkdown(id)
+	assert.Equal(t, canvasPlan, got)
+	assert.Zero(t, e.emu.Calls("canvases.create")+e.emu.Calls("conversations.canvases.create")+e.emu.Calls("canvases.edit"))
 }
 
 // A canvas someone else owns and did not share is not found; the write
