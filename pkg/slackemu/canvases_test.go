@@ -174,3 +174,23 @@ func TestSplitMarkdown(t *testing.T) {
 		assert.Equal(t, tc.kinds, kinds, "%q", tc.md)
 	}
 }
+
+func FuzzSplitMarkdown(f *testing.F) {
+	f.Add(planMD)
+	f.Add("- [ ] a\n  b\n1. c\n> d\n---\n#### e")
+	f.Fuzz(func(t *testing.T, md string) {
+		blocks, detail := splitMarkdown(md)
+		if detail != "" {
+			return
+		}
+		secs := make([]canvasSection, len(blocks))
+		for i, b := range blocks {
+			require.NotEmpty(t, b.kind)
+			secs[i] = canvasSection{kind: b.kind, markdown: b.markdown}
+		}
+		_ = renderHTML("t", secs)
+		// Splitting what was rendered gives the same sections.
+		again, _ := splitMarkdown(renderMarkdown(secs))
+		require.Len(t, again, len(blocks))
+	})
+}

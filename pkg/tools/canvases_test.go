@@ -76,3 +76,18 @@ func TestClipRunes(t *testing.T) {
 	assert.Equal(t, "hi", clipRunes("hi", 5))
 	assert.Equal(t, "", clipRunes("hi", 0))
 }
+
+func FuzzCheckCanvasMarkdown(f *testing.F) {
+	for _, s := range []string{"# a", "#### b", "```\n#### c\n```\n#### d", "####", "  ####  x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, md string) {
+		err := checkCanvasMarkdown(md)
+		if err != nil {
+			var ie *InputError
+			require.ErrorAs(t, err, &ie)
+			return
+		}
+		require.NotEmpty(t, strings.TrimSpace(md))
+	})
+}
