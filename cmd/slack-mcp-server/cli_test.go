@@ -95,14 +95,23 @@ func TestToolsetsNarrowTheList(t *testing.T) {
 	t.Parallel()
 	emu := slackemu.NewServer(slackemu.Sandbox(), slackemu.Options{})
 	t.Cleanup(emu.Close)
-	c := runStdio(t, map[string]string{"SLACK_MCP_XOXP_TOKEN": slackemu.SandboxUserToken, "SLACK_MCP_SLACK_URL": emu.URL, "SLACK_MCP_TOOLSETS": "search,users"})
-	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
-	require.NoError(t, err)
-	var names []string
-	for _, tl := range list.Tools {
-		names = append(names, tl.Name)
+	for _, tc := range []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{"SLACK_MCP_TOOLSETS": "search,users"}, []string{"conversations_search_messages", "users_search"}},
+		{map[string]string{"SLACK_MCP_TOOLSETS": "canvases", "SLACK_MCP_CANVAS_TOOL": "true"}, []string{"canvases_create", "canvases_read", "canvases_update"}},
+	} {
+		tc.env["SLACK_MCP_XOXP_TOKEN"], tc.env["SLACK_MCP_SLACK_URL"] = slackemu.SandboxUserToken, emu.URL
+		c := runStdio(t, tc.env)
+		list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+		require.NoError(t, err)
+		var names []string
+		for _, tl := range list.Tools {
+			names = append(names, tl.Name)
+		}
+		require.ElementsMatch(t, tc.want, names, "%v", tc.env)
 	}
-	require.ElementsMatch(t, []string{"conversations_search_messages", "users_search"}, names)
 }
 
 // SIGTERM is logged with the shutdown budget (units included), and demo

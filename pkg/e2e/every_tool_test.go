@@ -24,8 +24,9 @@ import (
 )
 
 const (
-	everyFileID  = "F0EVERY001"
-	everyGroupID = "S0EVERY001"
+	everyFileID   = "F0EVERY001"
+	everyGroupID  = "S0EVERY001"
+	everyCanvasID = "F0EVERYCNV1"
 )
 
 // everyToolCall is one valid call of every tool against everyToolFixture,
@@ -61,6 +62,9 @@ var everyToolCall = map[string]map[string]any{
 	"usergroups_create":                      {"name": "Night Shift", "handle": "night-shift"},
 	"usergroups_update":                      {"usergroup_id": everyGroupID, "description": "pages at night"},
 	"usergroups_users_update":                {"usergroup_id": everyGroupID, "users": meID + "," + aliceID},
+	"canvases_create":                        {"title": "Every tool", "markdown": "# Hello\n\nfrom every tool"},
+	"canvases_read":                          {"canvas_id": everyCanvasID},
+	"canvases_update":                        {"canvas_id": everyCanvasID, "operation": "insert_after", "section_contains": "Notes", "markdown": "- second"},
 }
 
 func everyToolFixture() *slackemu.Workspace {
@@ -68,6 +72,7 @@ func everyToolFixture() *slackemu.Workspace {
 	ws.AddFile(slackemu.File{ID: everyFileID, Name: "notes.txt", Title: "Notes", Mimetype: "text/plain", Filetype: "text",
 		User: aliceID, Content: []byte("meeting notes"), Channels: []string{generalID}})
 	ws.AddUserGroup(slackemu.UserGroup{ID: everyGroupID, Handle: "oncall", Name: "On call", Users: []string{meID, aliceID}})
+	ws.AddCanvas(slackemu.Canvas{ID: everyCanvasID, Title: "Notes", Owner: meID, Channel: generalID, Markdown: "# Notes\n\n- first"})
 	return ws
 }
 

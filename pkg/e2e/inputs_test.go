@@ -262,7 +262,7 @@ func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
 	samples := map[string]any{
 		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "ts": ts(0), "emoji": "eyes",
 		"payload": "hi", "text": "hi", "channel_types": "public_channel", "query": "a",
-		"post_at": "2h", "scheduled_message_id": "Q00000001",
+		"post_at": "2h", "scheduled_message_id": "Q00000001", "markdown": "hi",
 	}
 	list, err := e.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	require.NoError(t, err)
@@ -288,7 +288,7 @@ func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, checked, 15)
-	for _, m := range []string{"chat.postMessage", "reactions.add", "reactions.remove", "conversations.mark"} {
+	for _, m := range []string{"chat.postMessage", "reactions.add", "reactions.remove", "conversations.mark", "conversations.canvases.create"} {
 		require.Zero(t, e.emu.Calls(m), m)
 	}
 }

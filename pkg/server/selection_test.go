@@ -115,7 +115,10 @@ func TestNarrowToolsets(t *testing.T) {
 		{name: "never opens a closed gate", toolsets: []string{"files"}, check: func(t *testing.T, got []string) {
 			assert.Empty(t, got, "attachment_get_data's gate is closed")
 		}},
-		{name: "unknown names", toolsets: []string{"canvases", "nope"}, err: "unknown toolset(s): canvases, nope; valid: conversations, search, users, reactions, files, usergroups"},
+		{name: "canvases: reading is on, writing behind its gate", toolsets: []string{"canvases"}, check: func(t *testing.T, got []string) {
+			assert.Equal(t, []string{"canvases_read"}, got)
+		}},
+		{name: "unknown names", toolsets: []string{"canvas", "nope"}, err: "unknown toolset(s): canvas, nope; valid: conversations, search, users, reactions, files, usergroups, canvases"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

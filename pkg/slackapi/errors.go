@@ -156,6 +156,17 @@ var errorTable = sync.OnceValue(func() map[string]string {
 		"method_not_supported_for_channel_type": "This operation is not supported for this kind of conversation (for example DMs).",
 		"missing_argument":                      "A required argument is missing from the request.",
 		"invalid_arguments":                     "The request has invalid arguments.",
+		// Canvases (canvases.*, conversations.canvases.create).
+		"canvas_not_found":                             "The canvas was not found or is not visible to this token (standalone canvases are visible to their owner and to whom they were shared with). Check the canvas ID.",
+		"canvas_creation_failed":                       "Slack could not create the canvas from this Markdown (for example headings deeper than ###, or a list inside a quote). Simplify the Markdown and retry.",
+		"canvas_editing_failed":                        "Slack could not apply the change to the canvas: the section may no longer exist (read the canvas again to find it) or the Markdown is not supported there (for example headings deeper than ###). Nothing was changed.",
+		"canvas_disabled_user_team":                    "Canvases are turned off for this workspace. Nothing to retry; ask a workspace admin.",
+		"channel_canvas_already_exists":                "The channel already has its channel canvas. Edit that one with canvases_update (its ID is in Slack under the channel's canvas tab), or create a standalone canvas without channel_id.",
+		"free_teams_cannot_create_non_tabbed_canvases": "On a free Slack plan a canvas must belong to a channel: give channel_id to create the channel's canvas.",
+		"free_teams_cannot_edit_standalone_canvases":   "On a free Slack plan standalone canvases cannot be edited; only channel canvases can.",
+		"team_tier_cannot_create_channel_canvases":     "The workspace's Slack plan does not allow creating channel canvases.",
+		"canvas_tab_creation_failed":                   "Slack created no canvas tab in the channel; retry in a moment.",
+		"channel_canvas_creation_failed":               "Slack could not create the channel canvas; retry in a moment.",
 	}
 })
 
@@ -175,7 +186,8 @@ func notDone(method string) string {
 	case "chat.postMessage", "chat.postEphemeral", "chat.meMessage":
 		return " and the message was NOT posted"
 	case "chat.update", "chat.delete", "reactions.add", "reactions.remove", "conversations.mark",
-		"usergroups.create", "usergroups.update", "usergroups.users.update":
+		"usergroups.create", "usergroups.update", "usergroups.users.update",
+		"canvases.create", "canvases.edit", "conversations.canvases.create":
 		return " and nothing was changed"
 	}
 	return ""

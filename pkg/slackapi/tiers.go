@@ -75,7 +75,6 @@ var methodLimits = sync.OnceValue(func() map[string]Limit {
 		"pins.remove":                   t2,
 		"emoji.list":                    t2,
 		"canvases.create":               t2,
-		"canvases.edit":                 t2,
 		"conversations.canvases.create": t2,
 		"team.accessLogs":               t2,
 		"auth.teams.list":               t2,
@@ -103,6 +102,7 @@ var methodLimits = sync.OnceValue(func() map[string]Limit {
 		"team.info":             t3,
 		"bots.info":             t3,
 		"bookmarks.list":        t3,
+		"canvases.edit":         t3, // canvases.sections.lookup, canvases.getContent: Tier 3 by default
 
 		// Tier 4.
 		"users.info":                   t4,

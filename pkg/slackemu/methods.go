@@ -60,5 +60,13 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"usergroups.update":       {tier: tier2, write: true, scopes: []string{"usergroups:write"}, fn: orgScoped(usergroupsUpdate)},
 
 		"team.info": {tier: tier3, scopes: []string{"team:read"}, fn: teamInfo},
+
+		// canvases.go: tiers from each method's reference page (getContent
+		// lists none; Tier 3 assumed).
+		"canvases.create":               {tier: tier2, write: true, scopes: []string{"canvases:write"}, fn: canvasesCreate},
+		"conversations.canvases.create": {tier: tier2, write: true, scopes: []string{"canvases:write"}, fn: conversationsCanvasesCreate},
+		"canvases.edit":                 {tier: tier3, write: true, scopes: []string{"canvases:write"}, fn: canvasesEdit},
+		"canvases.sections.lookup":      {tier: tier3, scopes: []string{"canvases:read"}, fn: canvasesSectionsLookup},
+		"canvases.getContent":           {tier: tier3, scopes: []string{"canvases:read"}, fn: canvasesGetContent},
 	}
 }

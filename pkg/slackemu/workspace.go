@@ -1,6 +1,7 @@
 package slackemu
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -138,6 +139,7 @@ func AllUserScopes() []string {
 		"chat:write", "reactions:read", "reactions:write", "search:read",
 		"files:read", "users:read", "users:read.email",
 		"usergroups:read", "usergroups:write", "team:read", "emoji:read",
+		"canvases:read", "canvases:write",
 	}
 }
 
@@ -183,6 +185,7 @@ type Workspace struct {
 	editWindow        time.Duration // chat.update refuses older messages (0: never)
 	complianceExports bool          // chat.delete refuses every deletion
 	sched             schedule      // chat.scheduleMessage (schedule.go)
+	canvases          canvasStore   // canvases.go
 }
 
 type channel struct {
@@ -466,7 +469,7 @@ func (w *Workspace) Messages(channelID string) []Message {
 	for _, m := range ch.byTS {
 		all = append(all, m)
 	}
-	slices.SortFunc(all, func(a, b *message) int { return cmpInt(a.ts, b.ts) })
+	slices.SortFunc(all, func(a, b *message) int { return cmp.Compare(a.ts, b.ts) })
 	out := make([]Message, len(all))
 	for i, m := range all {
 		out[i] = m.Message
@@ -586,14 +589,4 @@ func parseTS(s string) (int64, bool) {
 
 func formatTS(us int64) string {
 	return fmt.Sprintf("%d.%06d", us/1_000_000, us%1_000_000)
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -48,6 +48,11 @@ func Catalog() []Tool {
 		usergroupsCreate(),
 		usergroupsUpdate(),
 		usergroupsUsersUpdate(),
+		// canvases.go
+		canvasesCreate(),
+		canvasesRead(),
+		// canvases_update.go
+		canvasesUpdate(),
 	}
 }
 
