@@ -49,6 +49,9 @@ var everyToolCall = map[string]map[string]any{
 	// The emulator numbers scheduled messages from Q00000001: the call above.
 	"conversations_delete_scheduled_message": {"channel_id": generalID, "scheduled_message_id": "Q00000001"},
 	"conversations_members":                  {"channel_id": generalID},
+	"conversations_open":                     {"users": "@alice,bob@test.co"},
+	"conversations_create":                   {"name": "every-tool"},
+	"conversations_invite":                   {"channel_id": "#every-tool", "users": aliceID},
 	"conversations_unreads":                  {},
 	"conversations_search_messages":          {"search_query": "deploy", "context": 1},
 	"users_search":                           {"query": "alice"},

@@ -263,6 +263,7 @@ func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
 		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "ts": ts(0), "emoji": "eyes",
 		"payload": "hi", "text": "hi", "channel_types": "public_channel", "query": "a",
 		"post_at": "2h", "scheduled_message_id": "Q00000001", "markdown": "hi",
+		"users": aliceID, "name": "crew",
 	}
 	list, err := e.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	require.NoError(t, err)

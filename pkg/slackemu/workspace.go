@@ -186,6 +186,7 @@ type Workspace struct {
 	complianceExports bool          // chat.delete refuses every deletion
 	sched             schedule      // chat.scheduleMessage (schedule.go)
 	canvases          canvasStore   // canvases.go
+	createRestricted  bool          // conversations.create: restricted_action
 }
 
 type channel struct {

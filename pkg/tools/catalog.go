@@ -27,6 +27,10 @@ func Catalog() []Tool {
 		conversationsDeleteScheduledMessage(),
 		// members.go
 		conversationsMembers(),
+		// conversations_write.go
+		conversationsOpen(),
+		conversationsCreate(),
+		conversationsInvite(),
 		// unreads.go
 		conversationsUnreads(),
 		// search.go

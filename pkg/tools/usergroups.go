@@ -11,7 +11,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
 // UserGroupRow is one user group (subteam, e.g. @oncall). The columns up
@@ -517,7 +516,7 @@ func handleUsergroupsUsersUpdate(ctx context.Context, d *Deps, in *usergroupsUse
 	ids := make([]string, 0, len(refs))
 	seen := map[string]bool{}
 	for _, r := range refs {
-		id, err := resolveMember(ctx, s, r)
+		id, err := resolvePerson(ctx, s, r, "users")
 		if err != nil {
 			return nil, err
 		}
@@ -546,20 +545,4 @@ func handleUsergroupsUsersUpdate(ctx context.Context, d *Deps, in *usergroupsUse
 	}
 	return mcp.NewToolResultStructured(row, fmt.Sprintf("user group %s (@%s) now has exactly %d members: %s",
 		row.ID, row.Handle, len(ids), strings.Join(ids, ", "))), nil
-}
-
-// resolveMember turns a user ID or @name into a user ID.
-func resolveMember(ctx context.Context, s *Session, ref string) (string, error) {
-	name := strings.TrimPrefix(ref, "@")
-	if params.IsUserID(name) {
-		return name, nil
-	}
-	u, err := s.Users.Find(ctx, name)
-	if errors.Is(err, workspace.ErrNotFound) {
-		return "", Inputf("users: no user named @%s; call users_search to find the right name", clip(name, 40))
-	}
-	if err != nil {
-		return "", err
-	}
-	return u.ID, nil
 }

@@ -211,6 +211,14 @@ func (c *Channels) Put(ch Channel) {
 	c.learned[ch.ID] = struct{}{}
 }
 
+// Learn adds a conversation as Slack just returned it to this directory's
+// person (one they created or opened), so names resolve without a sweep.
+func (c *Channels) Learn(sc *slack.Channel) {
+	if sc != nil {
+		c.Put(channelFromSlack(sc))
+	}
+}
+
 func (c *Channels) lookup(raw, key string) (Channel, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
