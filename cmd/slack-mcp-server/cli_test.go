@@ -99,7 +99,7 @@ func TestToolsetsNarrowTheList(t *testing.T) {
 		env  map[string]string
 		want []string
 	}{
-		{map[string]string{"SLACK_MCP_TOOLSETS": "search,users"}, []string{"conversations_search_messages", "users_search"}},
+		{map[string]string{"SLACK_MCP_TOOLSETS": "search,users"}, []string{"conversations_search_messages", "users_search", "users_profile"}},
 		{map[string]string{"SLACK_MCP_TOOLSETS": "canvases", "SLACK_MCP_CANVAS_TOOL": "true"}, []string{"canvases_create", "canvases_read", "canvases_update"}},
 	} {
 		tc.env["SLACK_MCP_XOXP_TOKEN"], tc.env["SLACK_MCP_SLACK_URL"] = slackemu.SandboxUserToken, emu.URL

@@ -55,6 +55,8 @@ var everyToolCall = map[string]map[string]any{
 	"conversations_unreads":                  {},
 	"conversations_search_messages":          {"search_query": "deploy", "context": 1},
 	"users_search":                           {"query": "alice"},
+	"users_profile":                          {"user": "@alice"},
+	"users_set_status":                       {"status_text": "Heads down", "status_emoji": "tada", "expiration": "1h"},
 	"reactions_add":                          {"channel_id": generalID, "timestamp": ts(0), "emoji": "tada"},
 	"reactions_get":                          {"channel_id": generalID, "timestamp": ts(0)},
 	"reactions_remove":                       {"channel_id": generalID, "timestamp": ts(0), "emoji": "tada"},

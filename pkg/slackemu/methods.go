@@ -19,6 +19,9 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"users.list":          {tier: tier2, scopes: []string{"users:read"}, fn: orgScoped(usersList)},
 		"users.info":          {tier: tier4, scopes: []string{"users:read"}, fn: usersInfo},
 		"users.lookupByEmail": {tier: tier3, scopes: []string{"users:read.email"}, fn: usersLookupByEmail},
+		"users.profile.get":   {tier: tier4, scopes: []string{"users.profile:read"}, fn: usersProfileGet},
+		"users.profile.set":   {tier: tier3, write: true, scopes: []string{"users.profile:write"}, fn: usersProfileSet},
+		"team.profile.get":    {tier: tier3, scopes: []string{"users.profile:read"}, fn: teamProfileGet},
 		"users.conversations": {tier: tier3, scopes: read, fn: orgScoped(usersConversations)},
 
 		"conversations.list":    {tier: tier2, scopes: read, fn: orgScoped(conversationsList)},

@@ -139,7 +139,7 @@ func AllUserScopes() []string {
 		"chat:write", "reactions:read", "reactions:write", "search:read",
 		"files:read", "users:read", "users:read.email",
 		"usergroups:read", "usergroups:write", "team:read", "emoji:read",
-		"canvases:read", "canvases:write",
+		"canvases:read", "canvases:write", "users.profile:read", "users.profile:write",
 	}
 }
 
@@ -187,6 +187,7 @@ type Workspace struct {
 	sched             schedule      // chat.scheduleMessage (schedule.go)
 	canvases          canvasStore   // canvases.go
 	createRestricted  bool          // conversations.create: restricted_action
+	profiles          profileStore  // custom fields and status (profile.go)
 }
 
 type channel struct {

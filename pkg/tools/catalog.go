@@ -37,6 +37,9 @@ func Catalog() []Tool {
 		conversationsSearchMessages(),
 		// users.go
 		usersSearch(),
+		// profile.go
+		usersProfile(),
+		usersSetStatus(),
 		// reactions.go
 		reactionsAdd(),
 		reactionsRemove(),

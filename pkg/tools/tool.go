@@ -95,6 +95,8 @@ type Deps struct {
 
 	// emoji caches each workspace's custom emoji for the reaction tools.
 	emoji emojiCache
+	// profileFields caches each workspace's custom profile field labels.
+	profileFields profileFieldCache
 }
 
 // Slack returns the caller's Slack session.
