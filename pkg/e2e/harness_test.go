@@ -85,6 +85,7 @@ type env struct {
 type envOptions struct {
 	transport string // stdio, sse or http
 	token     string
+	cookie    string // the xoxd "d" cookie of a session (xoxc-) token
 	gates     map[tools.Gate]bool
 	policy    *tools.Policy
 	enabled   []string
@@ -139,7 +140,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	factory, err := slackapi.NewFactory(fo)
 	require.NoError(t, err)
-	e.prov, err = provider.NewSingle(ctx, provider.SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: o.token}, Logger: zerolog.Nop()})
+	e.prov, err = provider.NewSingle(ctx, provider.SingleOptions{Factory: factory, Credentials: slackapi.Credentials{Token: o.token, Cookie: o.cookie}, Logger: zerolog.Nop()})
 	require.NoError(t, err)
 	policy := tools.Policy{UploadMaxBytes: 1 << 20}
 	for _, g := range tools.ChannelGates {

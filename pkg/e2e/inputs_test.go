@@ -167,6 +167,10 @@ func TestCursorsAreBoundToTheirListing(t *testing.T) {
 	parent := ws.AddMessage(generalID, slackemu.Message{TS: ts(230), User: aliceID, Text: "a longer thread"})
 	ws.AddReply(generalID, parent, slackemu.Message{TS: ts(240), User: bobID, Text: "one"})
 	ws.AddReply(generalID, parent, slackemu.Message{TS: ts(250), User: meID, Text: "two"})
+	for i, name := range []string{"notes-1.txt", "notes-2.txt"} {
+		ws.AddFile(slackemu.File{ID: "F0CURSOR0" + strconv.Itoa(i), Name: name, Title: name, Filetype: "text", Mimetype: "text/plain",
+			User: aliceID, Channels: []string{generalID}, Created: fixtureNow + int64(i), Content: []byte("notes")})
+	}
 	for _, text := range []string{"first", "second"} {
 		ws.AddScheduled(generalID, meID, text, time.Now().Add(24*time.Hour)) // the emulator's clock
 	}
@@ -185,6 +189,8 @@ func TestCursorsAreBoundToTheirListing(t *testing.T) {
 		"conversations_members":                 {args: map[string]any{"channel_id": generalID, "limit": 1}},
 		"emoji_list":                            {args: map[string]any{"include_standard": true, "limit": 1}},
 		"conversations_scheduled_messages_list": {args: map[string]any{"limit": 1}},
+		"files_list":                            {args: map[string]any{"limit": 1}},
+		"files_search":                          {args: map[string]any{"query": "notes", "limit": 1}},
 	}
 	for tool, c := range issued {
 		c.cursor = nextCursor(t, e, tool, c.args)
@@ -263,7 +269,7 @@ func TestSingleValueArgumentsRefuseObjectsAndLists(t *testing.T) {
 		"channel_id": generalID, "thread_ts": ts(60), "timestamp": ts(0), "ts": ts(0), "emoji": "eyes",
 		"payload": "hi", "text": "hi", "channel_types": "public_channel", "query": "a",
 		"post_at": "2h", "scheduled_message_id": "Q00000001", "markdown": "hi",
-		"users": aliceID, "name": "crew",
+		"users": aliceID, "name": "crew", "filename": "a.txt",
 	}
 	list, err := e.client.ListTools(context.Background(), mcp.ListToolsRequest{})
 	require.NoError(t, err)

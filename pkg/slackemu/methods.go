@@ -58,7 +58,11 @@ func (s *Server) methodTable() map[string]methodSpec {
 
 		"search.messages": {tier: tier2, scopes: []string{"search:read"}, fn: orgScoped(searchMessages)},
 
-		"files.info": {tier: tier4, scopes: []string{"files:read"}, fn: filesInfo},
+		"files.info":                   {tier: tier4, scopes: []string{"files:read"}, fn: filesInfo},
+		"files.list":                   {tier: tier3, scopes: []string{"files:read"}, fn: filesList},
+		"files.getUploadURLExternal":   {tier: tier4, write: true, scopes: []string{"files:write"}, fn: filesGetUploadURLExternal},
+		"files.completeUploadExternal": {tier: tier4, write: true, scopes: []string{"files:write"}, fn: filesCompleteUploadExternal},
+		"search.files":                 {tier: tier2, scopes: []string{"search:read"}, fn: orgScoped(searchFiles)},
 
 		"usergroups.list":         {tier: tier2, scopes: []string{"usergroups:read"}, fn: orgScoped(usergroupsList)},
 		"usergroups.users.list":   {tier: tier2, scopes: []string{"usergroups:read"}, fn: orgScoped(usergroupsUsersList)},

@@ -126,6 +126,7 @@ func newServer(w *Workspace, opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.serveAPI)
 	mux.HandleFunc("/files-pri/", s.serveFile)
+	mux.HandleFunc(uploadPath, s.serveUpload)
 	mux.HandleFunc(authorizePath, s.serveAuthorize(flowV2))
 	mux.HandleFunc(userAuthorizePath, s.serveAuthorize(flowV2User))
 	mux.HandleFunc(decidePath, s.serveDecide)

@@ -139,7 +139,7 @@ func AllUserScopes() []string {
 		"chat:write", "reactions:read", "reactions:write", "search:read",
 		"files:read", "users:read", "users:read.email",
 		"usergroups:read", "usergroups:write", "team:read", "emoji:read",
-		"canvases:read", "canvases:write", "users.profile:read", "users.profile:write",
+		"canvases:read", "canvases:write", "users.profile:read", "users.profile:write", "files:write",
 	}
 }
 
@@ -182,12 +182,13 @@ type Workspace struct {
 
 	emoji map[string]string // custom emoji name -> image URL or "alias:name"
 
-	editWindow        time.Duration // chat.update refuses older messages (0: never)
-	complianceExports bool          // chat.delete refuses every deletion
-	sched             schedule      // chat.scheduleMessage (schedule.go)
-	canvases          canvasStore   // canvases.go
-	createRestricted  bool          // conversations.create: restricted_action
-	profiles          profileStore  // custom fields and status (profile.go)
+	editWindow        time.Duration             // chat.update refuses older messages (0: never)
+	complianceExports bool                      // chat.delete refuses every deletion
+	sched             schedule                  // chat.scheduleMessage (schedule.go)
+	canvases          canvasStore               // canvases.go
+	createRestricted  bool                      // conversations.create: restricted_action
+	profiles          profileStore              // custom fields and status (profile.go)
+	uploads           map[string]*pendingUpload // files_upload.go
 }
 
 type channel struct {

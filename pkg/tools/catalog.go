@@ -49,6 +49,10 @@ func Catalog() []Tool {
 		emojiList(),
 		// attachments.go
 		attachmentGetData(),
+		// files.go, files_upload.go
+		filesList(),
+		filesSearch(),
+		filesUpload(),
 		// usergroups.go
 		usergroupsList(),
 		usergroupsMe(),
