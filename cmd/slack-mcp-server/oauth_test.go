@@ -218,6 +218,14 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	res := history(t, c)
 	require.False(t, res.IsError)
 	require.Contains(t, res.Content[0].(mcp.TextContent).Text, "sandbox")
+	// The read tools of the newer toolsets, on the scopes the login asked for.
+	for _, name := range []string{"users_profile", "files_list", "conversations_scheduled_messages_list", "emoji_list"} {
+		req := mcp.CallToolRequest{}
+		req.Params.Name, req.Params.Arguments = name, map[string]any{}
+		res, err := c.CallTool(context.Background(), req)
+		require.NoError(t, err, name)
+		require.False(t, res.IsError, "%s: %v", name, res.Content)
+	}
 
 	// A Slack token sent directly works too (the compatibility mode).
 	c2, err := mcpClient(t, srv.base, slackemu.SandboxUserToken)
