@@ -13,6 +13,9 @@ import (
 // the bytes of the answer's tools, compact JSON as sent, and a rough token
 // count (bytes/4), for the default selection (the read tools) and for
 // every tool opened. The incumbent's answer is about 17 KB for 15 tools.
+// model-bytes counts only what function-calling APIs put before a model
+// (name, description, input schema): clients keep output schemas and
+// annotations to themselves.
 func BenchmarkToolsListSize(b *testing.B) {
 	all := map[tools.Gate]bool{}
 	for _, t := range tools.Catalog() {
@@ -29,11 +32,22 @@ func BenchmarkToolsListSize(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var size int
+			var size, model int
 			for b.Loop() {
 				var list []mcp.Tool
+				model = 0
 				for _, t := range sel.Tools() {
-					list = append(list, t.MCPTool())
+					def := t.MCPTool()
+					list = append(list, def)
+					seen, err := json.Marshal(struct {
+						Name        string `json:"name"`
+						Description string `json:"description"`
+						Input       any    `json:"input_schema"`
+					}{def.Name, def.Description, def.InputSchema})
+					if err != nil {
+						b.Fatal(err)
+					}
+					model += len(seen)
 				}
 				raw, err := json.Marshal(mcp.ListToolsResult{Tools: list})
 				if err != nil {
@@ -41,6 +55,7 @@ func BenchmarkToolsListSize(b *testing.B) {
 				}
 				size = len(raw)
 			}
+			b.ReportMetric(float64(model), "model-bytes")
 			b.ReportMetric(float64(len(sel.Tools())), "tools")
 			b.ReportMetric(float64(size), "bytes")
 			b.ReportMetric(float64(size)/4, "approx-tokens")
