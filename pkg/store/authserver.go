@@ -190,6 +190,7 @@ type AuthServerStore interface {
 // SQLite (one machine) and Postgres (replicas) are both.
 type Backend interface {
 	AuthServerStore
+	Connections
 	EndedSessions
 	SlackPauses
 	DirectorySnapshots

@@ -26,6 +26,13 @@ func TestPostgres(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openPostgres(t, storetest.PostgresURL(t)) })
 }
 
+func TestPostgresConnections(t *testing.T) {
+	t.Parallel()
+	storetest.RunConnections(t, func(t *testing.T) storetest.ConnectionsStore {
+		return openPostgres(t, storetest.PostgresURL(t))
+	})
+}
+
 func TestPostgresAuthServer(t *testing.T) {
 	t.Parallel()
 	storetest.RunAuthServer(t, func(t *testing.T) store.AuthServerStore {

@@ -36,6 +36,7 @@ type queries struct {
 	txnQueries
 	tokenQueries
 	sessionQueries
+	connectionQueries
 	endedQueries
 	pauseQueries
 	snapshotQueries
@@ -85,14 +86,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		// listAudit is completed per call (optional filters), see ListAudit.
 		listAudit: `SELECT ` + auditCols + ` FROM audit_events`,
 
-		authQueries:     newAuthQueries(d),
-		clientQueries:   newClientQueries(d),
-		txnQueries:      newTxnQueries(d),
-		tokenQueries:    newTokenQueries(d),
-		sessionQueries:  newSessionQueries(d),
-		endedQueries:    newEndedQueries(d),
-		pauseQueries:    newPauseQueries(d),
-		snapshotQueries: newSnapshotQueries(d),
+		authQueries:       newAuthQueries(d),
+		clientQueries:     newClientQueries(d),
+		txnQueries:        newTxnQueries(d),
+		tokenQueries:      newTokenQueries(d),
+		sessionQueries:    newSessionQueries(d),
+		connectionQueries: newConnectionQueries(d),
+		endedQueries:      newEndedQueries(d),
+		pauseQueries:      newPauseQueries(d),
+		snapshotQueries:   newSnapshotQueries(d),
 	}
 }
 

@@ -36,6 +36,13 @@ func TestSQLiteFile(t *testing.T) {
 	})
 }
 
+func TestSQLiteConnections(t *testing.T) {
+	t.Parallel()
+	storetest.RunConnections(t, func(t *testing.T) storetest.ConnectionsStore {
+		return openSQLite(t, filepath.Join(t.TempDir(), "store.db"))
+	})
+}
+
 func TestSQLiteMemory(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store {

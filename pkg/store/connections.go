@@ -1,0 +1,20 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Connections is what the connections page and API need beyond Store and
+// AuthServer: a person's personal access tokens, to list and revoke one
+// at a time. Rows of revoked installations are never returned.
+type Connections interface {
+	// ListPATs returns the unrevoked personal access tokens of an active
+	// installation, newest first (then by hash); nil when there are none.
+	ListPATs(ctx context.Context, installationID string) ([]PAT, error)
+	// RevokePAT revokes one token of installationID, keeping its first
+	// revocation time. ErrNotFound when no token has that hash under that
+	// installation, so a token of someone else's installation cannot be
+	// named.
+	RevokePAT(ctx context.Context, installationID, hash string, at time.Time) error
+}

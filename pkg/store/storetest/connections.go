@@ -1,0 +1,64 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+)
+
+// ConnectionsStore is a Store that also lists and revokes one person's
+// tokens (SQLite and Postgres).
+type ConnectionsStore interface {
+	store.Store
+	store.Connections
+}
+
+// RunConnections checks store.Connections against stores made by open
+// (new and empty each call; RunConnections closes them).
+func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
+	t.Helper()
+	t.Run("ListAndRevokePATs", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		mine := mustUpsert(t, s, installation("", "T1", "U1"))
+		theirs := mustUpsert(t, s, installation("", "T1", "U2"))
+		for _, p := range []store.PAT{
+			{Hash: "old", InstallationID: mine.ID, CreatedAt: t0},
+			{Hash: "new", InstallationID: mine.ID, CreatedAt: t0.Add(time.Hour), LastUsedAt: t0.Add(2 * time.Hour)},
+			{Hash: "gone", InstallationID: mine.ID, CreatedAt: t0, RevokedAt: t0},
+			{Hash: "other", InstallationID: theirs.ID, CreatedAt: t0},
+		} {
+			require.NoError(t, s.CreatePAT(ctx, p))
+		}
+		got, err := s.ListPATs(ctx, mine.ID)
+		require.NoError(t, err)
+		require.Len(t, got, 2, "revoked and other people's tokens are left out")
+		assert.Equal(t, "new", got[0].Hash, "newest first")
+		assert.Equal(t, ms(t0.Add(2*time.Hour)), got[0].LastUsedAt)
+		assert.Equal(t, "old", got[1].Hash)
+
+		require.ErrorIs(t, s.RevokePAT(ctx, mine.ID, "other", t0), store.ErrNotFound, "another installation's token cannot be named")
+		_, err = s.GetPAT(ctx, "other")
+		require.NoError(t, err, "and stays valid")
+		require.ErrorIs(t, s.RevokePAT(ctx, mine.ID, "nope", t0), store.ErrNotFound)
+		require.NoError(t, s.RevokePAT(ctx, mine.ID, "old", t0))
+		require.NoError(t, s.RevokePAT(ctx, mine.ID, "old", t0), "revoking again succeeds")
+		_, err = s.GetPAT(ctx, "old")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		got, err = s.ListPATs(ctx, mine.ID)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+
+		require.NoError(t, s.RevokeInstallation(ctx, mine.ID, t0))
+		got, err = s.ListPATs(ctx, mine.ID)
+		require.NoError(t, err)
+		assert.Empty(t, got, "a revoked installation has no tokens")
+	})
+}
