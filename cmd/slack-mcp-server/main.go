@@ -347,6 +347,9 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		routes[pattern] = h
 	}
 	routes["/oauth/"] = oauth.Routes()
+	for pattern, h := range connectionsAPI(st, callers, as, oauth, factory, cfg.SlackURL, log).Routes() {
+		routes[pattern] = h
+	}
 
 	srv, err := server.New(server.Options{
 		Provider:     multi,

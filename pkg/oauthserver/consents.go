@@ -179,3 +179,15 @@ func (s *Server) handleConsentsRevoke(w http.ResponseWriter, r *http.Request) {
 func (s *Server) manageErrorPage(w http.ResponseWriter, status int, title, message string) {
 	s.render(w, status, "consents_error", struct{ Title, Message string }{title, message})
 }
+
+// BrowserSession names the installation this browser is signed in to and
+// the CSRF token its forms and scripts must send back with any change;
+// ok is false without a valid session. The connections page and API use
+// it (package connections), so sign-in stays in one place.
+func (s *Server) BrowserSession(r *http.Request) (installationID, csrf string, ok bool, err error) {
+	sessHash, instID, ok, err := s.sessionInstallation(r)
+	if err != nil || !ok {
+		return "", "", false, err
+	}
+	return instID, s.consentsCSRF(sessHash), true, nil
+}

@@ -1,11 +1,9 @@
 package slackoauth
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
 )
@@ -51,20 +49,7 @@ func (s *Service) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, "revoke: get installation", err, false)
 		return
 	}
-	if in.Status == store.StatusActive && in.AccessToken != "" {
-		// Best effort at Slack: the local revocation below happens
-		// whatever Slack answers, so a person can always disconnect.
-		if tok, err := s.o.Keys.Open(in.AccessToken, identityAAD(in)); err != nil {
-			s.o.Logger.Warn().Ctx(r.Context()).Err(err).Str("installation", in.ID).Msg("slackoauth: revoke: cannot open sealed token")
-		} else {
-			ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
-			if err := s.revokeAtSlack(ctx, string(tok)); err != nil {
-				s.o.Logger.Warn().Ctx(r.Context()).Str("installation", in.ID).Str("error_code", slackCode(err)).Msg("slackoauth: auth.revoke at Slack failed; revoking locally")
-			}
-			cancel()
-		}
-	}
-	if err := s.o.Store.RevokeInstallation(r.Context(), in.ID, s.o.Now()); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := s.Disconnect(r.Context(), in); err != nil {
 		s.internal(w, r, "revoke installation", err, false)
 		return
 	}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/rs/zerolog"
+	"github.com/slack-go/slack"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/connections"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/oauthserver"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+)
+
+// connectionsAPI wires /api/connections: a person is named by one of
+// their own tokens (a personal access token or an access token we issued;
+// a Slack token names no connection here) or by their browser session.
+func connectionsAPI(st store.Backend, callers *caller.Resolver, as *oauthserver.Server, oauth *slackoauth.Service,
+	factory *slackapi.Factory, slackURL string, log zerolog.Logger) *connections.API {
+	return connections.New(connections.Options{
+		Store:    st,
+		GovSlack: strings.Contains(slackURL, "slack-gov.com"),
+		Logger:   log,
+		Identify: func(r *http.Request) (connections.Who, error) {
+			if h := r.Header.Get("Authorization"); h != "" {
+				scheme, tok, _ := strings.Cut(h, " ")
+				if !strings.EqualFold(scheme, "Bearer") || !caller.KindOf(strings.TrimSpace(tok)).Issued() {
+					return connections.Who{}, connections.ErrNoCredential
+				}
+				tok = strings.TrimSpace(tok)
+				var id string
+				var err error
+				if caller.KindOf(tok) == caller.PersonalAccessToken {
+					id, err = oauth.PATInstallation(r.Context(), tok)
+				} else {
+					var g caller.Grant
+					g, err = callers.Resolve(r.Context(), tok)
+					id = g.InstallationID
+				}
+				switch {
+				case errors.Is(err, authn.ErrInvalidToken), errors.Is(err, authn.ErrRevokedToken):
+					return connections.Who{}, connections.ErrNoCredential
+				case err != nil:
+					return connections.Who{}, err
+				case id == "":
+					return connections.Who{}, connections.ErrNoCredential
+				}
+				return connections.Who{InstallationID: id}, nil
+			}
+			id, csrf, ok, err := as.BrowserSession(r)
+			if err != nil || !ok {
+				if err == nil {
+					err = connections.ErrNoCredential
+				}
+				return connections.Who{}, err
+			}
+			return connections.Who{InstallationID: id, Browser: true, CSRF: csrf}, nil
+		},
+		Test: func(ctx context.Context, id string) connections.TestResult {
+			creds, err := oauth.CredentialsFor(ctx, id)
+			if err != nil {
+				return connections.TestResult{Error: slackCode(err)}
+			}
+			c, err := factory.Connect(ctx, creds)
+			if err != nil {
+				return connections.TestResult{Error: slackCode(err)}
+			}
+			who := c.Identity
+			return connections.TestResult{OK: true, Team: who.TeamName, TeamID: who.TeamID, User: who.UserName, UserID: who.UserID, URL: who.URL}
+		},
+		Disconnect: oauth.Disconnect,
+	})
+}
+
+// slackCode is Slack's error code, or a fixed word for anything else (an
+// error's text could name internals).
+func slackCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return "unreachable"
+}
