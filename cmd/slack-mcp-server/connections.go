@@ -53,15 +53,10 @@ func connectionsAPI(st store.Backend, callers *caller.Resolver, as *oauthserver.
 				}
 				return connections.Who{InstallationID: id}, nil
 			}
-			id, csrf, ok, err := as.BrowserSession(r)
-			if err != nil || !ok {
-				if err == nil {
-					err = connections.ErrNoCredential
-				}
-				return connections.Who{}, err
-			}
-			return connections.Who{InstallationID: id, Browser: true, CSRF: csrf}, nil
+			return browserSession(as, r)
 		},
+		Session: func(r *http.Request) (connections.Who, error) { return browserSession(as, r) },
+		SignOut: as.EndBrowserSession,
 		Test: func(ctx context.Context, id string) connections.TestResult {
 			creds, err := oauth.CredentialsFor(ctx, id)
 			if err != nil {
@@ -76,6 +71,18 @@ func connectionsAPI(st store.Backend, callers *caller.Resolver, as *oauthserver.
 		},
 		Disconnect: oauth.Disconnect,
 	})
+}
+
+// browserSession names the installation this browser signed in to.
+func browserSession(as *oauthserver.Server, r *http.Request) (connections.Who, error) {
+	id, csrf, ok, err := as.BrowserSession(r)
+	switch {
+	case err != nil:
+		return connections.Who{}, err
+	case !ok:
+		return connections.Who{}, connections.ErrNoCredential
+	}
+	return connections.Who{InstallationID: id, Browser: true, CSRF: csrf}, nil
 }
 
 // slackCode is Slack's error code, or a fixed word for anything else (an

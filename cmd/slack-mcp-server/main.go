@@ -299,7 +299,11 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	}
 	// The Slack leg first; the MCP authorization server calls it (and
 	// mounts /oauth/callback, handing the browser flow's callbacks back).
+	// The browser flow signs the browser in for /connections; the
+	// authorization server, built next, owns the session cookie.
+	var as *oauthserver.Server
 	oauth, err := slackoauth.New(slackoauth.Options{
+		SignedIn: func(w http.ResponseWriter, r *http.Request, id string) error { return as.StartBrowserSession(w, r, id) },
 		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
 		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
 		Store: st, Keys: keys, Logger: log, PKCE: o.SlackPKCE, Metrics: m,
@@ -310,7 +314,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	if err := resealAtStart(ctx, oauth, keys, log); err != nil {
 		return err
 	}
-	as, err := oauthserver.New(oauthserver.Options{
+	as, err = oauthserver.New(oauthserver.Options{
 		PublicURL: o.PublicURL, Store: st, Slack: oauth,
 		ReadSlackScopes: sel.ReadSlackScopes(), WriteSlackScopes: sel.WriteSlackScopes(), WriteActions: writeActions(sel),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
@@ -347,7 +351,11 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		routes[pattern] = h
 	}
 	routes["/oauth/"] = oauth.Routes()
-	for pattern, h := range connectionsAPI(st, callers, as, oauth, factory, cfg.SlackURL, log).Routes() {
+	conns := connectionsAPI(st, callers, as, oauth, factory, cfg.SlackURL, log)
+	for pattern, h := range conns.Routes() {
+		routes[pattern] = h
+	}
+	for pattern, h := range conns.PageRoutes() {
 		routes[pattern] = h
 	}
 

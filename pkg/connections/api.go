@@ -62,6 +62,11 @@ type Options struct {
 	// Identify names the installation of the request's credential, or
 	// returns ErrNoCredential.
 	Identify func(r *http.Request) (Who, error)
+	// Session names the installation of this browser's session (the page
+	// takes no Bearer token), or returns ErrNoCredential.
+	Session func(r *http.Request) (Who, error)
+	// SignOut ends this browser's session.
+	SignOut func(w http.ResponseWriter, r *http.Request) error
 	// Test runs auth.test with the installation's Slack credentials.
 	Test func(ctx context.Context, installationID string) TestResult
 	// Disconnect revokes the installation at Slack and locally.

@@ -88,6 +88,21 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 			}
 			return Who{InstallationID: id}, nil
 		},
+		Session: func(r *http.Request) (Who, error) {
+			c, err := r.Cookie("test_session")
+			if err != nil {
+				return Who{}, ErrNoCredential
+			}
+			in, err := st.GetInstallation(r.Context(), c.Value)
+			if err != nil || in.Status != store.StatusActive {
+				return Who{}, ErrNoCredential // as the store ends a revoked installation's sessions
+			}
+			return Who{InstallationID: in.ID, Browser: true, CSRF: "csrf-" + in.ID}, nil
+		},
+		SignOut: func(w http.ResponseWriter, _ *http.Request) error {
+			http.SetCookie(w, &http.Cookie{Name: "test_session", MaxAge: -1})
+			return nil
+		},
 		Test: func(_ context.Context, id string) TestResult {
 			f.mu.Lock()
 			defer f.mu.Unlock()
@@ -103,6 +118,9 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 	})
 	mux := http.NewServeMux()
 	for p, h := range api.Routes() {
+		mux.Handle(p, h)
+	}
+	for p, h := range api.PageRoutes() {
 		mux.Handle(p, h)
 	}
 	f.srv = httptest.NewServer(mux)

@@ -109,18 +109,27 @@ func (a *API) view(r *http.Request, in store.Installation) (Connection, error) {
 	return c, nil
 }
 
-func (a *API) list(w http.ResponseWriter, r *http.Request, who Who, _ []string) {
+// connectionsOf are the caller's connections: for now the one their
+// credential names.
+func (a *API) connectionsOf(r *http.Request, who Who) ([]Connection, error) {
 	in, err := a.o.Store.GetInstallation(r.Context(), who.InstallationID)
 	if err != nil {
-		a.internal(w, r, "get installation", err)
-		return
+		return nil, err
 	}
 	c, err := a.view(r, in)
 	if err != nil {
-		a.internal(w, r, "view", err)
+		return nil, err
+	}
+	return []Connection{c}, nil
+}
+
+func (a *API) list(w http.ResponseWriter, r *http.Request, who Who, _ []string) {
+	list, err := a.connectionsOf(r, who)
+	if err != nil {
+		a.internal(w, r, "list", err)
 		return
 	}
-	httpjson.Write(w, http.StatusOK, map[string]any{"connections": []Connection{c}})
+	httpjson.Write(w, http.StatusOK, map[string]any{"connections": list})
 }
 
 func (a *API) one(w http.ResponseWriter, r *http.Request, who Who, parts []string) {

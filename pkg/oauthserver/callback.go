@@ -56,20 +56,10 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 		s.internalPage(w, r, "callback: put consent", err)
 		return true
 	}
-	if old, err := r.Cookie(s.sessCookie); err == nil && checkRandom(old.Value) == nil {
-		if err := s.o.Store.DeleteBrowserSession(ctx, sha256Hex(old.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("oauthserver: deleting old browser session")
-		}
-	}
-	sess := newRandom()
-	if err := s.o.Store.CreateBrowserSession(ctx, sha256Hex(sess), in.ID, now.Add(sessionTTL)); err != nil {
+	if err := s.StartBrowserSession(w, r, in.ID); err != nil {
 		s.internalPage(w, r, "callback: create browser session", err)
 		return true
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: s.sessCookie, Value: sess, Path: "/", MaxAge: int(sessionTTL / time.Second),
-		Secure: s.secure, HttpOnly: true, SameSite: http.SameSiteLaxMode,
-	})
 	code, err := s.issueCode(ctx, txn.ClientID, in.ID, txn.RedirectURI, txn.CodeChallenge, txn.Scope, txn.Resource)
 	if err != nil {
 		s.internalPage(w, r, "callback: issue code", err)
@@ -80,4 +70,40 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 	s.o.Metrics.LoginCompleted("mcp", now.Sub(txn.CreatedAt))
 	s.redirectCode(w, r, txn.RedirectURI, txn.ClientState, code)
 	return true
+}
+
+// StartBrowserSession signs this browser in to installationID (replacing
+// any session it had): a random HttpOnly, SameSite=Lax cookie
+// (__Host- and Secure on HTTPS) whose hash the store keeps, for
+// sessionTTL. The MCP authorization flow and the browser connect flow
+// both end with it, so either lets the person manage their connections.
+func (s *Server) StartBrowserSession(w http.ResponseWriter, r *http.Request, installationID string) error {
+	ctx := r.Context()
+	if old, err := r.Cookie(s.sessCookie); err == nil && checkRandom(old.Value) == nil {
+		if err := s.o.Store.DeleteBrowserSession(ctx, sha256Hex(old.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.o.Logger.Warn().Ctx(ctx).Err(err).Msg("oauthserver: deleting old browser session")
+		}
+	}
+	sess := newRandom()
+	if err := s.o.Store.CreateBrowserSession(ctx, sha256Hex(sess), installationID, s.o.Now().Add(sessionTTL)); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: s.sessCookie, Value: sess, Path: "/", MaxAge: int(sessionTTL / time.Second),
+		Secure: s.secure, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	return nil
+}
+
+// EndBrowserSession signs this browser out: the session is deleted and
+// its cookie cleared.
+func (s *Server) EndBrowserSession(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(s.sessCookie); err == nil && checkRandom(c.Value) == nil {
+		if err := s.o.Store.DeleteBrowserSession(r.Context(), sha256Hex(c.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.sessCookie, Value: "", Path: "/", MaxAge: -1,
+		Secure: s.secure, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return nil
 }

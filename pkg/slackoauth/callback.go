@@ -65,6 +65,13 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request, other U
 		EnterpriseID: res.EnterpriseID, TeamID: res.TeamID, UserID: res.UserID})
 	s.o.Metrics.LoginCompleted("browser", s.o.Now().Sub(pending.CreatedAt))
 
+	if s.o.SignedIn != nil {
+		// Best effort: the connection is made; only the browser session
+		// for the connections page is missing.
+		if err := s.o.SignedIn(w, r, res.ID); err != nil {
+			s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("slackoauth: starting the browser session")
+		}
+	}
 	page := successPage{
 		Workspace:  res.workspaceName(),
 		TeamID:     res.TeamID,

@@ -66,7 +66,11 @@ type Options struct {
 	// return_url may point at besides relative paths on this server.
 	AllowedReturnOrigins []string
 	Store                Store
-	Keys                 *seal.Keyring
+	// SignedIn, when set, signs the browser in to the installation just
+	// connected (oauthserver.StartBrowserSession), so the person can
+	// manage their connections at /connections.
+	SignedIn func(w http.ResponseWriter, r *http.Request, installationID string) error
+	Keys     *seal.Keyring
 	// HTTPClient calls oauth.v2.access and auth.revoke; default a client
 	// with a 30 s timeout.
 	HTTPClient *http.Client

@@ -3,7 +3,10 @@
 // the binaries and stopping them, and where Debian's Chromium lives.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -71,4 +74,37 @@ export function stop(child) {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
   });
+}
+
+// startOAuthServer starts the emulator with a Slack app and the server in
+// OAuth mode (Streamable HTTP, a fresh data directory) on a free port.
+// autoApprove makes the emulator's Slack approve without its consent
+// page. close() stops both and removes the data directory.
+export async function startOAuthServer(bin, emuBin, { clientId, clientSecret, autoApprove = false }) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const emuArgs = ['-oauth-client-id', clientId, '-oauth-client-secret', clientSecret, '-oauth-redirect', `${base}/oauth/callback`];
+  if (autoApprove) emuArgs.push('-oauth-auto-approve');
+  const e = await spawnUntil(emuBin, emuArgs, process.env, 'stdout', (line) => (line.startsWith('http') ? line.split(' ')[0] : null));
+  const dataDir = mkdtempSync(join(tmpdir(), 'smcp-oauth-'));
+  const s = await spawnUntil(bin, ['-t', 'http'], cleanEnv({
+    SLACK_MCP_OAUTH_ENABLED: 'true',
+    SLACK_MCP_OAUTH_CLIENT_ID: clientId,
+    SLACK_MCP_OAUTH_CLIENT_SECRET: clientSecret,
+    SLACK_MCP_OAUTH_REDIRECT_URI: `${base}/oauth/callback`,
+    SLACK_MCP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SLACK_MCP_DATA_DIR: dataDir,
+    SLACK_MCP_SLACK_URL: e.value,
+    SLACK_MCP_PORT: String(port),
+    SLACK_MCP_LOG_FORMAT: 'json',
+  }), 'stderr', (line) => (line.includes('"listening"') ? true : null));
+  return {
+    base,
+    dataDir,
+    close: async () => {
+      await stop(s.child);
+      await stop(e.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -10,15 +10,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 import { chromium } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { freePort, cleanEnv, spawnUntil, stop, CHROMIUM, CHROMIUM_ARGS } from './lib.mjs';
+import { startOAuthServer, CHROMIUM, CHROMIUM_ARGS } from './lib.mjs';
 
 const BIN = process.env.SLACK_MCP_BIN;
 const EMU = process.env.SLACK_EMU_BIN;
@@ -34,27 +30,11 @@ if (!CHROMIUM && process.env.CI === 'true') throw new Error('Chromium is not ins
 
 
 describe('OAuth mode in a real browser', { skip: CHROMIUM ? false : 'no Chromium installed', timeout: TIMEOUT }, () => {
-  let emu, server, browser, base, dataDir;
+  let oauth, browser, base;
 
   before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const e = await spawnUntil(EMU, ['-oauth-client-id', CLIENT_ID, '-oauth-client-secret', CLIENT_SECRET, '-oauth-redirect', `${base}/oauth/callback`],
-      process.env, 'stdout', (line) => (line.startsWith('http') ? line.split(' ')[0] : null));
-    emu = e.child;
-    dataDir = mkdtempSync(join(tmpdir(), 'smcp-oauth-'));
-    const s = await spawnUntil(BIN, ['-t', 'http'], cleanEnv({
-      SLACK_MCP_OAUTH_ENABLED: 'true',
-      SLACK_MCP_OAUTH_CLIENT_ID: CLIENT_ID,
-      SLACK_MCP_OAUTH_CLIENT_SECRET: CLIENT_SECRET,
-      SLACK_MCP_OAUTH_REDIRECT_URI: `${base}/oauth/callback`,
-      SLACK_MCP_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      SLACK_MCP_DATA_DIR: dataDir,
-      SLACK_MCP_SLACK_URL: e.value,
-      SLACK_MCP_PORT: String(port),
-      SLACK_MCP_LOG_FORMAT: 'json',
-    }), 'stderr', (line) => (line.includes('"listening"') ? true : null));
-    server = s.child;
+    oauth = await startOAuthServer(BIN, EMU, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    base = oauth.base;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
@@ -63,9 +43,7 @@ describe('OAuth mode in a real browser', { skip: CHROMIUM ? false : 'no Chromium
 
   after(async () => {
     await browser?.close();
-    await stop(server);
-    await stop(emu);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await oauth?.close();
   });
 
   it('connects, shows a token once, and the token works with the TypeScript SDK', async () => {
