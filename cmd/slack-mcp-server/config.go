@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/admin"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/confirm"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/server"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
@@ -102,6 +103,10 @@ type oauthConfig struct {
 	// SlackPKCE sends PKCE to Slack on the Slack leg; the Slack app must
 	// have PKCE enabled.
 	SlackPKCE bool
+	// Admins (SLACK_MCP_ADMINS) and AdminToken (SLACK_MCP_ADMIN_TOKEN)
+	// open /api/admin.
+	Admins     []admin.Person
+	AdminToken string
 }
 
 // parseConfig reads flags and env, reporting every problem at once.
@@ -413,6 +418,13 @@ func (c *config) parseOAuth(getenv func(string) string) []error {
 		o.AcceptSlackTokens = envBool(v)
 	}
 	o.TokenHashKey = getenv("SLACK_MCP_TOKEN_HASH_KEY")
+	var err error
+	if o.Admins, err = admin.ParseAdmins(getenv("SLACK_MCP_ADMINS")); err != nil {
+		errs = append(errs, err)
+	}
+	if o.AdminToken = getenv("SLACK_MCP_ADMIN_TOKEN"); o.AdminToken != "" && len(o.AdminToken) < 32 {
+		errs = append(errs, fmt.Errorf("SLACK_MCP_ADMIN_TOKEN: use at least 32 random characters (openssl rand -base64 32)"))
+	}
 	o.CIMDAllowPrivate = envBool(getenv("SLACK_MCP_OAUTH_CIMD_ALLOW_PRIVATE"))
 	o.SlackPKCE = envBool(getenv("SLACK_MCP_OAUTH_SLACK_PKCE"))
 	o.ValidationTTL = 10 * time.Minute

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/slack-go/slack"
 
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/admin"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/connections"
@@ -70,6 +71,18 @@ func connectionsAPI(st store.Backend, callers *caller.Resolver, as *oauthserver.
 			return connections.TestResult{OK: true, Team: who.TeamName, TeamID: who.TeamID, User: who.UserName, UserID: who.UserID, URL: who.URL}
 		},
 		Disconnect: oauth.Disconnect,
+	})
+}
+
+// adminAPI wires /api/admin for the operators of SLACK_MCP_ADMINS and the
+// holder of SLACK_MCP_ADMIN_TOKEN.
+func adminAPI(st store.Backend, o oauthConfig, as *oauthserver.Server, oauth *slackoauth.Service, log zerolog.Logger) *admin.API {
+	return admin.New(admin.Options{
+		Store: st, Admins: o.Admins, Token: o.AdminToken, Disconnect: oauth.Disconnect, Logger: log,
+		Session: func(r *http.Request) (admin.Session, bool, error) {
+			id, csrf, ok, err := as.BrowserSession(r)
+			return admin.Session{InstallationID: id, CSRF: csrf}, ok, err
+		},
 	})
 }
 

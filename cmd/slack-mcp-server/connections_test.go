@@ -18,7 +18,9 @@ func TestConnectionsAPI(t *testing.T) {
 	t.Parallel()
 	lp := freePort(t)
 	emu := sandboxWithApp(t, lp.Port)
-	srv := startOAuthServer(t, emu.URL, lp, filepath.Join(t.TempDir(), "store.db"), "http")
+	const adminToken = "admin-token-for-tests-0123456789abcdef"
+	srv := startOAuthServer(t, emu.URL, lp, filepath.Join(t.TempDir(), "store.db"), "http",
+		map[string]string{"SLACK_MCP_ADMIN_TOKEN": adminToken, "SLACK_MCP_ADMINS": "T0NOBODY:U0NOBODY"})
 	pat, _ := connectInBrowser(t, srv.base)
 
 	call := func(method, path, bearer string) (int, map[string]any) {
@@ -59,6 +61,18 @@ func TestConnectionsAPI(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Equal(t, "INTEGRATION_NOT_FOUND", body["code"])
 
+	// The operator's view: the admin token reads, a person's token is no
+	// admin's.
+	status, body = call(http.MethodGet, "/api/admin/installations", adminToken)
+	require.Equal(t, http.StatusOK, status, body)
+	require.Len(t, body["installations"].([]any), 1)
+	status, body = call(http.MethodGet, "/api/admin/audit?event=oauth_completed", adminToken)
+	require.Equal(t, http.StatusOK, status, body)
+	require.NotEmpty(t, body["events"])
+	status, body = call(http.MethodGet, "/api/admin/installations", pat)
+	assert.Equal(t, http.StatusForbidden, status)
+	assert.Equal(t, "FORBIDDEN", body["code"])
+
 	status, body = call(http.MethodDelete, "/api/connections/"+id, pat)
 	require.Equal(t, http.StatusOK, status, body)
 	status, _ = call(http.MethodGet, "/api/connections", pat)
@@ -67,4 +81,5 @@ func TestConnectionsAPI(t *testing.T) {
 	require.Error(t, err)
 	srv.stop()
 	require.NotContains(t, srv.stderr.String(), pat, "tokens never reach logs")
+	require.NotContains(t, srv.stderr.String(), adminToken)
 }

@@ -358,6 +358,9 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	for pattern, h := range conns.PageRoutes() {
 		routes[pattern] = h
 	}
+	for pattern, h := range adminAPI(st, o, as, oauth, log).Routes() {
+		routes[pattern] = h
+	}
 
 	srv, err := server.New(server.Options{
 		Provider:     multi,

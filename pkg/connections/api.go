@@ -153,9 +153,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail answers an error as JSON.
-func fail(w http.ResponseWriter, status int, code, msg string) {
-	httpjson.Write(w, status, map[string]string{"error": msg, "code": code})
-}
+func fail(w http.ResponseWriter, status int, code, msg string) { httpjson.Error(w, status, code, msg) }
 
 func (a *API) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	a.o.Logger.Error().Ctx(r.Context()).Err(err).Str("op", what).Msg("connections: internal error")

@@ -25,3 +25,9 @@ func Write(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }
+
+// Error answers status with {"error": msg, "code": code}, the shape of
+// every JSON error we send.
+func Error(w http.ResponseWriter, status int, code, msg string) {
+	Write(w, status, map[string]string{"error": msg, "code": code})
+}

@@ -191,6 +191,7 @@ type AuthServerStore interface {
 type Backend interface {
 	AuthServerStore
 	Connections
+	Admin
 	EndedSessions
 	SlackPauses
 	DirectorySnapshots

@@ -16,6 +16,7 @@ import (
 type ConnectionsStore interface {
 	store.Store
 	store.Connections
+	store.Admin
 }
 
 // RunConnections checks store.Connections against stores made by open
@@ -60,5 +61,32 @@ func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
 		got, err = s.ListPATs(ctx, mine.ID)
 		require.NoError(t, err)
 		assert.Empty(t, got, "a revoked installation has no tokens")
+	})
+	t.Run("ListInstallations", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		a := mustUpsert(t, s, installation("", "T1", "U1"))
+		b := mustUpsert(t, s, installation("", "T1", "U2"))
+		c := mustUpsert(t, s, installation("E1", "T2", "U3"))
+		require.NoError(t, s.TouchInstallation(ctx, a.ID, t0.Add(time.Hour)))
+		require.NoError(t, s.TouchInstallation(ctx, c.ID, t0.Add(2*time.Hour)))
+		require.NoError(t, s.RevokeInstallation(ctx, b.ID, t0))
+		ids := func(f store.InstallationFilter) []string {
+			list, err := s.ListInstallations(ctx, f)
+			require.NoError(t, err)
+			var out []string
+			for _, in := range list {
+				out = append(out, in.ID)
+			}
+			return out
+		}
+		assert.Equal(t, []string{c.ID, a.ID, b.ID}, ids(store.InstallationFilter{}), "most recently used first, never used last")
+		assert.Equal(t, []string{a.ID, b.ID}, ids(store.InstallationFilter{TeamID: "T1"}))
+		assert.Equal(t, []string{b.ID}, ids(store.InstallationFilter{Status: store.StatusRevoked}))
+		assert.Equal(t, []string{c.ID}, ids(store.InstallationFilter{UsedSince: t0.Add(90 * time.Minute)}))
+		assert.Equal(t, []string{a.ID, b.ID}, ids(store.InstallationFilter{UsedBefore: t0.Add(90 * time.Minute)}))
+		assert.Equal(t, []string{c.ID}, ids(store.InstallationFilter{Limit: 1}))
 	})
 }
