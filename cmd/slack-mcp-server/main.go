@@ -358,7 +358,11 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	for pattern, h := range conns.PageRoutes() {
 		routes[pattern] = h
 	}
-	for pattern, h := range adminAPI(st, o, as, oauth, log).Routes() {
+	admins := adminAPI(st, o, as, oauth, log)
+	for pattern, h := range admins.Routes() {
+		routes[pattern] = h
+	}
+	for pattern, h := range admins.PageRoutes() {
 		routes[pattern] = h
 	}
 

@@ -57,6 +57,8 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 	}
 	f.admin, f.user, f.other = up("T1AA", "U1AA"), up("T1AA", "U2BB"), up("T2CC", "U3DD")
 	require.NoError(t, st.TouchInstallation(ctx, f.user.ID, t0.Add(time.Hour)))
+	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_initiated", Outcome: "ok"}))
+	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_failed", Outcome: "OAUTH_ACCESS_DENIED"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_completed", TeamID: "T1AA", UserID: "U2BB", Outcome: "ok"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0.Add(time.Minute), Event: "tool_write", TeamID: "T2CC", UserID: "U3DD", Tool: "conversations_add_message", Channel: "C1", Outcome: "ok"}))
 	admins, err := ParseAdmins("T1AA:U1AA")
@@ -74,6 +76,9 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 	})
 	mux := http.NewServeMux()
 	for p, h := range api.Routes() {
+		mux.Handle(p, h)
+	}
+	for p, h := range api.PageRoutes() {
 		mux.Handle(p, h)
 	}
 	f.srv = httptest.NewServer(mux)
@@ -205,7 +210,7 @@ func TestAdminAudit(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		assert.Equal(t, "application/jsonl; charset=utf-8", hdr.Get("Content-Type"))
 		lines := strings.Split(strings.TrimSpace(body), "\n")
-		require.Len(t, lines, 2)
+		require.Len(t, lines, 4)
 		for _, l := range lines {
 			var e AuditEvent
 			require.NoError(t, json.Unmarshal([]byte(l), &e))

@@ -99,3 +99,42 @@ describe('the connections page in headless Chromium', { skip: CHROMIUM ? false :
     assert.equal((await r.json()).code, 'UNAUTHORIZED');
   });
 });
+
+describe('the admin page in headless Chromium', { skip: CHROMIUM ? false : 'no Chromium installed', timeout: TIMEOUT }, () => {
+  let oauth, browser, shots;
+
+  before(async () => {
+    // The sandbox's person is the admin.
+    oauth = await startOAuthServer(BIN, EMU, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, autoApprove: true,
+      env: { SLACK_MCP_ADMINS: 'U0SBSAM01' } });
+    shots = SHOTS || oauth.dataDir;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await oauth?.close();
+  });
+
+  it('an admin signs in and sees installations, the login funnel and the audit log', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${oauth.base}/admin`);
+    await page.click('#sign-in');
+    await page.waitForURL(/\/oauth\/callback/);
+    await page.click('a.button[href^="/admin"]');
+    await page.waitForSelector('#installations');
+    assert.match(await page.textContent('#installations'), /U0SBSAM01/);
+    assert.equal(await page.textContent('#completed'), '1');
+    assert.match(await page.textContent('#audit'), /oauth_completed/);
+    await page.screenshot({ path: join(shots, 'admin.png'), fullPage: true });
+    assert.ok(statSync(join(shots, 'admin.png')).size > 5_000);
+    await ctx.close();
+  });
+
+  it('refuses the admin API without a credential', async () => {
+    const r = await fetch(`${oauth.base}/api/admin/installations`);
+    assert.equal(r.status, 401);
+    assert.equal((await r.json()).code, 'UNAUTHORIZED');
+  });
+});

@@ -80,7 +80,7 @@ export function stop(child) {
 // OAuth mode (Streamable HTTP, a fresh data directory) on a free port.
 // autoApprove makes the emulator's Slack approve without its consent
 // page. close() stops both and removes the data directory.
-export async function startOAuthServer(bin, emuBin, { clientId, clientSecret, autoApprove = false }) {
+export async function startOAuthServer(bin, emuBin, { clientId, clientSecret, autoApprove = false, env = {} }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const emuArgs = ['-oauth-client-id', clientId, '-oauth-client-secret', clientSecret, '-oauth-redirect', `${base}/oauth/callback`];
@@ -97,6 +97,7 @@ export async function startOAuthServer(bin, emuBin, { clientId, clientSecret, au
     SLACK_MCP_SLACK_URL: e.value,
     SLACK_MCP_PORT: String(port),
     SLACK_MCP_LOG_FORMAT: 'json',
+    ...env,
   }), 'stderr', (line) => (line.includes('"listening"') ? true : null));
   return {
     base,
