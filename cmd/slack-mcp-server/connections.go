@@ -17,6 +17,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
 
 // connectionsAPI wires /api/connections: a person is named by one of
@@ -84,6 +85,22 @@ func adminAPI(st store.Backend, o oauthConfig, as *oauthserver.Server, oauth *sl
 			return admin.Session{InstallationID: id, CSRF: csrf}, ok, err
 		},
 	})
+}
+
+// workspaceRules reads a workspace's admin policy on every write tool
+// call: one primary-key lookup, so a change applies at once on every
+// replica.
+func workspaceRules(st store.Policies) tools.WorkspaceRulesFunc {
+	return func(ctx context.Context, teamID string) (tools.WorkspaceRules, error) {
+		p, err := st.GetWorkspacePolicy(ctx, teamID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return tools.ParseWorkspaceRules(p.Rules)
+	}
 }
 
 // browserSession names the installation this browser signed in to.

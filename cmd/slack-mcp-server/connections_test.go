@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -82,4 +85,49 @@ func TestConnectionsAPI(t *testing.T) {
 	srv.stop()
 	require.NotContains(t, srv.stderr.String(), pat, "tokens never reach logs")
 	require.NotContains(t, srv.stderr.String(), adminToken)
+}
+
+// An admin's workspace policy narrows the write tools at once: off, then
+// only some channels, then gone again.
+func TestWorkspacePolicyNarrowsWrites(t *testing.T) {
+	t.Parallel()
+	lp := freePort(t)
+	emu := sandboxWithApp(t, lp.Port)
+	const adminToken = "admin-token-for-tests-0123456789abcdef"
+	srv := startOAuthServer(t, emu.URL, lp, filepath.Join(t.TempDir(), "store.db"), "http",
+		map[string]string{"SLACK_MCP_ADMIN_TOKEN": adminToken, "SLACK_MCP_ADD_MESSAGE_TOOL": "true"})
+	pat, _ := connectInBrowser(t, srv.base)
+	c, err := mcpClient(t, srv.base, pat)
+	require.NoError(t, err)
+	post := func() *mcp.CallToolResult {
+		t.Helper()
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "conversations_add_message"
+		req.Params.Arguments = map[string]any{"channel_id": "#general", "text": "policy check"}
+		res, err := c.CallTool(context.Background(), req)
+		require.NoError(t, err)
+		return res
+	}
+	setPolicy := func(method, body string) {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.base+"/api/admin/policies/"+slackemu.SandboxTeamID, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+
+	require.False(t, post().IsError, "the settings allow posting")
+	setPolicy(http.MethodPut, `{"rules":{"SLACK_MCP_ADD_MESSAGE_TOOL":"false"}}`)
+	res := post()
+	require.True(t, res.IsError)
+	assert.Contains(t, res.Content[0].(mcp.TextContent).Text, "this workspace's admin turned this tool off")
+	setPolicy(http.MethodPut, `{"rules":{"SLACK_MCP_ADD_MESSAGE_TOOL":"C0NOTGENERAL"}}`)
+	res = post()
+	require.True(t, res.IsError)
+	assert.Contains(t, res.Content[0].(mcp.TextContent).Text, "not allowed by this workspace's policy")
+	setPolicy(http.MethodDelete, "")
+	require.False(t, post().IsError, "the settings apply again")
 }

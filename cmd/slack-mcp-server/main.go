@@ -367,13 +367,14 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	}
 
 	srv, err := server.New(server.Options{
-		Provider:     multi,
-		Policy:       cfg.policy(),
-		Confirm:      confirm.New(cfg.ConfirmWrites, cfg.sessionSecret()),
-		Selection:    sel,
-		Instructions: instructions("oauth"),
-		Logger:       log,
-		Metrics:      m,
+		Provider:       multi,
+		Policy:         cfg.policy(),
+		Confirm:        confirm.New(cfg.ConfirmWrites, cfg.sessionSecret()),
+		Selection:      sel,
+		Instructions:   instructions("oauth"),
+		Logger:         log,
+		Metrics:        m,
+		WorkspaceRules: workspaceRules(st),
 		Audit: func(ctx context.Context, r server.AuditRecord) {
 			err := st.AppendAudit(context.WithoutCancel(ctx), store.AuditEvent{
 				At: time.Now(), Event: "tool_write", EnterpriseID: r.EnterpriseID, TeamID: r.TeamID, UserID: r.UserID,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ const maxAuditExport = 10_000
 type Store interface {
 	store.InstallationGetter
 	store.Admin
+	store.Policies
 	store.AuditLog
 }
 
@@ -76,15 +78,15 @@ func (a *API) Routes() map[string]http.Handler {
 // caller decides whether the request is an admin's: 401 without a
 // credential, 403 for anyone else. csrf is the session's token for
 // browser requests ("" for the admin token).
-func (a *API) caller(w http.ResponseWriter, r *http.Request) (csrf string, browser, ok bool) {
+func (a *API) caller(w http.ResponseWriter, r *http.Request) (csrf, by string, browser, ok bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, _ := strings.Cut(h, " ")
 		if strings.EqualFold(scheme, "Bearer") && a.o.Token != "" &&
 			subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(a.o.Token)) == 1 {
-			return "", false, true
+			return "", "token", false, true
 		}
 		httpjson.Error(w, http.StatusForbidden, CodeForbidden, "this token is not the admin token")
-		return "", false, false
+		return "", "", false, false
 	}
 	var sess Session
 	var signed bool
@@ -94,51 +96,58 @@ func (a *API) caller(w http.ResponseWriter, r *http.Request) (csrf string, brows
 	}
 	if err != nil {
 		a.internal(w, r, "session", err)
-		return "", false, false
+		return "", "", false, false
 	}
 	if !signed {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="admin"`)
 		httpjson.Error(w, http.StatusUnauthorized, CodeUnauthorized, "sign in with Slack as an admin (SLACK_MCP_ADMINS), or send SLACK_MCP_ADMIN_TOKEN as a Bearer token")
-		return "", false, false
+		return "", "", false, false
 	}
 	in, err := a.o.Store.GetInstallation(r.Context(), sess.InstallationID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		a.internal(w, r, "get installation", err)
-		return "", false, false
+		return "", "", false, false
 	}
 	if err != nil || !isAdmin(a.o.Admins, in.TeamID, in.UserID) {
 		httpjson.Error(w, http.StatusForbidden, CodeForbidden, "you are not an admin of this server")
-		return "", false, false
+		return "", "", false, false
 	}
-	return sess.CSRF, true, true
+	return sess.CSRF, in.UserID, true, true
 }
 
 func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	rest := strings.Trim(strings.TrimPrefix(r.URL.Path, "/api/admin"), "/")
 	parts := strings.Split(rest, "/")
-	var method string
+	var methods []string
 	var fn func(http.ResponseWriter, *http.Request, []string)
+	var by string
 	switch {
+	case rest == "policies":
+		methods, fn = []string{http.MethodGet}, a.listPolicies
+	case len(parts) == 2 && parts[0] == "policies":
+		methods = []string{http.MethodGet, http.MethodPut, http.MethodDelete}
+		fn = func(w http.ResponseWriter, r *http.Request, parts []string) { a.policy(w, r, parts, by) }
 	case rest == "installations":
-		method, fn = http.MethodGet, a.listInstallations
+		methods, fn = []string{http.MethodGet}, a.listInstallations
 	case len(parts) == 2 && parts[0] == "installations":
-		method, fn = http.MethodDelete, a.disconnect
+		methods, fn = []string{http.MethodDelete}, a.disconnect
 	case rest == "audit":
-		method, fn = http.MethodGet, a.audit
+		methods, fn = []string{http.MethodGet}, a.audit
 	default:
 		httpjson.Error(w, http.StatusNotFound, "NOT_FOUND", "no such route; see GET /api/admin/installations and GET /api/admin/audit")
 		return
 	}
-	if r.Method != method {
-		w.Header().Set("Allow", method)
-		httpjson.Error(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+method)
+	if !slices.Contains(methods, r.Method) {
+		w.Header().Set("Allow", strings.Join(methods, ", "))
+		httpjson.Error(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use "+strings.Join(methods, " or "))
 		return
 	}
-	csrf, browser, ok := a.caller(w, r)
+	csrf, who, browser, ok := a.caller(w, r)
 	if !ok {
 		return
 	}
-	if method != http.MethodGet && browser && (csrf == "" ||
+	by = who
+	if r.Method != http.MethodGet && browser && (csrf == "" ||
 		subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(csrf)) != 1) {
 		httpjson.Error(w, http.StatusForbidden, CodeCSRF, "changes made with a browser session need the page's X-CSRF-Token header")
 		return

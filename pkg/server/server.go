@@ -52,6 +52,9 @@ type Options struct {
 	Sandbox bool
 	// Metrics counts tool calls by tool and outcome; nil counts nothing.
 	Metrics *metrics.Metrics
+	// WorkspaceRules returns a workspace's admin policy (OAuth mode),
+	// which narrows Policy; nil: none.
+	WorkspaceRules tools.WorkspaceRulesFunc
 }
 
 // AuditRecord says who changed what: never message text.
@@ -100,7 +103,8 @@ func New(o Options) (*Server, error) {
 		log:       o.Logger,
 		audit:     o.Audit,
 		metrics:   o.Metrics,
-		deps:      &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm},
+		deps: &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm,
+			Workspace: o.WorkspaceRules},
 	}
 	opts := []mcpserver.ServerOption{
 		mcpserver.WithToolCapabilities(false),
@@ -185,7 +189,10 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 			}()
 		}
 		ctx = confirm.WithCall(ctx, t.Name, req.GetArguments(), req.Params.MultiRoundTripParams)
-		res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
+		// A workspace admin's policy can close a write tool for its people.
+		if err = tools.GateOpen(ctx, s.deps, t.Gate); err == nil {
+			res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
+		}
 		if err == nil {
 			return safeResult(res), nil
 		}

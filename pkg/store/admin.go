@@ -22,3 +22,25 @@ type Admin interface {
 	// recently used first (never used last, then by ID).
 	ListInstallations(ctx context.Context, f InstallationFilter) ([]Installation, error)
 }
+
+// WorkspacePolicy is an admin's narrowing of the write tools for one
+// workspace: setting name -> value, as the environment settings take.
+type WorkspacePolicy struct {
+	TeamID    string
+	Rules     map[string]string
+	UpdatedAt time.Time
+	UpdatedBy string // the admin's user ID, or "token"
+}
+
+// Policies stores workspace policies.
+type Policies interface {
+	// GetWorkspacePolicy returns the policy of teamID; ErrNotFound when it
+	// has none.
+	GetWorkspacePolicy(ctx context.Context, teamID string) (WorkspacePolicy, error)
+	// PutWorkspacePolicy inserts or replaces a policy.
+	PutWorkspacePolicy(ctx context.Context, p WorkspacePolicy) error
+	// DeleteWorkspacePolicy removes it; ErrNotFound when there was none.
+	DeleteWorkspacePolicy(ctx context.Context, teamID string) error
+	// ListWorkspacePolicies returns every policy, by team ID.
+	ListWorkspacePolicies(ctx context.Context) ([]WorkspacePolicy, error)
+}

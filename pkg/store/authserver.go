@@ -192,6 +192,7 @@ type Backend interface {
 	AuthServerStore
 	Connections
 	Admin
+	Policies
 	EndedSessions
 	SlackPauses
 	DirectorySnapshots

@@ -37,6 +37,7 @@ type queries struct {
 	tokenQueries
 	sessionQueries
 	connectionQueries
+	policyQueries
 	endedQueries
 	pauseQueries
 	snapshotQueries
@@ -92,6 +93,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		tokenQueries:      newTokenQueries(d),
 		sessionQueries:    newSessionQueries(d),
 		connectionQueries: newConnectionQueries(d),
+		policyQueries:     newPolicyQueries(d),
 		endedQueries:      newEndedQueries(d),
 		pauseQueries:      newPauseQueries(d),
 		snapshotQueries:   newSnapshotQueries(d),

@@ -218,8 +218,8 @@ func handleAddMessage(ctx context.Context, d *Deps, in *addMessageInput) (*mcp.C
 	if err != nil {
 		return nil, err
 	}
-	if !d.Policy.AddMessage.Allows(channelID) {
-		return nil, Inputf("posting to %s is not allowed by this server's SLACK_MCP_ADD_MESSAGE_TOOL setting", channelID)
+	if err := allowed(ctx, d, s, GateAddMessage, channelID, "posting to"); err != nil {
+		return nil, err
 	}
 	opts := []slack.MsgOption{}
 	switch {

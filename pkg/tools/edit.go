@@ -75,8 +75,8 @@ func handleEdit(ctx context.Context, d *Deps, in *editInput) (*mcp.CallToolResul
 	if err != nil {
 		return nil, err
 	}
-	if !d.Policy.EditMessage.Allows(channelID) {
-		return nil, Inputf("editing in %s is not allowed by this server's SLACK_MCP_EDIT_MESSAGE_TOOL setting", channelID)
+	if err := allowed(ctx, d, s, GateEditMessage, channelID, "editing in"); err != nil {
+		return nil, err
 	}
 	if err := confirmWrite(ctx, d, s, "Edit your message "+string(in.TS)+" to read", channelID, text); err != nil {
 		return nil, err
@@ -93,8 +93,8 @@ func handleDelete(ctx context.Context, d *Deps, in *deleteInput) (*mcp.CallToolR
 	if err != nil {
 		return nil, err
 	}
-	if !d.Policy.DeleteMessage.Allows(channelID) {
-		return nil, Inputf("deleting in %s is not allowed by this server's SLACK_MCP_DELETE_MESSAGE_TOOL setting", channelID)
+	if err := allowed(ctx, d, s, GateDeleteMessage, channelID, "deleting in"); err != nil {
+		return nil, err
 	}
 	if err := confirmWrite(ctx, d, s, "Delete your message "+string(in.TS)+" (this cannot be undone)", channelID, ""); err != nil {
 		return nil, err

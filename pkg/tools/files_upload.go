@@ -80,8 +80,8 @@ func handleUpload(ctx context.Context, d *Deps, in *uploadInput) (*mcp.CallToolR
 	if s.Client.Identity.Kind == slackapi.SessionToken {
 		return nil, Inputf("files_upload cannot work with a browser session token (xoxc-): Slack's upload flow (files.getUploadURLExternal) does not accept it; use a user (xoxp-) or bot (xoxb-) token")
 	}
-	if !d.Policy.FileUpload.Allows(channelID) {
-		return nil, Inputf("uploading to %s is not allowed by this server's SLACK_MCP_FILE_UPLOAD_TOOL setting", channelID)
+	if err := allowed(ctx, d, s, GateFileUpload, channelID, "uploading to"); err != nil {
+		return nil, err
 	}
 	title := strings.TrimSpace(string(in.Title))
 	if title == "" {

@@ -68,8 +68,8 @@ func react(ctx context.Context, d *Deps, in *reactionInput, add bool) (*mcp.Call
 	if err != nil {
 		return nil, err
 	}
-	if !d.Policy.Reactions.Allows(channelID) {
-		return nil, Inputf("reactions in %s are not allowed by this server's settings", channelID)
+	if err := allowed(ctx, d, s, GateReactions, channelID, "reacting in"); err != nil {
+		return nil, err
 	}
 	if err := d.emoji.unknownEmoji(ctx, s, emoji, d.now()); err != nil {
 		return nil, err

@@ -134,8 +134,8 @@ func handleSchedule(ctx context.Context, d *Deps, in *scheduleInput) (*mcp.CallT
 	if err != nil {
 		return nil, err
 	}
-	if !d.Policy.Schedule.Allows(channelID) {
-		return nil, Inputf("scheduling in %s is not allowed by this server's SLACK_MCP_SCHEDULE_TOOL setting", channelID)
+	if err := allowed(ctx, d, s, GateSchedule, channelID, "scheduling in"); err != nil {
+		return nil, err
 	}
 	opts := []slack.MsgOption{opt}
 	if in.ThreadTS != "" {
@@ -205,8 +205,8 @@ func handleDeleteScheduled(ctx context.Context, d *Deps, in *deleteScheduledInpu
 	if err != nil {
 		return nil, err
 	}
-	if !d.Policy.Schedule.Allows(channelID) {
-		return nil, Inputf("cancelling scheduled messages in %s is not allowed by this server's SLACK_MCP_SCHEDULE_TOOL setting", channelID)
+	if err := allowed(ctx, d, s, GateSchedule, channelID, "cancelling scheduled messages in"); err != nil {
+		return nil, err
 	}
 	if err := confirmWrite(ctx, d, s, "Cancel your scheduled message "+id, channelID, ""); err != nil {
 		return nil, err

@@ -92,6 +92,9 @@ type Deps struct {
 	Now      func() time.Time
 	// Confirm asks the person before a write; nil never asks.
 	Confirm *confirm.Asker
+	// Workspace returns a workspace's admin policy, which narrows Policy
+	// (OAuth mode); nil: none.
+	Workspace WorkspaceRulesFunc
 
 	// emoji caches each workspace's custom emoji for the reaction tools.
 	emoji emojiCache

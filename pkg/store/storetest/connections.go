@@ -17,6 +17,7 @@ type ConnectionsStore interface {
 	store.Store
 	store.Connections
 	store.Admin
+	store.Policies
 }
 
 // RunConnections checks store.Connections against stores made by open
@@ -88,5 +89,31 @@ func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
 		assert.Equal(t, []string{c.ID}, ids(store.InstallationFilter{UsedSince: t0.Add(90 * time.Minute)}))
 		assert.Equal(t, []string{a.ID, b.ID}, ids(store.InstallationFilter{UsedBefore: t0.Add(90 * time.Minute)}))
 		assert.Equal(t, []string{c.ID}, ids(store.InstallationFilter{Limit: 1}))
+	})
+	t.Run("WorkspacePolicies", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		_, err := s.GetWorkspacePolicy(ctx, "T1")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.ErrorIs(t, s.DeleteWorkspacePolicy(ctx, "T1"), store.ErrNotFound)
+		p := store.WorkspacePolicy{TeamID: "T1", Rules: map[string]string{"SLACK_MCP_ADD_MESSAGE_TOOL": "C1,C2"}, UpdatedAt: t0, UpdatedBy: "U1"}
+		require.NoError(t, s.PutWorkspacePolicy(ctx, p))
+		got, err := s.GetWorkspacePolicy(ctx, "T1")
+		require.NoError(t, err)
+		assert.Equal(t, store.WorkspacePolicy{TeamID: "T1", Rules: p.Rules, UpdatedAt: ms(t0), UpdatedBy: "U1"}, got)
+		p.Rules = map[string]string{"SLACK_MCP_STATUS_TOOL": "false"}
+		require.NoError(t, s.PutWorkspacePolicy(ctx, p), "replacing")
+		require.NoError(t, s.PutWorkspacePolicy(ctx, store.WorkspacePolicy{TeamID: "T0", UpdatedAt: t0, UpdatedBy: "token"}))
+		list, err := s.ListWorkspacePolicies(ctx)
+		require.NoError(t, err)
+		require.Len(t, list, 2)
+		assert.Equal(t, "T0", list[0].TeamID)
+		assert.Equal(t, map[string]string{"SLACK_MCP_STATUS_TOOL": "false"}, list[1].Rules)
+		require.NoError(t, s.DeleteWorkspacePolicy(ctx, "T1"))
+		_, err = s.GetWorkspacePolicy(ctx, "T1")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.Error(t, s.PutWorkspacePolicy(ctx, store.WorkspacePolicy{}), "a team ID is required")
 	})
 }
