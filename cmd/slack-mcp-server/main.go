@@ -315,7 +315,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		return err
 	}
 	as, err = oauthserver.New(oauthserver.Options{
-		PublicURL: o.PublicURL, Store: st, Slack: oauth,
+		PublicURL: o.PublicURL, Store: st, Slack: oauth, SignedInAgain: st.LinkInstallations,
 		ReadSlackScopes: sel.ReadSlackScopes(), WriteSlackScopes: sel.WriteSlackScopes(), WriteActions: writeActions(sel),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
 		RegistrationsPerHour: cfg.Net.RegistrationsPerHour, Metrics: m,

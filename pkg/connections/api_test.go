@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type fixture struct {
 	st           store.Backend
 	srv          *httptest.Server
 	mine, theirs store.Installation
+	linked       store.Installation // mine's person connected it too
 	disconnected []string
 	tested       []string
 }
@@ -76,6 +78,11 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 			f.theirs = in
 		}
 	}
+	linked, err := st.UpsertInstallation(ctx, store.Installation{TeamID: "T2", TeamName: "Beta", UserID: "U1B",
+		Scopes: []string{"search:read"}, AccessToken: "v1.k1.sealed", InstalledAt: t0.Add(time.Minute)})
+	require.NoError(t, err)
+	require.NoError(t, st.LinkInstallations(ctx, f.mine.ID, linked.ID))
+	f.linked = linked
 	api := New(Options{
 		Store: st, Now: func() time.Time { return t0.Add(time.Hour) },
 		Identify: func(r *http.Request) (Who, error) {
@@ -147,13 +154,13 @@ func (f *fixture) do(t *testing.T, method, path, who string, hdr map[string]stri
 	return resp.StatusCode, body
 }
 
-func TestListShowsOnlyYourConnection(t *testing.T) {
+func TestListShowsOnlyYourConnections(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, f *fixture) {
 		status, body := f.do(t, http.MethodGet, "/api/connections", f.mine.ID, nil)
 		require.Equal(t, http.StatusOK, status, body)
 		list := body["connections"].([]any)
-		require.Len(t, list, 1)
+		require.Len(t, list, 2, "this one and the workspace linked to it")
 		c := list[0].(map[string]any)
 		assert.Equal(t, f.mine.ID, c["id"])
 		assert.Equal(t, "Acme", c["team_name"])
@@ -267,5 +274,34 @@ func TestTestRevokeAndDisconnect(t *testing.T) {
 			names = append(names, e.Event)
 		}
 		assert.Subset(t, names, []string{"pat_revoked", "client_revoked", "token_revoked"})
+	})
+}
+
+func TestOnePersonSeesEveryWorkspaceTheyConnected(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		status, body := f.do(t, http.MethodGet, "/api/connections", f.linked.ID, nil)
+		require.Equal(t, http.StatusOK, status, body)
+		list := body["connections"].([]any)
+		require.Len(t, list, 2)
+		assert.Equal(t, f.linked.ID, list[0].(map[string]any)["id"], "the credential's own first")
+		assert.Equal(t, f.mine.ID, list[1].(map[string]any)["id"])
+
+		status, body = f.do(t, http.MethodPost, "/api/connections/"+f.mine.ID+"/test", f.linked.ID, nil)
+		require.Equal(t, http.StatusOK, status, body)
+		status, _ = f.do(t, http.MethodGet, "/api/connections/"+f.theirs.ID, f.linked.ID, nil)
+		assert.Equal(t, http.StatusNotFound, status, "linking never reaches another person")
+		status, body = f.do(t, http.MethodGet, "/api/connections", f.theirs.ID, nil)
+		require.Equal(t, http.StatusOK, status)
+		assert.Len(t, body["connections"].([]any), 1)
+
+		_, _, html := f.pageCall(t, f.mine.ID, nil)
+		assert.Contains(t, html, ">Acme</h2>")
+		assert.Contains(t, html, ">Beta</h2>")
+		// Disconnecting the other workspace keeps this browser signed in.
+		_, _, html = f.pageCall(t, f.mine.ID, url.Values{"csrf": {"csrf-" + f.mine.ID}, "id": {f.linked.ID}, "action": {"disconnect"}})
+		assert.Contains(t, html, "Disconnected Beta")
+		assert.Contains(t, html, `id="sign-out"`)
+		assert.Contains(t, html, `id="status">revoked`)
 	})
 }

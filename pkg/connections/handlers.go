@@ -56,23 +56,19 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// owned loads the installation named in the path if it is the caller's;
-// anything else is INTEGRATION_NOT_FOUND, so IDs of others reveal nothing.
+// owned loads the installation named in the path if it is one of the
+// caller's (theirs, or linked to theirs: the same person); anything else
+// is INTEGRATION_NOT_FOUND, so IDs of others reveal nothing.
 func (a *API) owned(w http.ResponseWriter, r *http.Request, who Who, id string) (store.Installation, bool) {
-	if id != who.InstallationID {
+	in, ok, err := a.mine(r, who, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.internal(w, r, "person installations", err)
+		return store.Installation{}, false
+	}
+	if !ok {
 		fail(w, http.StatusNotFound, CodeNotFound, "no connection of yours has that id")
-		return store.Installation{}, false
 	}
-	in, err := a.o.Store.GetInstallation(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		fail(w, http.StatusNotFound, CodeNotFound, "no connection of yours has that id")
-		return store.Installation{}, false
-	}
-	if err != nil {
-		a.internal(w, r, "get installation", err)
-		return store.Installation{}, false
-	}
-	return in, true
+	return in, ok
 }
 
 // view builds what the API shows of an installation.
@@ -109,18 +105,26 @@ func (a *API) view(r *http.Request, in store.Installation) (Connection, error) {
 	return c, nil
 }
 
-// connectionsOf are the caller's connections: for now the one their
-// credential names.
+// connectionsOf are the caller's connections: every installation of the
+// person their credential names, the one it names first.
 func (a *API) connectionsOf(r *http.Request, who Who) ([]Connection, error) {
-	in, err := a.o.Store.GetInstallation(r.Context(), who.InstallationID)
+	list, err := a.o.Store.PersonInstallations(r.Context(), who.InstallationID)
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.view(r, in)
-	if err != nil {
-		return nil, err
+	out := make([]Connection, 0, len(list))
+	for _, in := range list {
+		c, err := a.view(r, in)
+		if err != nil {
+			return nil, err
+		}
+		if in.ID == who.InstallationID {
+			out = append([]Connection{c}, out...)
+		} else {
+			out = append(out, c)
+		}
 	}
-	return []Connection{c}, nil
+	return out, nil
 }
 
 func (a *API) list(w http.ResponseWriter, r *http.Request, who Who, _ []string) {

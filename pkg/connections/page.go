@@ -43,7 +43,7 @@ a:focus-visible,button:focus-visible{outline:3px solid #1264a3;outline-offset:2p
 <p>Sign in with Slack to see the workspaces you connected to this server, the MCP applications you authorized and your personal access tokens.</p>
 <p class="actions"><a class="button" id="sign-in" href="{{.SignInURL}}">Sign in with Slack</a></p>
 {{else}}
-{{range .Connections}}
+{{range .Connections}}{{$c := .}}
 <section class="app" id="connection-{{.ID}}" aria-labelledby="ws-{{.ID}}">
 <h2 id="ws-{{.ID}}">{{if .TeamName}}{{.TeamName}}{{else}}{{.TeamID}}{{end}}</h2>
 <dl>
@@ -63,13 +63,13 @@ a:focus-visible,button:focus-visible{outline:3px solid #1264a3;outline-offset:2p
 <h3>MCP applications you authorized</h3>
 {{if .Clients}}<table id="clients"><thead><tr><th scope="col">Application</th><th scope="col">Access</th><th scope="col">Authorized</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
 {{range .Clients}}<tr><td>{{if .Name}}{{.Name}}{{else}}<code>{{.ClientID}}</code>{{end}}</td><td>{{.Scope}}</td><td>{{when .GrantedAt}}</td>
-<td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$.ConnID}}"><input type="hidden" name="client_id" value="{{.ClientID}}">
+<td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$c.ID}}"><input type="hidden" name="client_id" value="{{.ClientID}}">
 <button class="small" type="submit" name="action" value="revoke_client" aria-label="Revoke {{.Name}}">Revoke</button></form></td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted" id="no-clients">None.</p>{{end}}
 <h3>Personal access tokens</h3>
 {{if .Tokens}}<table id="tokens"><thead><tr><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
 {{range .Tokens}}<tr><td>{{.Name}}</td><td>{{when .CreatedAt}}</td><td>{{if .LastUsedAt}}{{when .LastUsedAt}}{{else}}<span class="muted">never</span>{{end}}</td>
-<td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$.ConnID}}"><input type="hidden" name="token_id" value="{{.ID}}">
+<td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$c.ID}}"><input type="hidden" name="token_id" value="{{.ID}}">
 <button class="small" type="submit" name="action" value="revoke_token" aria-label="Revoke {{.Name}}">Revoke</button></form></td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted" id="no-tokens">None.</p>{{end}}
 </section>
@@ -95,7 +95,7 @@ func when(s string) template.HTML {
 type pageData struct {
 	Signed                bool
 	SignInURL, ActionPath string
-	CSRF, ConnID          string
+	CSRF                  string
 	Flash                 string
 	FlashErr              bool
 	Connections           []Connection
@@ -133,7 +133,7 @@ func (a *API) render(w http.ResponseWriter, r *http.Request, flash string, flash
 			a.internal(w, r, "list", err)
 			return
 		}
-		data.Signed, data.CSRF, data.ConnID, data.Connections = true, who.CSRF, who.InstallationID, list
+		data.Signed, data.CSRF, data.Connections = true, who.CSRF, list
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.Execute(&b, data); err != nil {
@@ -189,21 +189,21 @@ func (a *API) action(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, PagePath, http.StatusSeeOther)
 		return
 	}
-	if r.PostForm.Get("id") != who.InstallationID {
+	in, ok, err := a.mine(r, who, r.PostForm.Get("id"))
+	if err != nil {
+		a.internal(w, r, "person installations", err)
+		return
+	}
+	if !ok {
 		a.render(w, r, "That connection is not one of yours.", true)
 		return
 	}
-	in, err := a.o.Store.GetInstallation(r.Context(), who.InstallationID)
-	if err != nil {
-		a.internal(w, r, "get installation", err)
-		return
-	}
 	flash, bad := a.apply(r, in, act)
-	if act == "disconnect" && !bad {
+	if act == "disconnect" && !bad && in.ID == who.InstallationID {
 		if a.o.SignOut != nil {
 			_ = a.o.SignOut(w, r) // the session named the connection that just ended
 		}
-		a.render(w, r, flash, false) // the session ended with the connection
+		a.render(w, r, flash, false) // the session ended with the connection it named
 		return
 	}
 	a.render(w, r, flash, bad)
@@ -249,4 +249,18 @@ func (a *API) apply(r *http.Request, in store.Installation, act string) (string,
 		return "That token could not be revoked (it may be gone already).", true
 	}
 	return "Unknown action.", true
+}
+
+// mine finds id among the installations of the person who is asking.
+func (a *API) mine(r *http.Request, who Who, id string) (store.Installation, bool, error) {
+	list, err := a.o.Store.PersonInstallations(r.Context(), who.InstallationID)
+	if err != nil {
+		return store.Installation{}, false, err
+	}
+	for _, in := range list {
+		if in.ID == id {
+			return in, true, nil
+		}
+	}
+	return store.Installation{}, false, nil
 }

@@ -80,6 +80,14 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 func (s *Server) StartBrowserSession(w http.ResponseWriter, r *http.Request, installationID string) error {
 	ctx := r.Context()
 	if old, err := r.Cookie(s.sessCookie); err == nil && checkRandom(old.Value) == nil {
+		// The same browser, signed in to another installation, connected
+		// this one: one person's (see Options.SignedInAgain).
+		prev, err := s.o.Store.GetBrowserSession(ctx, sha256Hex(old.Value), s.o.Now())
+		if err == nil && prev != installationID && s.o.SignedInAgain != nil {
+			if err := s.o.SignedInAgain(ctx, prev, installationID); err != nil {
+				s.o.Logger.Warn().Ctx(ctx).Err(err).Msg("oauthserver: linking the installations of one person")
+			}
+		}
 		if err := s.o.Store.DeleteBrowserSession(ctx, sha256Hex(old.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.o.Logger.Warn().Ctx(ctx).Err(err).Msg("oauthserver: deleting old browser session")
 		}

@@ -1,6 +1,7 @@
 package oauthserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
@@ -60,6 +61,10 @@ type Options struct {
 	// except for loopback hosts.
 	PublicURL string
 	Store     Store
+	// SignedInAgain, when set, is told that a browser signed in to
+	// installation prev just signed in to next: the same person connected
+	// both (the connections page lists them together).
+	SignedInAgain func(ctx context.Context, prev, next string) error
 	// Slack is the Slack leg: authorize URL, callback exchange (Routes
 	// mounts its Callback at /oauth/callback) and the installation's
 	// credentials. It never calls this package.

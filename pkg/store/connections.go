@@ -17,4 +17,11 @@ type Connections interface {
 	// installation, so a token of someone else's installation cannot be
 	// named.
 	RevokePAT(ctx context.Context, installationID, hash string, at time.Time) error
+	// LinkInstallations records that the person of installation from also
+	// connected to: every installation of to's person joins from's person.
+	// ErrNotFound when either installation is unknown.
+	LinkInstallations(ctx context.Context, from, to string) error
+	// PersonInstallations returns every installation of the person of
+	// installationID (itself included, revoked ones too), oldest first.
+	PersonInstallations(ctx context.Context, installationID string) ([]Installation, error)
 }

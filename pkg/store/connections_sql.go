@@ -10,6 +10,8 @@ import (
 // connectionQueries are the statements of Connections, rebound at open.
 type connectionQueries struct {
 	listPATs, revokePAT string
+
+	personOf, setPerson, movePerson, personInstallations string
 }
 
 func newConnectionQueries(d dialect) connectionQueries {
@@ -20,6 +22,13 @@ FROM personal_access_tokens p JOIN installations i ON i.id = p.installation_id
 WHERE p.installation_id = ? AND p.revoked_at IS NULL AND i.status = 'active'
 ORDER BY p.created_at DESC, p.hash`),
 		revokePAT: r(`UPDATE personal_access_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE installation_id = ? AND hash = ?`),
+
+		personOf:   r(`SELECT COALESCE((SELECT person_id FROM people WHERE installation_id = i.id), i.id) FROM installations i WHERE i.id = ?`),
+		setPerson:  r(`INSERT INTO people (installation_id, person_id) VALUES (?, ?)` + d.upsert([]string{"installation_id"}, "person_id")),
+		movePerson: r(`UPDATE people SET person_id = ? WHERE person_id = ?`),
+		personInstallations: r(`SELECT ` + prefixCols("i", installationCols) + ` FROM installations i
+LEFT JOIN people p ON p.installation_id = i.id
+WHERE COALESCE(p.person_id, i.id) = ? ORDER BY i.installed_at, i.id`),
 	}
 }
 
@@ -52,4 +61,68 @@ func (s *sqlStore) ListPATs(ctx context.Context, installationID string) ([]PAT, 
 func (s *sqlStore) RevokePAT(ctx context.Context, installationID, hash string, at time.Time) error {
 	res, err := s.w.ExecContext(ctx, s.q.revokePAT, at.UnixMilli(), installationID, hash)
 	return affected("revoke token", res, err)
+}
+
+// LinkInstallations implements Connections, in one transaction.
+func (s *sqlStore) LinkInstallations(ctx context.Context, from, to string) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: link installations: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	var person, old string
+	if err = tx.QueryRowContext(ctx, s.q.personOf, from).Scan(&person); err != nil {
+		return wrapGet("link installations", err)
+	}
+	if err = tx.QueryRowContext(ctx, s.q.personOf, to).Scan(&old); err != nil {
+		return wrapGet("link installations", err)
+	}
+	if person == old {
+		return tx.Commit()
+	}
+	for _, id := range []string{from, to} {
+		if _, err = tx.ExecContext(ctx, s.q.setPerson, id, person); err != nil {
+			return fmt.Errorf("store: link installations: %w", err)
+		}
+	}
+	// to's person may have had other installations: they come along.
+	if _, err = tx.ExecContext(ctx, s.q.movePerson, person, old); err != nil {
+		return fmt.Errorf("store: link installations: %w", err)
+	}
+	if _, err = tx.ExecContext(ctx, s.q.setPerson, old, person); err != nil {
+		return fmt.Errorf("store: link installations: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("store: link installations: %w", err)
+	}
+	return nil
+}
+
+// PersonInstallations implements Connections.
+func (s *sqlStore) PersonInstallations(ctx context.Context, installationID string) ([]Installation, error) {
+	var person string
+	if err := s.r.QueryRowContext(ctx, s.q.personOf, installationID).Scan(&person); err != nil {
+		return nil, wrapGet("person installations", err)
+	}
+	rows, err := s.r.QueryContext(ctx, s.q.personInstallations, person)
+	if err != nil {
+		return nil, fmt.Errorf("store: person installations: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	var out []Installation
+	for rows.Next() {
+		in, err := scanInstallationRow(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: person installations: %w", err)
+		}
+		out = append(out, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: person installations: %w", err)
+	}
+	return out, nil
 }

@@ -116,4 +116,39 @@ func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
 		require.ErrorIs(t, err, store.ErrNotFound)
 		require.Error(t, s.PutWorkspacePolicy(ctx, store.WorkspacePolicy{}), "a team ID is required")
 	})
+	t.Run("People", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		up := func(team, user string, at time.Time) store.Installation {
+			in := installation("", team, user)
+			in.InstalledAt = at
+			return mustUpsert(t, s, in)
+		}
+		a, b, c := up("T1", "U1", t0), up("T2", "U9", t0.Add(time.Minute)), up("T3", "U7", t0.Add(2*time.Minute))
+		stranger := up("T1", "U2", t0)
+		ids := func(id string) []string {
+			list, err := s.PersonInstallations(ctx, id)
+			require.NoError(t, err)
+			var out []string
+			for _, in := range list {
+				out = append(out, in.ID)
+			}
+			return out
+		}
+		assert.Equal(t, []string{a.ID}, ids(a.ID), "alone at first")
+		require.NoError(t, s.LinkInstallations(ctx, a.ID, b.ID))
+		require.NoError(t, s.LinkInstallations(ctx, a.ID, b.ID), "linking again changes nothing")
+		assert.Equal(t, []string{a.ID, b.ID}, ids(b.ID), "oldest first, from either side")
+		// c links to b: the whole person comes together.
+		require.NoError(t, s.LinkInstallations(ctx, c.ID, b.ID))
+		assert.Equal(t, []string{a.ID, b.ID, c.ID}, ids(a.ID))
+		assert.Equal(t, []string{stranger.ID}, ids(stranger.ID), "another person is untouched")
+		require.ErrorIs(t, s.LinkInstallations(ctx, a.ID, "nope"), store.ErrNotFound)
+		_, err := s.PersonInstallations(ctx, "nope")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.NoError(t, s.RevokeInstallation(ctx, b.ID, t0))
+		assert.Equal(t, []string{a.ID, b.ID, c.ID}, ids(c.ID), "revoked ones still listed")
+	})
 }
