@@ -34,6 +34,7 @@ const maxAuditExport = 10_000
 // Store is what the admin API reads and changes.
 type Store interface {
 	store.InstallationGetter
+	ListPATs(ctx context.Context, installationID string) ([]store.PAT, error)
 	store.Admin
 	store.Policies
 	store.AuditLog
@@ -167,6 +168,16 @@ type Installation struct {
 	Status       string   `json:"status"`
 	ConnectedAt  string   `json:"connected_at"`
 	LastUsedAt   string   `json:"last_used_at,omitempty"`
+	// Tokens are the installation's personal access tokens, shown only by
+	// name: the last four characters of their hash.
+	Tokens []TokenName `json:"tokens"`
+}
+
+// TokenName is a personal access token as an operator sees it.
+type TokenName struct {
+	Name       string `json:"name"`
+	CreatedAt  string `json:"created_at"`
+	LastUsedAt string `json:"last_used_at,omitempty"`
 }
 
 func stamp(t time.Time) string {
@@ -232,9 +243,19 @@ func (a *API) listInstallations(w http.ResponseWriter, r *http.Request, _ []stri
 		if scopes == nil {
 			scopes = []string{}
 		}
-		out = append(out, Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName, EnterpriseID: in.EnterpriseID,
+		row := Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName, EnterpriseID: in.EnterpriseID,
 			UserID: in.UserID, UserName: in.UserName, Scopes: scopes, Status: in.Status,
-			ConnectedAt: stamp(in.InstalledAt), LastUsedAt: stamp(in.LastUsedAt)})
+			ConnectedAt: stamp(in.InstalledAt), LastUsedAt: stamp(in.LastUsedAt), Tokens: []TokenName{}}
+		pats, err := a.o.Store.ListPATs(r.Context(), in.ID)
+		if err != nil {
+			a.internal(w, r, "list tokens", err)
+			return
+		}
+		for _, p := range pats {
+			row.Tokens = append(row.Tokens, TokenName{Name: "…" + p.Hash[max(0, len(p.Hash)-4):],
+				CreatedAt: stamp(p.CreatedAt), LastUsedAt: stamp(p.LastUsedAt)})
+		}
+		out = append(out, row)
 	}
 	httpjson.Write(w, http.StatusOK, map[string]any{"installations": out})
 }

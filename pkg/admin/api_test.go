@@ -57,6 +57,7 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 	}
 	f.admin, f.user, f.other = up("T1AA", "U1AA"), up("T1AA", "U2BB"), up("T2CC", "U3DD")
 	require.NoError(t, st.TouchInstallation(ctx, f.user.ID, t0.Add(time.Hour)))
+	require.NoError(t, st.CreatePAT(ctx, store.PAT{Hash: strings.Repeat("c", 60) + "beef", InstallationID: f.user.ID, CreatedAt: t0}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_initiated", Outcome: "ok"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_failed", Outcome: "OAUTH_ACCESS_DENIED"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_completed", TeamID: "T1AA", UserID: "U2BB", Outcome: "ok"}))
@@ -161,6 +162,9 @@ func TestAdminInstallations(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(body), &got))
 		require.Len(t, got.Installations, 3)
 		assert.Equal(t, f.user.ID, got.Installations[0].ID, "most recently used first")
+		require.Len(t, got.Installations[0].Tokens, 1)
+		assert.Equal(t, "…beef", got.Installations[0].Tokens[0].Name, "tokens only by the last four of their hash")
+		assert.NotContains(t, body, strings.Repeat("c", 60))
 
 		for _, tc := range []struct {
 			query string

@@ -31,7 +31,7 @@ var adminPage = template.Must(template.New("admin").Parse(`<!doctype html>
 body{max-width:64rem}table{border-collapse:collapse;width:100%;margin:.25rem 0 1rem;font-size:.95rem}
 th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #eee;vertical-align:top}th{font-weight:600;color:#616061}
 td form{margin:0}button.small{padding:.2rem .6rem;font-size:.9rem}.when{white-space:nowrap}
-form.filters{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end;margin:.5rem 0}label{display:flex;flex-direction:column;font-size:.9rem;color:#616061}
+.filters{display:flex;gap:.75rem;flex-wrap:wrap;align-items:end;margin:.5rem 0}label{display:flex;flex-direction:column;font-size:.9rem;color:#616061}
 input,select{font:inherit;padding:.25rem .4rem}.stats{display:flex;gap:1.5rem;flex-wrap:wrap}.stats div{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem}
 .stats strong{display:block;font-size:1.4rem}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #1264a3;outline-offset:2px}
 a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:#4a154b;color:#fff;text-decoration:none}
@@ -59,6 +59,19 @@ a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:
 <td>{{if eq .Status "active"}}<form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{.ID}}">
 <button class="small" type="submit" name="action" value="disconnect" aria-label="Disconnect {{.UserName}} in {{.TeamName}}">Disconnect</button></form>{{end}}</td></tr>
 {{else}}<tr><td colspan="6" class="muted">None.</td></tr>{{end}}</tbody></table>
+
+<h2>Workspace policies</h2>
+<p class="muted">Narrow the write tools for one workspace's people, one setting per line as the environment takes it
+(<code>SLACK_MCP_ADD_MESSAGE_TOOL=C0123,C0456</code>, <code>SLACK_MCP_STATUS_TOOL=false</code>). The server's settings stay the upper bound.</p>
+<table id="policies"><thead><tr><th scope="col">Workspace</th><th scope="col">Rules</th><th scope="col">Changed</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
+{{range .Policies}}<tr><td><code>{{.TeamID}}</code></td><td>{{range $k, $v := .Rules}}<code>{{$k}}={{$v}}</code><br>{{end}}</td><td class="when">{{.UpdatedAt}} by {{.UpdatedBy}}</td>
+<td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="team" value="{{.TeamID}}">
+<button class="small" type="submit" name="action" value="delete_policy" aria-label="Remove the policy of {{.TeamID}}">Remove</button></form></td></tr>
+{{else}}<tr><td colspan="4" class="muted">None: the server's settings apply alone.</td></tr>{{end}}</tbody></table>
+<form method="post" action="{{.ActionPath}}" id="policy-form"><input type="hidden" name="csrf" value="{{.CSRF}}">
+<div class="filters"><label>Workspace ID<input name="team" required size="12" id="policy-team"></label>
+<label>Rules<textarea name="rules" rows="3" cols="48" id="policy-rules" placeholder="SLACK_MCP_ADD_MESSAGE_TOOL=C0123"></textarea></label>
+<button type="submit" name="action" value="set_policy" id="policy-save">Save policy</button></div></form>
 
 <h2>Audit log</h2>
 <p><a href="/api/admin/audit?format=jsonl" id="export">Download as JSON Lines</a> <span class="muted">(the newest 500; filters as query parameters: team, user, event, since, limit)</span></p>
@@ -90,6 +103,7 @@ type adminPageData struct {
 	Team, Status, UsedSince string
 	Funnel                  Funnel
 	Installations           []Installation
+	Policies                []Policy
 	Audit                   []AuditEvent
 }
 
@@ -174,6 +188,15 @@ func (a *API) fill(r *http.Request, data *adminPageData) error {
 			EnterpriseID: in.EnterpriseID, UserID: in.UserID, UserName: in.UserName, Status: in.Status,
 			ConnectedAt: pageTime(in.InstalledAt), LastUsedAt: pageTime(in.LastUsedAt)})
 	}
+	policies, err := a.o.Store.ListWorkspacePolicies(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range policies {
+		out := policyOut(p)
+		out.UpdatedAt = pageTime(p.UpdatedAt)
+		data.Policies = append(data.Policies, out)
+	}
 	events, err := a.o.Store.ListAudit(ctx, store.AuditFilter{Limit: 100})
 	if err != nil {
 		return err
@@ -234,6 +257,12 @@ func (a *API) pageAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, signed, admin, err := a.pageAdmin(r)
+	by := ""
+	if signed {
+		if in, gerr := a.o.Store.GetInstallation(r.Context(), sess.InstallationID); gerr == nil {
+			by = in.UserID
+		}
+	}
 	switch {
 	case err != nil:
 		a.internal(w, r, "session", err)
@@ -249,7 +278,13 @@ func (a *API) pageAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.URL.RawQuery = url.Values{}.Encode()
-	if r.PostForm.Get("action") != "disconnect" {
+	switch r.PostForm.Get("action") {
+	case "set_policy", "delete_policy":
+		flash, bad := a.pagePolicy(r, by)
+		a.renderPage(w, r, flash, bad)
+		return
+	case "disconnect":
+	default:
 		a.renderPage(w, r, "Unknown action.", true)
 		return
 	}

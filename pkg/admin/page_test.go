@@ -70,3 +70,40 @@ func TestAdminPage(t *testing.T) {
 		_ = status
 	})
 }
+
+func TestAdminPagePolicies(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		form := func(kv ...string) url.Values {
+			v := url.Values{"csrf": {"csrf-" + f.admin.ID}}
+			for i := 0; i < len(kv); i += 2 {
+				v.Set(kv[i], kv[i+1])
+			}
+			return v
+		}
+		_, html := f.page(t, f.admin.ID, nil)
+		assert.Contains(t, html, "None: the server's settings apply alone.")
+		for _, bad := range []struct{ team, rules, want string }{
+			{"nope", "", "Give a workspace ID"},
+			{"T1AA", "SLACK_MCP_ADD_MESSAGE_TOOL", "is not SETTING=value"},
+			{"T1AA", "SLACK_MCP_PORT=1", "is not a write tool setting"},
+		} {
+			_, html := f.page(t, f.admin.ID, form("action", "set_policy", "team", bad.team, "rules", bad.rules))
+			assert.Contains(t, html, bad.want, bad)
+		}
+		_, html = f.page(t, f.admin.ID, form("action", "set_policy", "team", "T1AA", "rules", "# comment\nSLACK_MCP_ADD_MESSAGE_TOOL=C1,C2\r\nSLACK_MCP_STATUS_TOOL=false\n"))
+		assert.Contains(t, html, "Saved the policy of T1AA.")
+		assert.Contains(t, html, "SLACK_MCP_ADD_MESSAGE_TOOL=C1,C2")
+		p, err := f.st.GetWorkspacePolicy(t.Context(), "T1AA")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]string{"SLACK_MCP_ADD_MESSAGE_TOOL": "C1,C2", "SLACK_MCP_STATUS_TOOL": "false"}, p.Rules)
+		assert.Equal(t, "U1AA", p.UpdatedBy)
+
+		status, _ := f.page(t, f.user.ID, form("action", "delete_policy", "team", "T1AA"))
+		assert.Equal(t, http.StatusForbidden, status, "a person cannot change policies")
+		_, html = f.page(t, f.admin.ID, form("action", "delete_policy", "team", "T1AA"))
+		assert.Contains(t, html, "Removed the policy of T1AA")
+		_, err = f.st.GetWorkspacePolicy(t.Context(), "T1AA")
+		require.ErrorIs(t, err, store.ErrNotFound)
+	})
+}

@@ -3,7 +3,9 @@ package admin
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/httpjson"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
@@ -94,4 +96,42 @@ func (a *API) auditPolicy(r *http.Request, team, by string) {
 		Outcome: "ok", Detail: "by " + by}); err != nil {
 		a.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("admin: audit event not stored")
 	}
+}
+
+// pagePolicy applies the page's policy forms: rules are "SETTING=value"
+// lines.
+func (a *API) pagePolicy(r *http.Request, by string) (string, bool) {
+	team := strings.TrimSpace(r.PostForm.Get("team"))
+	if !teamIDPattern.MatchString(team) {
+		return "Give a workspace ID (T…).", true
+	}
+	if r.PostForm.Get("action") == "delete_policy" {
+		if err := a.o.Store.DeleteWorkspacePolicy(r.Context(), team); err != nil && !errors.Is(err, store.ErrNotFound) {
+			a.o.Logger.Error().Ctx(r.Context()).Err(err).Msg("admin: delete policy")
+			return "Removing the policy failed; please try again.", true
+		}
+		a.auditPolicy(r, team, by)
+		return "Removed the policy of " + team + ": the server's settings apply alone.", false
+	}
+	rules := map[string]string{}
+	for _, line := range strings.Split(r.PostForm.Get("rules"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return fmt.Sprintf("%q is not SETTING=value.", clip(line)), true
+		}
+		rules[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	if _, err := tools.ParseWorkspaceRules(rules); err != nil {
+		return err.Error(), true
+	}
+	if err := a.o.Store.PutWorkspacePolicy(r.Context(), store.WorkspacePolicy{TeamID: team, Rules: rules, UpdatedAt: a.o.Now(), UpdatedBy: by}); err != nil {
+		a.o.Logger.Error().Ctx(r.Context()).Err(err).Msg("admin: put policy")
+		return "Saving the policy failed; please try again.", true
+	}
+	a.auditPolicy(r, team, by)
+	return "Saved the policy of " + team + ".", false
 }

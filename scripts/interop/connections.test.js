@@ -127,6 +127,12 @@ describe('the admin page in headless Chromium', { skip: CHROMIUM ? false : 'no C
     assert.match(await page.textContent('#installations'), /U0SBSAM01/);
     assert.equal(await page.textContent('#completed'), '1');
     assert.match(await page.textContent('#audit'), /oauth_completed/);
+    await page.fill('#policy-team', 'T0SANDBOX');
+    await page.fill('#policy-rules', 'SLACK_MCP_ADD_MESSAGE_TOOL=C0SBGENRL\nSLACK_MCP_STATUS_TOOL=false');
+    await page.click('#policy-save');
+    await page.waitForSelector('#flash');
+    assert.match(await page.textContent('#flash'), /Saved the policy of T0SANDBOX/);
+    assert.match(await page.textContent('#policies'), /SLACK_MCP_STATUS_TOOL=false/);
     await page.screenshot({ path: join(shots, 'admin.png'), fullPage: true });
     assert.ok(statSync(join(shots, 'admin.png')).size > 5_000);
     await ctx.close();
