@@ -180,6 +180,20 @@ type TokenName struct {
 	LastUsedAt string `json:"last_used_at,omitempty"`
 }
 
+// tokenNames names an installation's personal access tokens by the last
+// four characters of their hash.
+func (a *API) tokenNames(r *http.Request, installationID string) ([]TokenName, error) {
+	pats, err := a.o.Store.ListPATs(r.Context(), installationID)
+	if err != nil {
+		return nil, err
+	}
+	out := []TokenName{}
+	for _, p := range pats {
+		out = append(out, TokenName{Name: "…" + p.Hash[max(0, len(p.Hash)-4):], CreatedAt: stamp(p.CreatedAt), LastUsedAt: stamp(p.LastUsedAt)})
+	}
+	return out, nil
+}
+
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -246,14 +260,9 @@ func (a *API) listInstallations(w http.ResponseWriter, r *http.Request, _ []stri
 		row := Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName, EnterpriseID: in.EnterpriseID,
 			UserID: in.UserID, UserName: in.UserName, Scopes: scopes, Status: in.Status,
 			ConnectedAt: stamp(in.InstalledAt), LastUsedAt: stamp(in.LastUsedAt), Tokens: []TokenName{}}
-		pats, err := a.o.Store.ListPATs(r.Context(), in.ID)
-		if err != nil {
+		if row.Tokens, err = a.tokenNames(r, in.ID); err != nil {
 			a.internal(w, r, "list tokens", err)
 			return
-		}
-		for _, p := range pats {
-			row.Tokens = append(row.Tokens, TokenName{Name: "…" + p.Hash[max(0, len(p.Hash)-4):],
-				CreatedAt: stamp(p.CreatedAt), LastUsedAt: stamp(p.LastUsedAt)})
 		}
 		out = append(out, row)
 	}

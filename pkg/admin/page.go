@@ -53,12 +53,13 @@ a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:
 <label>Status<select name="status"><option value=""{{if eq .Status ""}} selected{{end}}>any</option><option value="active"{{if eq .Status "active"}} selected{{end}}>active</option><option value="revoked"{{if eq .Status "revoked"}} selected{{end}}>revoked</option></select></label>
 <label>Used since<input name="used_since" value="{{.UsedSince}}" placeholder="2025-03-14" size="12"></label>
 <button type="submit" id="filter">Filter</button></form>
-<table id="installations"><thead><tr><th scope="col">Workspace</th><th scope="col">Person</th><th scope="col">Status</th><th scope="col">Connected</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
+<table id="installations"><thead><tr><th scope="col">Workspace</th><th scope="col">Person</th><th scope="col">Status</th><th scope="col">Connected</th><th scope="col">Last used</th><th scope="col">Tokens</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
 {{range .Installations}}<tr><td>{{.TeamName}} <code>{{.TeamID}}</code>{{if .EnterpriseID}} <code>{{.EnterpriseID}}</code>{{end}}</td><td>{{.UserName}} <code>{{.UserID}}</code></td><td>{{.Status}}</td>
 <td class="when">{{.ConnectedAt}}</td><td class="when">{{if .LastUsedAt}}{{.LastUsedAt}}{{else}}<span class="muted">never</span>{{end}}</td>
+<td>{{range .Tokens}}<code>{{.Name}}</code> {{end}}</td>
 <td>{{if eq .Status "active"}}<form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{.ID}}">
 <button class="small" type="submit" name="action" value="disconnect" aria-label="Disconnect {{.UserName}} in {{.TeamName}}">Disconnect</button></form>{{end}}</td></tr>
-{{else}}<tr><td colspan="6" class="muted">None.</td></tr>{{end}}</tbody></table>
+{{else}}<tr><td colspan="7" class="muted">None.</td></tr>{{end}}</tbody></table>
 
 <h2>Workspace policies</h2>
 <p class="muted">Narrow the write tools for one workspace's people, one setting per line as the environment takes it
@@ -184,9 +185,13 @@ func (a *API) fill(r *http.Request, data *adminPageData) error {
 		return err
 	}
 	for _, in := range list {
-		data.Installations = append(data.Installations, Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName,
+		row := Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName,
 			EnterpriseID: in.EnterpriseID, UserID: in.UserID, UserName: in.UserName, Status: in.Status,
-			ConnectedAt: pageTime(in.InstalledAt), LastUsedAt: pageTime(in.LastUsedAt)})
+			ConnectedAt: pageTime(in.InstalledAt), LastUsedAt: pageTime(in.LastUsedAt)}
+		if row.Tokens, err = a.tokenNames(r, in.ID); err != nil {
+			return err
+		}
+		data.Installations = append(data.Installations, row)
 	}
 	policies, err := a.o.Store.ListWorkspacePolicies(ctx)
 	if err != nil {
