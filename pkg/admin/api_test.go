@@ -60,7 +60,8 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 	require.NoError(t, st.CreatePAT(ctx, store.PAT{Hash: strings.Repeat("c", 60) + "beef", InstallationID: f.user.ID, CreatedAt: t0}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_initiated", Outcome: "ok"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_failed", Outcome: "OAUTH_ACCESS_DENIED"}))
-	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_completed", TeamID: "T1AA", UserID: "U2BB", Outcome: "ok"}))
+	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "code_issued", Outcome: "ok", Detail: "client_id=mcpc_x ms=4200"}))
+	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_completed", Detail: "ms=1800", TeamID: "T1AA", UserID: "U2BB", Outcome: "ok"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0.Add(time.Minute), Event: "tool_write", TeamID: "T2CC", UserID: "U3DD", Tool: "conversations_add_message", Channel: "C1", Outcome: "ok"}))
 	admins, err := ParseAdmins("T1AA:U1AA")
 	require.NoError(t, err)
@@ -214,7 +215,7 @@ func TestAdminAudit(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		assert.Equal(t, "application/jsonl; charset=utf-8", hdr.Get("Content-Type"))
 		lines := strings.Split(strings.TrimSpace(body), "\n")
-		require.Len(t, lines, 4)
+		require.Len(t, lines, 5)
 		for _, l := range lines {
 			var e AuditEvent
 			require.NoError(t, json.Unmarshal([]byte(l), &e))

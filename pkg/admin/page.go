@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/htmlpage"
@@ -44,7 +46,8 @@ a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:
 {{else}}
 <h2>Logins, last 7 days</h2>
 <div class="stats" id="funnel"><div>Started<strong id="started">{{.Funnel.Started}}</strong></div><div>Completed<strong id="completed">{{.Funnel.Completed}}</strong></div>
-<div>Failed<strong id="failed">{{.Funnel.Failed}}</strong></div></div>
+<div>Failed<strong id="failed">{{.Funnel.Failed}}</strong></div>
+<div>Median time<strong id="median">{{if .Funnel.Median}}{{.Funnel.Median}}{{else}}–{{end}}</strong></div></div>
 {{if .Funnel.ByCode}}<p class="muted">Failures by code: {{range $i, $c := .Funnel.ByCode}}{{if $i}}, {{end}}{{$c.Code}} {{$c.Count}}{{end}}</p>{{end}}
 
 <h2>Installations</h2>
@@ -87,6 +90,8 @@ a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:
 type Funnel struct {
 	Started, Completed, Failed int
 	ByCode                     []CodeCount
+	// Median is the median time from start to completion ("" when unknown).
+	Median string
 }
 
 // CodeCount is how often a login failed with one code.
@@ -213,34 +218,71 @@ func (a *API) fill(r *http.Request, data *adminPageData) error {
 	return err
 }
 
-// funnel counts logins started, completed and failed (by code) in the
-// last week.
+// funnelEvents are the audit events of the two login flows (the browser
+// connect flow and MCP authorization) by funnel stage.
+var funnelEvents = map[string][]string{
+	"started":   {"oauth_initiated", "authorize_started"},
+	"completed": {"oauth_completed", "code_issued"},
+	"failed":    {"oauth_failed", "slack_callback_error", "consent_denied"},
+}
+
+// funnel counts the logins of the last week: started, completed (with
+// the median time, from the ms= their audit events carry) and failed by
+// code.
 func (a *API) funnel(r *http.Request) (Funnel, error) {
 	since := a.o.Now().Add(-funnelWindow)
 	var f Funnel
 	codes := map[string]int{}
-	for _, ev := range []string{"oauth_initiated", "oauth_completed", "oauth_failed"} {
-		events, err := a.o.Store.ListAudit(r.Context(), store.AuditFilter{Event: ev, Since: since, Limit: maxAuditExport})
-		if err != nil {
-			return Funnel{}, err
-		}
-		switch ev {
-		case "oauth_initiated":
-			f.Started = len(events)
-		case "oauth_completed":
-			f.Completed = len(events)
-		default:
-			f.Failed = len(events)
-			for _, e := range events {
-				codes[e.Outcome]++
+	var times []int
+	for stage, names := range funnelEvents {
+		for _, ev := range names {
+			events, err := a.o.Store.ListAudit(r.Context(), store.AuditFilter{Event: ev, Since: since, Limit: maxAuditExport})
+			if err != nil {
+				return Funnel{}, err
+			}
+			switch stage {
+			case "started":
+				f.Started += len(events)
+			case "completed":
+				f.Completed += len(events)
+				for _, e := range events {
+					if ms, ok := detailMillis(e.Detail); ok {
+						times = append(times, ms)
+					}
+				}
+			default:
+				f.Failed += len(events)
+				for _, e := range events {
+					codes[e.Outcome]++
+				}
 			}
 		}
 	}
 	for c, n := range codes {
 		f.ByCode = append(f.ByCode, CodeCount{Code: c, Count: n})
 	}
-	sort.Slice(f.ByCode, func(i, j int) bool { return f.ByCode[i].Count > f.ByCode[j].Count })
+	sort.Slice(f.ByCode, func(i, j int) bool {
+		if f.ByCode[i].Count != f.ByCode[j].Count {
+			return f.ByCode[i].Count > f.ByCode[j].Count
+		}
+		return f.ByCode[i].Code < f.ByCode[j].Code
+	})
+	if len(times) > 0 {
+		sort.Ints(times)
+		f.Median = (time.Duration(times[len(times)/2]) * time.Millisecond).Round(100 * time.Millisecond).String()
+	}
 	return f, nil
+}
+
+// detailMillis reads the "ms=N" of an audit detail.
+func detailMillis(detail string) (int, bool) {
+	for _, f := range strings.Fields(detail) {
+		if v, ok := strings.CutPrefix(f, "ms="); ok {
+			n, err := strconv.Atoi(v)
+			return n, err == nil && n >= 0
+		}
+	}
+	return 0, false
 }
 
 func pageTime(t time.Time) string {

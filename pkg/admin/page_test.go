@@ -48,7 +48,7 @@ func TestAdminPage(t *testing.T) {
 
 		status, html = f.page(t, f.admin.ID, nil)
 		require.Equal(t, http.StatusOK, status)
-		for _, want := range []string{`id="installations"`, "Team T2CC", "U3DD", `id="started">1<`, `id="completed">1<`, `id="failed">1<`,
+		for _, want := range []string{`id="installations"`, "Team T2CC", "U3DD", `id="started">1<`, `id="completed">2<`, `id="median">4.2s<`, `id="failed">1<`,
 			"OAUTH_ACCESS_DENIED 1", `id="export"`, "<code>…beef</code>", "conversations_add_message"} {
 			assert.Contains(t, html, want)
 		}

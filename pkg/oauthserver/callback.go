@@ -3,6 +3,7 @@ package oauthserver
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackoauth"
@@ -66,6 +67,7 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 		return true
 	}
 	who.Event, who.Outcome = "code_issued", "ok"
+	who.Detail += " ms=" + strconv.FormatInt(now.Sub(txn.CreatedAt).Milliseconds(), 10) // login time, for the admin page
 	s.audit(r, who)
 	s.o.Metrics.LoginCompleted("mcp", now.Sub(txn.CreatedAt))
 	s.redirectCode(w, r, txn.RedirectURI, txn.ClientState, code)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,9 +62,11 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request, other U
 		respondError(w, r, ferr.code, true)
 		return
 	}
-	s.audit(r, store.AuditEvent{Event: "oauth_completed", Outcome: "ok",
+	took := s.o.Now().Sub(pending.CreatedAt)
+	// ms= lets the admin page report login times from the audit log.
+	s.audit(r, store.AuditEvent{Event: "oauth_completed", Outcome: "ok", Detail: "ms=" + strconv.FormatInt(took.Milliseconds(), 10),
 		EnterpriseID: res.EnterpriseID, TeamID: res.TeamID, UserID: res.UserID})
-	s.o.Metrics.LoginCompleted("browser", s.o.Now().Sub(pending.CreatedAt))
+	s.o.Metrics.LoginCompleted("browser", took)
 
 	if s.o.SignedIn != nil {
 		// Best effort: the connection is made; only the browser session
