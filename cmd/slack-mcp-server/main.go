@@ -36,6 +36,7 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tracing"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/transport"
+	workspaceusage "github.com/slack-mcp-server/slack-mcp-server/pkg/usage"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/version"
 )
 
@@ -284,7 +285,16 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 
 	// Slack's 429s are shared with the other replicas of the database.
 	pushbacks := pushback.New(st, 0, log)
-	factory, err := newFactory(cfg, cfg.SlackURL, log, m, pushbacks.Told)
+	// Tool calls and 429s per workspace, for /admin: counted here, added
+	// to the store every minute.
+	counts := workspaceusage.New(nil)
+	go counts.Run(ctx, st, time.Minute, log)
+	factory, err := newFactory(cfg, cfg.SlackURL, log, m, func(k slackapi.PauseKey, until time.Time) {
+		pushbacks.Told(k, until)
+		if team, ok := strings.CutPrefix(k.Scope, "team:"); ok {
+			counts.RateLimited(team)
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -375,6 +385,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		Logger:         log,
 		Metrics:        m,
 		WorkspaceRules: workspaceRules(st),
+		CountCall:      counts.ToolCall,
 		Audit: func(ctx context.Context, r server.AuditRecord) {
 			err := st.AppendAudit(context.WithoutCancel(ctx), store.AuditEvent{
 				At: time.Now(), Event: "tool_write", EnterpriseID: r.EnterpriseID, TeamID: r.TeamID, UserID: r.UserID,

@@ -37,6 +37,7 @@ type Store interface {
 	ListPATs(ctx context.Context, installationID string) ([]store.PAT, error)
 	store.Admin
 	store.Policies
+	store.UsageLog
 	store.AuditLog
 }
 
@@ -123,6 +124,8 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	var fn func(http.ResponseWriter, *http.Request, []string)
 	var by string
 	switch {
+	case rest == "usage":
+		methods, fn = []string{http.MethodGet}, a.usage
 	case rest == "policies":
 		methods, fn = []string{http.MethodGet}, a.listPolicies
 	case len(parts) == 2 && parts[0] == "policies":

@@ -63,6 +63,7 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "code_issued", Outcome: "ok", Detail: "client_id=mcpc_x ms=4200"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0, Event: "oauth_completed", Detail: "ms=1800", TeamID: "T1AA", UserID: "U2BB", Outcome: "ok"}))
 	require.NoError(t, st.AppendAudit(ctx, store.AuditEvent{At: t0.Add(time.Minute), Event: "tool_write", TeamID: "T2CC", UserID: "U3DD", Tool: "conversations_add_message", Channel: "C1", Outcome: "ok"}))
+	require.NoError(t, st.AddUsage(ctx, []store.UsageDelta{{TeamID: "T2CC", Day: "2025-03-14", ToolCalls: 42, RateLimited: 3}}))
 	admins, err := ParseAdmins("T1AA:U1AA")
 	require.NoError(t, err)
 	api := New(Options{
@@ -233,5 +234,22 @@ func TestAdminAudit(t *testing.T) {
 		assert.Equal(t, http.StatusMethodNotAllowed, status)
 		status, _, _ = f.do(t, http.MethodGet, "/api/admin/nope", tok)
 		assert.Equal(t, http.StatusNotFound, status)
+	})
+}
+
+func TestAdminUsage(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		tok := map[string]string{"Authorization": "Bearer " + adminToken}
+		status, _, body := f.do(t, http.MethodGet, "/api/admin/usage", tok)
+		require.Equal(t, http.StatusOK, status, body)
+		assert.Contains(t, body, `"team_id":"T2CC","tool_calls":42,"rate_limited":3`)
+		status, _, body = f.do(t, http.MethodGet, "/api/admin/usage?since=2025-03-15", tok)
+		require.Equal(t, http.StatusOK, status)
+		assert.Contains(t, body, `"workspaces":[]`)
+		status, _, _ = f.do(t, http.MethodGet, "/api/admin/usage?since=whenever", tok)
+		assert.Equal(t, http.StatusBadRequest, status)
+		status, _, _ = f.do(t, http.MethodGet, "/api/admin/usage", map[string]string{"X-Test-Session": f.user.ID})
+		assert.Equal(t, http.StatusForbidden, status)
 	})
 }

@@ -50,6 +50,11 @@ a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:
 <div>Median time<strong id="median">{{if .Funnel.Median}}{{.Funnel.Median}}{{else}}–{{end}}</strong></div></div>
 {{if .Funnel.ByCode}}<p class="muted">Failures by code: {{range $i, $c := .Funnel.ByCode}}{{if $i}}, {{end}}{{$c.Code}} {{$c.Count}}{{end}}</p>{{end}}
 
+<h2>Workspaces, last 7 days</h2>
+<table id="usage"><thead><tr><th scope="col">Workspace</th><th scope="col">Tool calls</th><th scope="col">Slack 429s</th></tr></thead><tbody>
+{{range .Usage}}<tr><td><code>{{.TeamID}}</code></td><td>{{.ToolCalls}}</td><td>{{.RateLimited}}</td></tr>
+{{else}}<tr><td colspan="3" class="muted">No tool calls counted yet (replicas add theirs every minute).</td></tr>{{end}}</tbody></table>
+
 <h2>Installations</h2>
 <form class="filters" method="get" action="{{.PagePath}}">
 <label>Workspace ID<input name="team" value="{{.Team}}" size="12"></label>
@@ -110,6 +115,7 @@ type adminPageData struct {
 	Funnel                  Funnel
 	Installations           []Installation
 	Policies                []Policy
+	Usage                   []UsageRow
 	Audit                   []AuditEvent
 }
 
@@ -213,6 +219,9 @@ func (a *API) fill(r *http.Request, data *adminPageData) error {
 	}
 	for _, e := range events {
 		data.Audit = append(data.Audit, AuditEvent{At: pageTime(e.At), Event: e.Event, TeamID: e.TeamID, UserID: e.UserID, Tool: e.Tool, Outcome: e.Outcome})
+	}
+	if data.Usage, err = a.usageRows(r, a.o.Now().Add(-funnelWindow).UTC().Format(time.DateOnly)); err != nil {
+		return err
 	}
 	data.Funnel, err = a.funnel(r)
 	return err

@@ -49,7 +49,7 @@ func TestAdminPage(t *testing.T) {
 		status, html = f.page(t, f.admin.ID, nil)
 		require.Equal(t, http.StatusOK, status)
 		for _, want := range []string{`id="installations"`, "Team T2CC", "U3DD", `id="started">1<`, `id="completed">2<`, `id="median">4.2s<`, `id="failed">1<`,
-			"OAUTH_ACCESS_DENIED 1", `id="export"`, "<code>…beef</code>", "conversations_add_message"} {
+			"OAUTH_ACCESS_DENIED 1", `id="export"`, "<code>…beef</code>", `<td><code>T2CC</code></td><td>42</td><td>3</td>`, "conversations_add_message"} {
 			assert.Contains(t, html, want)
 		}
 		assert.NotContains(t, html, "sealed-secret")

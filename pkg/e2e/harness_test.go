@@ -97,6 +97,9 @@ type envOptions struct {
 	// beforeStart runs once the emulator is up, before the server connects.
 	beforeStart func(*env)
 	audit       func(context.Context, server.AuditRecord)
+	// countCall and rules are the per-workspace hooks of OAuth mode.
+	countCall func(teamID string)
+	rules     tools.WorkspaceRulesFunc
 	// httpClient, when set, is the Slack HTTP client, built once the
 	// emulator's URL is known (e.g. to route a Slack host to it).
 	httpClient func(emuURL string) *http.Client
@@ -159,7 +162,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	e.server, err = server.New(server.Options{
 		Provider: e.prov, Policy: policy, Selection: sel,
 		Workspace: tools.WorkspaceName(sess), Logger: log, Audit: o.audit,
-		Now: o.now, Confirm: o.confirm,
+		Now: o.now, Confirm: o.confirm, CountCall: o.countCall, WorkspaceRules: o.rules,
 	})
 	require.NoError(t, err)
 	e.client, e.url = connect(t, ctx, e.server, o.transport, o.apiKey, clientSide{elicit: o.elicit, protocol: o.protocol})

@@ -55,6 +55,9 @@ type Options struct {
 	// WorkspaceRules returns a workspace's admin policy (OAuth mode),
 	// which narrows Policy; nil: none.
 	WorkspaceRules tools.WorkspaceRulesFunc
+	// CountCall, when set, is told the workspace of every tool call (the
+	// admin page's per-workspace counts).
+	CountCall func(teamID string)
 }
 
 // AuditRecord says who changed what: never message text.
@@ -70,14 +73,16 @@ type AuditRecord struct {
 
 // Server is the MCP server plus what graceful shutdown needs.
 type Server struct {
-	MCP      *mcpserver.MCPServer
-	Tools    []tools.Tool
-	deps     *tools.Deps
-	audit    func(context.Context, AuditRecord)
-	metrics  *metrics.Metrics
-	log      zerolog.Logger
-	inflight sync.WaitGroup
-	draining atomic.Bool
+	MCP   *mcpserver.MCPServer
+	Tools []tools.Tool
+	deps  *tools.Deps
+	audit func(context.Context, AuditRecord)
+	// countCall counts tool calls per workspace (Options.CountCall).
+	countCall func(teamID string)
+	metrics   *metrics.Metrics
+	log       zerolog.Logger
+	inflight  sync.WaitGroup
+	draining  atomic.Bool
 	// selection is what this server serves; narrow caches its narrowings
 	// by URL (narrow.go).
 	selection *Selection
@@ -102,6 +107,7 @@ func New(o Options) (*Server, error) {
 		selection: o.Selection,
 		log:       o.Logger,
 		audit:     o.Audit,
+		countCall: o.CountCall,
 		metrics:   o.Metrics,
 		deps: &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm,
 			Workspace: o.WorkspaceRules},
@@ -175,6 +181,11 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 				res, err, outcome = mcp.NewToolResultError("internal error (request id "+reqID+")"), nil, "panic"
 			}
 			took := time.Since(start)
+			if s.countCall != nil {
+				if sess, err := s.deps.Provider.Session(ctx); err == nil && sess.Client != nil {
+					s.countCall(sess.Client.Identity.TeamID)
+				}
+			}
 			s.log.Info().Str("request_id", reqID).Str("tool", t.Name).Dur("duration_ms", took).Str("outcome", outcome).Msg("tool call")
 			s.metrics.ToolCall(t.Name, outcome, took)
 		}()

@@ -44,3 +44,25 @@ type Policies interface {
 	// ListWorkspacePolicies returns every policy, by team ID.
 	ListWorkspacePolicies(ctx context.Context) ([]WorkspacePolicy, error)
 }
+
+// Usage is a workspace's tool calls and Slack 429s over some days.
+type Usage struct {
+	TeamID                 string
+	ToolCalls, RateLimited int64
+}
+
+// UsageDelta is what one replica counted for a workspace on a UTC day
+// ("2006-01-02") since it last added.
+type UsageDelta struct {
+	TeamID, Day            string
+	ToolCalls, RateLimited int64
+}
+
+// UsageLog adds and sums per-workspace usage.
+type UsageLog interface {
+	// AddUsage adds deltas to the stored counts, in one transaction.
+	AddUsage(ctx context.Context, deltas []UsageDelta) error
+	// ListUsage sums the counts of days from sinceDay on, per workspace,
+	// most tool calls first.
+	ListUsage(ctx context.Context, sinceDay string) ([]Usage, error)
+}

@@ -193,6 +193,7 @@ type Backend interface {
 	Connections
 	Admin
 	Policies
+	UsageLog
 	EndedSessions
 	SlackPauses
 	DirectorySnapshots

@@ -38,6 +38,7 @@ type queries struct {
 	sessionQueries
 	connectionQueries
 	policyQueries
+	usageQueries
 	endedQueries
 	pauseQueries
 	snapshotQueries
@@ -94,6 +95,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		sessionQueries:    newSessionQueries(d),
 		connectionQueries: newConnectionQueries(d),
 		policyQueries:     newPolicyQueries(d),
+		usageQueries:      newUsageQueries(d),
 		endedQueries:      newEndedQueries(d),
 		pauseQueries:      newPauseQueries(d),
 		snapshotQueries:   newSnapshotQueries(d),

@@ -18,6 +18,7 @@ type ConnectionsStore interface {
 	store.Connections
 	store.Admin
 	store.Policies
+	store.UsageLog
 }
 
 // RunConnections checks store.Connections against stores made by open
@@ -150,5 +151,24 @@ func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
 		require.ErrorIs(t, err, store.ErrNotFound)
 		require.NoError(t, s.RevokeInstallation(ctx, b.ID, t0))
 		assert.Equal(t, []string{a.ID, b.ID, c.ID}, ids(c.ID), "revoked ones still listed")
+	})
+	t.Run("Usage", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		require.NoError(t, s.AddUsage(ctx, nil))
+		require.NoError(t, s.AddUsage(ctx, []store.UsageDelta{
+			{TeamID: "T1", Day: "2025-03-13", ToolCalls: 100},
+			{TeamID: "T1", Day: "2025-03-14", ToolCalls: 5, RateLimited: 1},
+			{TeamID: "T2", Day: "2025-03-14", ToolCalls: 7},
+		}))
+		require.NoError(t, s.AddUsage(ctx, []store.UsageDelta{{TeamID: "T1", Day: "2025-03-14", ToolCalls: 3, RateLimited: 2}}), "replicas add up")
+		got, err := s.ListUsage(ctx, "2025-03-14")
+		require.NoError(t, err)
+		assert.Equal(t, []store.Usage{{TeamID: "T1", ToolCalls: 8, RateLimited: 3}, {TeamID: "T2", ToolCalls: 7}}, got)
+		got, err = s.ListUsage(ctx, "2025-03-01")
+		require.NoError(t, err)
+		assert.Equal(t, int64(108), got[0].ToolCalls)
 	})
 }
