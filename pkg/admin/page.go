@@ -278,7 +278,11 @@ func (a *API) funnel(r *http.Request) (Funnel, error) {
 	})
 	if len(times) > 0 {
 		sort.Ints(times)
-		f.Median = (time.Duration(times[len(times)/2]) * time.Millisecond).Round(100 * time.Millisecond).String()
+		if ms := times[len(times)/2]; ms < 1000 {
+			f.Median = strconv.Itoa(ms) + " ms"
+		} else {
+			f.Median = (time.Duration(ms) * time.Millisecond).Round(100 * time.Millisecond).String()
+		}
 	}
 	return f, nil
 }
