@@ -20,10 +20,9 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tools"
 )
 
-// connectionsAPI wires /api/connections: a person is named by one of
-// their own tokens (a personal access token or an access token we issued;
-// a Slack token names no connection here) or by their browser session.
-func connectionsAPI(st store.Backend, callers *caller.Resolver, as *oauthserver.Server, oauth *slackoauth.Service,
+// connectionsAPI wires /api/connections: a person is named by their own
+// personal access token or by their browser session.
+func connectionsAPI(st store.Backend, as *oauthserver.Server, oauth *slackoauth.Service,
 	factory *slackapi.Factory, slackURL string, log zerolog.Logger) *connections.API {
 	return connections.New(connections.Options{
 		Store:    st,
@@ -31,27 +30,20 @@ func connectionsAPI(st store.Backend, callers *caller.Resolver, as *oauthserver.
 		Logger:   log,
 		Identify: func(r *http.Request) (connections.Who, error) {
 			if h := r.Header.Get("Authorization"); h != "" {
+				// Only the person's own personal access token: an MCP
+				// client's access token is bound to /mcp (its audience) and
+				// was never meant to manage the person's connections.
 				scheme, tok, _ := strings.Cut(h, " ")
-				if !strings.EqualFold(scheme, "Bearer") || !caller.KindOf(strings.TrimSpace(tok)).Issued() {
+				tok = strings.TrimSpace(tok)
+				if !strings.EqualFold(scheme, "Bearer") || caller.KindOf(tok) != caller.PersonalAccessToken {
 					return connections.Who{}, connections.ErrNoCredential
 				}
-				tok = strings.TrimSpace(tok)
-				var id string
-				var err error
-				if caller.KindOf(tok) == caller.PersonalAccessToken {
-					id, err = oauth.PATInstallation(r.Context(), tok)
-				} else {
-					var g caller.Grant
-					g, err = callers.Resolve(r.Context(), tok)
-					id = g.InstallationID
-				}
+				id, err := oauth.PATInstallation(r.Context(), tok)
 				switch {
 				case errors.Is(err, authn.ErrInvalidToken), errors.Is(err, authn.ErrRevokedToken):
 					return connections.Who{}, connections.ErrNoCredential
 				case err != nil:
 					return connections.Who{}, err
-				case id == "":
-					return connections.Who{}, connections.ErrNoCredential
 				}
 				return connections.Who{InstallationID: id}, nil
 			}

@@ -131,3 +131,18 @@ func TestWorkspacePolicyNarrowsWrites(t *testing.T) {
 	setPolicy(http.MethodDelete, "")
 	require.False(t, post().IsError, "the settings apply again")
 }
+
+// An MCP client's access token is bound to /mcp: it can neither read nor
+// change the person's connections (or anything admin).
+func TestAccessTokensDoNotManageConnections(t *testing.T) {
+	t.Parallel()
+	e := newAuthEnv(t, nil)
+	rc := newRedirectCatcher(t)
+	a := newRawAuthz(registerClient(t, e, rc.url), rc.url, "slack:read", e.base+"/mcp")
+	at := a.tokens(t, e, newCookieBrowser(t), rc)["access_token"].(string)
+	require.Equal(t, http.StatusOK, postMCP(t, e, "/mcp", at, initializeBody).status, "the token itself is good")
+	for _, path := range []string{"/api/connections", "/api/admin/installations"} {
+		r := rawDo(t, http.MethodGet, e.base+path, "", "", "Authorization", "Bearer "+at)
+		assert.Contains(t, []int{http.StatusUnauthorized, http.StatusForbidden}, r.status, path)
+	}
+}

@@ -361,7 +361,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		routes[pattern] = h
 	}
 	routes["/oauth/"] = oauth.Routes()
-	conns := connectionsAPI(st, callers, as, oauth, factory, cfg.SlackURL, log)
+	conns := connectionsAPI(st, as, oauth, factory, cfg.SlackURL, log)
 	for pattern, h := range conns.Routes() {
 		routes[pattern] = h
 	}

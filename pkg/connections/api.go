@@ -131,7 +131,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, ErrNoCredential):
 			w.Header().Set("WWW-Authenticate", `Bearer realm="connections"`)
-			fail(w, http.StatusUnauthorized, CodeUnauthorized, "sign in with Slack in this browser, or send one of your own tokens (a personal access token or an access token this server issued) as a Bearer token")
+			fail(w, http.StatusUnauthorized, CodeUnauthorized, "sign in with Slack in this browser, or send your personal access token (smcp_…) as a Bearer token")
 			return
 		case err != nil:
 			a.internal(w, r, "identify", err)
