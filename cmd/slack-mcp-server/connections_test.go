@@ -139,10 +139,30 @@ func TestAccessTokensDoNotManageConnections(t *testing.T) {
 	e := newAuthEnv(t, nil)
 	rc := newRedirectCatcher(t)
 	a := newRawAuthz(registerClient(t, e, rc.url), rc.url, "slack:read", e.base+"/mcp")
-	at := a.tokens(t, e, newCookieBrowser(t), rc)["access_token"].(string)
+	browser := newCookieBrowser(t)
+	at := a.tokens(t, e, browser, rc)["access_token"].(string)
 	require.Equal(t, http.StatusOK, postMCP(t, e, "/mcp", at, initializeBody).status, "the token itself is good")
 	for _, path := range []string{"/api/connections", "/api/admin/installations"} {
 		r := rawDo(t, http.MethodGet, e.base+path, "", "", "Authorization", "Bearer "+at)
 		assert.Contains(t, []int{http.StatusUnauthorized, http.StatusForbidden}, r.status, path)
 	}
+
+	// The browser that authorized the client is signed in: its connections
+	// show the client, with when it last used Slack.
+	resp, err := browser.Get(e.base + "/api/connections")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var body struct {
+		Connections []struct {
+			Clients []struct {
+				ClientID   string `json:"client_id"`
+				LastUsedAt string `json:"last_used_at"`
+			} `json:"clients"`
+		} `json:"connections"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	require.Len(t, body.Connections, 1)
+	require.Len(t, body.Connections[0].Clients, 1)
+	assert.NotEmpty(t, body.Connections[0].Clients[0].LastUsedAt)
 }

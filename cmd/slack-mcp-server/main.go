@@ -326,6 +326,9 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	}
 	as, err = oauthserver.New(oauthserver.Options{
 		PublicURL: o.PublicURL, Store: st, Slack: oauth, SignedInAgain: st.LinkInstallations,
+		UsedBy: func(ctx context.Context, inst, client string) error {
+			return st.TouchClientUse(ctx, inst, client, time.Now())
+		},
 		ReadSlackScopes: sel.ReadSlackScopes(), WriteSlackScopes: sel.WriteSlackScopes(), WriteActions: writeActions(sel),
 		AllowPrivateCIMD: o.CIMDAllowPrivate, TokenKey: tokenHashKey(o), Logger: log,
 		RegistrationsPerHour: cfg.Net.RegistrationsPerHour, Metrics: m,

@@ -72,6 +72,7 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 		require.NoError(t, st.CreatePAT(ctx, store.PAT{Hash: strings.Repeat(string(rune('a'+i)), 64), InstallationID: in.ID, CreatedAt: t0}))
 		require.NoError(t, st.PutClient(ctx, store.Client{ID: "mcpc_" + user, Kind: store.ClientDynamic, Name: "Claude " + user, CreatedAt: t0}))
 		require.NoError(t, st.PutConsent(ctx, store.Consent{InstallationID: in.ID, ClientID: "mcpc_" + user, Scope: "slack:read", RedirectURI: "http://127.0.0.1/cb", GrantedAt: t0}))
+		require.NoError(t, st.TouchClientUse(ctx, in.ID, "mcpc_"+user, t0.Add(30*time.Minute)))
 		if i == 0 {
 			f.mine = in
 		} else {
@@ -169,6 +170,7 @@ func TestListShowsOnlyYourConnections(t *testing.T) {
 		clients := c["clients"].([]any)
 		require.Len(t, clients, 1)
 		assert.Equal(t, "Claude U1", clients[0].(map[string]any)["name"])
+		assert.Equal(t, "2025-03-14T09:30:00Z", clients[0].(map[string]any)["last_used_at"])
 		tokens := c["tokens"].([]any)
 		require.Len(t, tokens, 1)
 		assert.Equal(t, "personal access token …aaaa", tokens[0].(map[string]any)["name"])

@@ -34,10 +34,11 @@ type Connection struct {
 
 // Client is an MCP client the person authorized on the installation.
 type Client struct {
-	ClientID  string `json:"client_id"`
-	Name      string `json:"name,omitempty"`
-	Scope     string `json:"scope"`
-	GrantedAt string `json:"granted_at"`
+	ClientID   string `json:"client_id"`
+	Name       string `json:"name,omitempty"`
+	Scope      string `json:"scope"`
+	GrantedAt  string `json:"granted_at"`
+	LastUsedAt string `json:"last_used_at,omitempty"`
 }
 
 // Token is a personal access token of the installation, named by a
@@ -84,8 +85,12 @@ func (a *API) view(r *http.Request, in store.Installation) (Connection, error) {
 	if err != nil {
 		return Connection{}, err
 	}
+	uses, err := a.o.Store.ClientUses(ctx, in.ID)
+	if err != nil {
+		return Connection{}, err
+	}
 	for _, k := range consents {
-		cl := Client{ClientID: k.ClientID, Scope: k.Scope, GrantedAt: stamp(k.GrantedAt)}
+		cl := Client{ClientID: k.ClientID, Scope: k.Scope, GrantedAt: stamp(k.GrantedAt), LastUsedAt: stamp(uses[k.ClientID])}
 		if meta, err := a.o.Store.GetClient(ctx, k.ClientID); err == nil {
 			cl.Name = meta.Name
 		} else if !errors.Is(err, store.ErrNotFound) {

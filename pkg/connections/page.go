@@ -61,8 +61,8 @@ a:focus-visible,button:focus-visible{outline:3px solid #1264a3;outline-offset:2p
 <button type="submit" name="action" value="disconnect" id="disconnect">Disconnect</button></form>
 </div>
 <h3>MCP applications you authorized</h3>
-{{if .Clients}}<table id="clients"><thead><tr><th scope="col">Application</th><th scope="col">Access</th><th scope="col">Authorized</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
-{{range .Clients}}<tr><td>{{if .Name}}{{.Name}}{{else}}<code>{{.ClientID}}</code>{{end}}</td><td>{{.Scope}}</td><td>{{when .GrantedAt}}</td>
+{{if .Clients}}<table id="clients"><thead><tr><th scope="col">Application</th><th scope="col">Access</th><th scope="col">Authorized</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
+{{range .Clients}}<tr><td>{{if .Name}}{{.Name}}{{else}}<code>{{.ClientID}}</code>{{end}}</td><td>{{.Scope}}</td><td>{{when .GrantedAt}}</td><td>{{if .LastUsedAt}}{{when .LastUsedAt}}{{else}}<span class="muted">never</span>{{end}}</td>
 <td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$c.ID}}"><input type="hidden" name="client_id" value="{{.ClientID}}">
 <button class="small" type="submit" name="action" value="revoke_client" aria-label="Revoke {{.Name}}">Revoke</button></form></td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted" id="no-clients">None.</p>{{end}}

@@ -47,6 +47,11 @@ func (s *Server) ResolveAccessToken(ctx context.Context, token string) (caller.G
 	if err != nil {
 		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), err)
 	}
+	if s.o.UsedBy != nil {
+		if err := s.o.UsedBy(ctx, t.InstallationID, t.ClientID); err != nil {
+			s.o.Logger.Warn().Ctx(ctx).Err(err).Msg("oauthserver: recording the client's use")
+		}
+	}
 	return caller.Grant{
 		Credentials:    creds,
 		Scopes:         s.grantable(splitScope(t.Scope)),

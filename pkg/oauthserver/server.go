@@ -65,6 +65,10 @@ type Options struct {
 	// installation prev just signed in to next: the same person connected
 	// both (the connections page lists them together).
 	SignedInAgain func(ctx context.Context, prev, next string) error
+	// UsedBy, when set, is told each time an access token of clientID is
+	// resolved for installationID (once per validation, not per request):
+	// the connections page shows when each application last used Slack.
+	UsedBy func(ctx context.Context, installationID, clientID string) error
 	// Slack is the Slack leg: authorize URL, callback exchange (Routes
 	// mounts its Callback at /oauth/callback) and the installation's
 	// credentials. It never calls this package.

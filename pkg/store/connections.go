@@ -24,4 +24,9 @@ type Connections interface {
 	// PersonInstallations returns every installation of the person of
 	// installationID (itself included, revoked ones too), oldest first.
 	PersonInstallations(ctx context.Context, installationID string) ([]Installation, error)
+	// TouchClientUse records that clientID used installationID at at;
+	// the time never moves backwards.
+	TouchClientUse(ctx context.Context, installationID, clientID string, at time.Time) error
+	// ClientUses returns when each client last used installationID.
+	ClientUses(ctx context.Context, installationID string) (map[string]time.Time, error)
 }

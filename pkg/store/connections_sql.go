@@ -12,6 +12,8 @@ type connectionQueries struct {
 	listPATs, revokePAT string
 
 	personOf, setPerson, movePerson, personInstallations string
+
+	touchClientUse, clientUses string
 }
 
 func newConnectionQueries(d dialect) connectionQueries {
@@ -29,6 +31,10 @@ ORDER BY p.created_at DESC, p.hash`),
 		personInstallations: r(`SELECT ` + prefixCols("i", installationCols) + ` FROM installations i
 LEFT JOIN people p ON p.installation_id = i.id
 WHERE COALESCE(p.person_id, i.id) = ? ORDER BY i.installed_at, i.id`),
+
+		touchClientUse: r(`INSERT INTO client_uses (installation_id, client_id, last_used_at) VALUES (?, ?, ?)
+ON CONFLICT (installation_id, client_id) DO UPDATE SET last_used_at = ` + d.greatest + `(client_uses.last_used_at, excluded.last_used_at)`),
+		clientUses: r(`SELECT client_id, last_used_at FROM client_uses WHERE installation_id = ?`),
 	}
 }
 
@@ -123,6 +129,38 @@ func (s *sqlStore) PersonInstallations(ctx context.Context, installationID strin
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: person installations: %w", err)
+	}
+	return out, nil
+}
+
+// TouchClientUse implements Connections.
+func (s *sqlStore) TouchClientUse(ctx context.Context, installationID, clientID string, at time.Time) error {
+	if _, err := s.w.ExecContext(ctx, s.q.touchClientUse, installationID, clientID, at.UnixMilli()); err != nil {
+		return fmt.Errorf("store: touch client use: %w", err)
+	}
+	return nil
+}
+
+// ClientUses implements Connections.
+func (s *sqlStore) ClientUses(ctx context.Context, installationID string) (map[string]time.Time, error) {
+	rows, err := s.r.QueryContext(ctx, s.q.clientUses, installationID)
+	if err != nil {
+		return nil, fmt.Errorf("store: client uses: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var (
+			id string
+			at int64
+		)
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, fmt.Errorf("store: client uses: %w", err)
+		}
+		out[id] = time.UnixMilli(at).UTC()
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: client uses: %w", err)
 	}
 	return out, nil
 }

@@ -171,4 +171,17 @@ func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(108), got[0].ToolCalls)
 	})
+	t.Run("ClientUses", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		require.NoError(t, s.TouchClientUse(ctx, "i1", "c1", t0.Add(time.Hour)))
+		require.NoError(t, s.TouchClientUse(ctx, "i1", "c1", t0), "never backwards")
+		require.NoError(t, s.TouchClientUse(ctx, "i1", "c2", t0))
+		require.NoError(t, s.TouchClientUse(ctx, "i2", "c1", t0.Add(2*time.Hour)))
+		got, err := s.ClientUses(ctx, "i1")
+		require.NoError(t, err)
+		assert.Equal(t, map[string]time.Time{"c1": ms(t0.Add(time.Hour)), "c2": ms(t0)}, got)
+	})
 }
