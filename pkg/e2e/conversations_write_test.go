@@ -31,9 +31,11 @@ func TestConversationsWrite(t *testing.T) {
 			groupID := strings.Fields(text(group))[1]
 			assert.Contains(t, text(again), "found "+groupID, "opening is idempotent")
 
-			created := e.call(t, "conversations_create", map[string]any{"name": "#launch-crew", "is_private": true})
+			created := e.call(t, "conversations_create", map[string]any{"name": "#launch-crew", "is_private": true,
+				"topic": "launch week", "purpose": "everything launch"})
 			require.False(t, created.IsError, text(created))
 			assert.Contains(t, text(created), "created private channel #launch-crew")
+			assert.NotContains(t, text(created), "note:")
 			invite := e.call(t, "conversations_invite", map[string]any{"channel_id": "#launch-crew", "users": "@alice, bob@test.co"})
 			require.False(t, invite.IsError, text(invite))
 			assert.Contains(t, text(invite), "added @alice, @bob to")
@@ -57,6 +59,7 @@ func TestConversationsWrite(t *testing.T) {
 				{"conversations_create", map[string]any{"name": "Launch"}, `(try "launch")`},
 				{"conversations_create", map[string]any{"name": strings.Repeat("a", 81)}, "at most 80"},
 				{"conversations_create", map[string]any{"name": "general"}, "already exists"},
+				{"conversations_create", map[string]any{"name": "ok-name", "topic": strings.Repeat("t", 251)}, "topic is 251 characters"},
 				{"conversations_invite", map[string]any{"channel_id": "#launch-crew", "users": "@alice"}, "already in the channel"},
 				{"conversations_invite", map[string]any{"channel_id": "#launch-crew"}, "users is required"},
 				{"conversations_invite", map[string]any{"channel_id": "#random", "users": "@bob"}, "not a member of the channel"},

@@ -141,6 +141,7 @@ var errorTable = sync.OnceValue(func() map[string]string {
 		"invalid_profile":                       "Slack could not read the profile change.",
 		"file_too_large":                        "The file is larger than Slack accepts.",
 		"unknown_type":                          "Slack does not know that file type filter (use images, pdfs, snippets, spaces, gdocs, zips or all).",
+		"too_long":                              "The text is longer than Slack allows here (a channel topic or purpose: 250 characters).",
 		"time_in_past":                          "The scheduled time is in the past. Pick a time in the future (at least a few minutes ahead).",
 		"time_too_far":                          "The scheduled time is too far ahead: Slack schedules messages at most 120 days ahead.",
 		"invalid_time":                          "Slack did not understand the scheduled time.",

@@ -120,3 +120,46 @@ func conversationsInvite(c *call) (obj, error) {
 	}
 	return obj{"channel": c.renderChannel(ch, false)}, nil
 }
+
+// conversations.setTopic and conversations.setPurpose (docs.slack.dev,
+// checked 2026-12): a member sets them; at most 250 characters
+// (too_long); not on a DM (method_not_supported_for_channel_type); the
+// answer carries the conversation. Setting the topic posts Slack's
+// channel_topic notice; we assume purpose changes post channel_purpose
+// the same way, as the Slack client shows them.
+const maxTopicChars = 250
+
+func conversationsSetTopic(c *call) (obj, error) { return c.setTopicOrPurpose("topic") }
+
+func conversationsSetPurpose(c *call) (obj, error) { return c.setTopicOrPurpose("purpose") }
+
+func (c *call) setTopicOrPurpose(what string) (obj, error) {
+	ch := c.w.channelByID(c.p.Get("channel"))
+	if ch == nil || !c.canSee(ch) {
+		return nil, fail("channel_not_found")
+	}
+	kind := kindOf(&ch.Channel)
+	if err := c.requireScope(scopeFor(kind, "write")); err != nil {
+		return nil, err
+	}
+	switch {
+	case kind == typeIM:
+		return nil, fail("method_not_supported_for_channel_type")
+	case ch.IsArchived:
+		return nil, fail("is_archived")
+	case !c.isMember(ch):
+		return nil, fail("not_in_channel")
+	}
+	value := c.p.Get(what)
+	if utf8.RuneCountInString(value) > maxTopicChars {
+		return nil, fail("too_long")
+	}
+	m := Message{User: c.token.UserID, Subtype: "channel_" + what, Text: "<@" + c.token.UserID + "> set the channel " + what + ": " + escapeText(value)}
+	if what == "topic" {
+		ch.Topic, m.Topic = value, value
+	} else {
+		ch.Purpose = value
+	}
+	c.w.insertTop(ch, c.w.newMessageLocked(m))
+	return obj{"channel": c.renderChannel(ch, false)}, nil
+}

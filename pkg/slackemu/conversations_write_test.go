@@ -79,3 +79,32 @@ func TestConversationsInvite(t *testing.T) {
 	_, err = alice.InviteUsersToConversation(ch.ID, uBob)
 	requireSlackErr(t, err, "already_in_channel")
 }
+
+func TestConversationsSetTopicAndPurpose(t *testing.T) {
+	t.Parallel()
+	w, _ := historyFixture(1)
+	srv := start(t, w, Options{})
+	alice := client(srv, tokAlice)
+	ch, err := alice.SetTopicOfConversation(cGeneral, "launch week")
+	require.NoError(t, err)
+	assert.Equal(t, "launch week", ch.Topic.Value)
+	ch, err = alice.SetPurposeOfConversation(cGeneral, "everything launch")
+	require.NoError(t, err)
+	assert.Equal(t, "everything launch", ch.Purpose.Value)
+	hist, err := alice.GetConversationHistory(&slack.GetConversationHistoryParameters{ChannelID: cGeneral, Limit: 2})
+	require.NoError(t, err)
+	assert.Equal(t, "channel_purpose", hist.Messages[0].SubType)
+	assert.Equal(t, "channel_topic", hist.Messages[1].SubType)
+	for _, tc := range []struct{ name, channel, topic, want string }{
+		{"too long", cGeneral, strings.Repeat("x", 251), "too_long"},
+		{"not a member", cLonely, "x", "not_in_channel"},
+		{"archived", cOld, "x", "is_archived"},
+		{"a DM", dAliceB, "x", "method_not_supported_for_channel_type"},
+		{"invisible", cHidden, "x", "channel_not_found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := alice.SetTopicOfConversation(tc.channel, tc.topic)
+			requireSlackErr(t, err, tc.want)
+		})
+	}
+}

@@ -34,6 +34,8 @@ func (s *Server) methodTable() map[string]methodSpec {
 		"conversations.mark": {tier: tier3, write: true, scopes: write, fn: conversationsMark},
 		"conversations.create": {tier: tier2, write: true,
 			scopes: []string{"channels:write", "groups:write", "channels:manage"}, fn: conversationsCreate},
+		"conversations.setTopic":   {tier: tier2, write: true, scopes: write, fn: conversationsSetTopic},
+		"conversations.setPurpose": {tier: tier2, write: true, scopes: write, fn: conversationsSetPurpose},
 		"conversations.invite": {tier: tier3, write: true,
 			scopes: []string{"channels:write", "groups:write", "channels:write.invites", "groups:write.invites"}, fn: conversationsInvite},
 		"conversations.join": {tier: tier3, write: true,

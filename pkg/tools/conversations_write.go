@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 )
 
 // Slack's limits: a group DM holds at most 8 people besides you
@@ -20,6 +21,7 @@ import (
 const (
 	openMaxPeople     = 8
 	channelNameMaxLen = 80
+	topicMaxLen       = 250
 	inviteMaxPeople   = 100
 )
 
@@ -45,6 +47,8 @@ type openInput struct {
 
 type createInput struct {
 	Name      params.TextArgument `json:"name" jsonschema:"Channel name: lowercase letters, digits, - and _, at most 80 characters."`
+	Topic     params.TextArgument `json:"topic,omitempty" jsonschema:"Topic to set (at most 250 characters)."`
+	Purpose   params.TextArgument `json:"purpose,omitempty" jsonschema:"Purpose (description) to set (at most 250 characters)."`
 	IsPrivate params.BoolArgument `json:"is_private,omitempty" default:"false" jsonschema:"Create a private channel (default public)."`
 }
 
@@ -162,6 +166,14 @@ func handleCreate(ctx context.Context, d *Deps, in *createInput) (*mcp.CallToolR
 	if err := checkChannelName(name); err != nil {
 		return nil, err
 	}
+	for _, f := range []struct {
+		name  string
+		value params.TextArgument
+	}{{"topic", in.Topic}, {"purpose", in.Purpose}} {
+		if n := utf8.RuneCountInString(string(f.value)); n > topicMaxLen {
+			return nil, Inputf("%s is %d characters; Slack allows at most %d", f.name, n, topicMaxLen)
+		}
+	}
 	s, err := d.Slack(ctx)
 	if err != nil {
 		return nil, err
@@ -183,7 +195,20 @@ func handleCreate(ctx context.Context, d *Deps, in *createInput) (*mcp.CallToolR
 		s.Channels.Learn(ch)
 	}
 	out := CreatedChannel{Channel: ch.ID, Name: ch.Name, IsPrivate: bool(in.IsPrivate)}
-	return mcp.NewToolResultStructured(out, "created "+kind+" channel #"+ch.Name+" ("+ch.ID+")"), nil
+	text := "created " + kind + " channel #" + ch.Name + " (" + ch.ID + ")"
+	// The channel exists now: a topic or purpose Slack refuses is told,
+	// not turned into an error the model would retry (creating twice).
+	if in.Topic != "" {
+		if _, err := s.Client.SetTopicOfConversationContext(ctx, ch.ID, string(in.Topic)); err != nil {
+			text += "\nnote: the topic was not set: " + explain(err)
+		}
+	}
+	if in.Purpose != "" {
+		if _, err := s.Client.SetPurposeOfConversationContext(ctx, ch.ID, string(in.Purpose)); err != nil {
+			text += "\nnote: the purpose was not set: " + explain(err)
+		}
+	}
+	return mcp.NewToolResultStructured(out, text), nil
 }
 
 func handleInvite(ctx context.Context, d *Deps, in *inviteInput) (*mcp.CallToolResult, error) {
@@ -216,4 +241,13 @@ func handleInvite(ctx context.Context, d *Deps, in *inviteInput) (*mcp.CallToolR
 	}
 	out := CreatedChannel{Channel: channelID, Name: ch.Name, IsPrivate: ch.IsPrivate, Invited: ids}
 	return mcp.NewToolResultStructured(out, "added "+strings.Join(who, ", ")+" to "+channelID), nil
+}
+
+// explain is what the model is told of a Slack error inside a result that
+// otherwise succeeded.
+func explain(err error) string {
+	if msg, ok := slackapi.Explain(err); ok {
+		return msg
+	}
+	return "Slack did not answer; set it later in Slack"
 }
