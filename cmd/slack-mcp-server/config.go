@@ -236,12 +236,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	default:
 		errs = append(errs, fmt.Errorf("SLACK_MCP_PACING %q: use adaptive (send freely until Slack answers 429, then pace at the documented tier) or tiers (pace at the documented tiers from the first call)", v))
 	}
-	for _, g := range tools.ChannelGates {
-		c.OpenGates[g] = c.Tools.Channels(g).Enabled
-	}
-	for _, g := range []tools.Gate{tools.GateAttachment, tools.GateMark, tools.GateUsergroupsWrite, tools.GateMembership,
-		tools.GateConversationsWrite, tools.GateStatus, tools.GateCanvas} {
-		c.OpenGates[g] = envBool(getenv(string(g)))
+	for _, g := range tools.Gates() {
+		if tools.IsChannelGate(g) {
+			c.OpenGates[g] = c.Tools.Channels(g).Enabled
+		} else {
+			c.OpenGates[g] = envBool(getenv(string(g)))
+		}
 	}
 	// A write tool named in --enabled-tools without its own setting acts in
 	// every channel, as the incumbent does.

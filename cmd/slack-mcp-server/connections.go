@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/rs/zerolog"
-	"github.com/slack-go/slack"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/admin"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
@@ -54,11 +53,11 @@ func connectionsAPI(st store.Backend, as *oauthserver.Server, oauth *slackoauth.
 		Test: func(ctx context.Context, id string) connections.TestResult {
 			creds, err := oauth.CredentialsFor(ctx, id)
 			if err != nil {
-				return connections.TestResult{Error: slackCode(err)}
+				return connections.TestResult{Error: testFailure(err)}
 			}
 			c, err := factory.Connect(ctx, creds)
 			if err != nil {
-				return connections.TestResult{Error: slackCode(err)}
+				return connections.TestResult{Error: testFailure(err)}
 			}
 			who := c.Identity
 			return connections.TestResult{OK: true, Team: who.TeamName, TeamID: who.TeamID, User: who.UserName, UserID: who.UserID, URL: who.URL}
@@ -107,12 +106,11 @@ func browserSession(as *oauthserver.Server, r *http.Request) (connections.Who, e
 	return connections.Who{InstallationID: id, Browser: true, CSRF: csrf}, nil
 }
 
-// slackCode is Slack's error code, or a fixed word for anything else (an
-// error's text could name internals).
-func slackCode(err error) string {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		return se.Err
+// testFailure is Slack's error code, or a fixed word when Slack gave none
+// (an error's text could name internals).
+func testFailure(err error) string {
+	if code := slackapi.SlackErrorCode(err); code != "" {
+		return code
 	}
 	return "unreachable"
 }

@@ -2,18 +2,17 @@ package admin
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
 
 // Person is an admin: a Slack user, in one workspace or (TeamID empty) in
 // any (Enterprise Grid user IDs are global).
 type Person struct{ TeamID, UserID string }
 
-var (
-	userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-	teamIDPattern = regexp.MustCompile(`^[TE][A-Z0-9]{2,}$`)
-)
+// isTeamID accepts a workspace (T…) or an Enterprise Grid org (E…).
+func isTeamID(s string) bool { return params.IsTeamID(s) || params.IsEnterpriseID(s) }
 
 // ParseAdmins reads SLACK_MCP_ADMINS: comma-separated user IDs, each
 // optionally prefixed with its team ("T0123:U0456").
@@ -28,7 +27,7 @@ func ParseAdmins(s string) ([]Person, error) {
 		if !scoped {
 			team, user = "", raw
 		}
-		if !userIDPattern.MatchString(user) || (scoped && !teamIDPattern.MatchString(team)) {
+		if !params.IsUserID(user) || (scoped && !isTeamID(team)) {
 			return nil, fmt.Errorf("SLACK_MCP_ADMINS: %q is not a Slack user ID (U…) or team:user pair (T…:U…)", clip(raw))
 		}
 		out = append(out, Person{TeamID: team, UserID: user})

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
 
 func TestParseAdmins(t *testing.T) {
@@ -50,7 +52,7 @@ func FuzzParseAdmins(f *testing.F) {
 			return
 		}
 		for _, p := range got {
-			if !userIDPattern.MatchString(p.UserID) || (p.TeamID != "" && !teamIDPattern.MatchString(p.TeamID)) {
+			if !params.IsUserID(p.UserID) || (p.TeamID != "" && !isTeamID(p.TeamID)) {
 				t.Fatalf("ParseAdmins(%q) accepted %+v", s, p)
 			}
 		}

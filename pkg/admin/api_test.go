@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,19 +21,6 @@ var t0 = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 
 const adminToken = "admin-token-0123456789abcdef0123456789"
 
-var backends = map[string]func(t *testing.T) store.Backend{
-	"sqlite": func(t *testing.T) store.Backend {
-		st, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "store.db"), store.Options{Now: func() time.Time { return t0 }})
-		require.NoError(t, err)
-		return st
-	},
-	"postgres": func(t *testing.T) store.Backend {
-		st, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t), store.Options{Now: func() time.Time { return t0 }})
-		require.NoError(t, err)
-		return st
-	},
-}
-
 type fixture struct {
 	st          store.Backend
 	srv         *httptest.Server
@@ -47,7 +33,6 @@ type fixture struct {
 func newFixture(t *testing.T, st store.Backend) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	t.Cleanup(func() { _ = st.Close() })
 	f := &fixture{st: st}
 	up := func(team, user string) store.Installation {
 		in, err := st.UpsertInstallation(ctx, store.Installation{TeamID: team, TeamName: "Team " + team, UserID: user,
@@ -108,12 +93,9 @@ func (f *fixture) do(t *testing.T, method, path string, hdr map[string]string) (
 }
 
 func forEachBackend(t *testing.T, test func(t *testing.T, f *fixture)) {
-	for name, open := range backends {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			test(t, newFixture(t, open(t)))
-		})
-	}
+	storetest.ForEachBackend(t, func() time.Time { return t0 }, func(t *testing.T, st store.Backend) {
+		test(t, newFixture(t, st))
+	})
 }
 
 func code(t *testing.T, body string) string {

@@ -43,7 +43,7 @@ func (a *API) listPolicies(w http.ResponseWriter, r *http.Request, _ []string) {
 // policy serves GET, PUT and DELETE /api/admin/policies/{team}.
 func (a *API) policy(w http.ResponseWriter, r *http.Request, parts []string, by string) {
 	team := parts[1]
-	if !teamIDPattern.MatchString(team) {
+	if !isTeamID(team) {
 		httpjson.Error(w, http.StatusBadRequest, CodeBadRequest, "the path needs a workspace ID (T…)")
 		return
 	}
@@ -102,7 +102,7 @@ func (a *API) auditPolicy(r *http.Request, team, by string) {
 // lines.
 func (a *API) pagePolicy(r *http.Request, by string) (string, bool) {
 	team := strings.TrimSpace(r.PostForm.Get("team"))
-	if !teamIDPattern.MatchString(team) {
+	if !isTeamID(team) {
 		return "Give a workspace ID (T…).", true
 	}
 	if r.PostForm.Get("action") == "delete_policy" {

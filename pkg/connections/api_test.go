@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -31,30 +30,11 @@ type fixture struct {
 	tested       []string
 }
 
-// backends are the databases every test runs on: SQLite always,
-// PostgreSQL when SLACK_MCP_TEST_POSTGRES_URL names a server (CI starts
-// one).
-var backends = map[string]func(t *testing.T) store.Backend{
-	"sqlite": func(t *testing.T) store.Backend {
-		st, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "store.db"), store.Options{Now: func() time.Time { return t0 }})
-		require.NoError(t, err)
-		return st
-	},
-	"postgres": func(t *testing.T) store.Backend {
-		st, err := store.OpenPostgres(context.Background(), storetest.PostgresURL(t), store.Options{Now: func() time.Time { return t0 }})
-		require.NoError(t, err)
-		return st
-	},
-}
-
-// forEachBackend runs test on every backend.
+// forEachBackend runs test on SQLite and PostgreSQL.
 func forEachBackend(t *testing.T, test func(t *testing.T, f *fixture)) {
-	for name, open := range backends {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			test(t, newFixture(t, open(t)))
-		})
-	}
+	storetest.ForEachBackend(t, func() time.Time { return t0 }, func(t *testing.T, st store.Backend) {
+		test(t, newFixture(t, st))
+	})
 }
 
 // newFixture serves the API over a real store with two people.
@@ -63,7 +43,6 @@ func forEachBackend(t *testing.T, test func(t *testing.T, f *fixture)) {
 func newFixture(t *testing.T, st store.Backend) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	t.Cleanup(func() { _ = st.Close() })
 	f := &fixture{st: st}
 	for i, user := range []string{"U1", "U2"} {
 		in, err := st.UpsertInstallation(ctx, store.Installation{TeamID: "T1", TeamName: "Acme", UserID: user,

@@ -201,8 +201,9 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 		}
 		ctx = confirm.WithCall(ctx, t.Name, req.GetArguments(), req.Params.MultiRoundTripParams)
 		// A workspace admin's policy can close a write tool for its people.
-		if err = tools.GateOpen(ctx, s.deps, t.Gate); err == nil {
-			res, err = t.Handler(ctx, s.deps, tools.Args(req.GetArguments()))
+		var gated context.Context
+		if gated, err = tools.GateOpen(ctx, s.deps, t.Gate); err == nil {
+			res, err = t.Handler(gated, s.deps, tools.Args(req.GetArguments()))
 		}
 		if err == nil {
 			return safeResult(res), nil

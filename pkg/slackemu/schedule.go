@@ -49,13 +49,19 @@ type schedule struct {
 	seq     int
 }
 
+// nextID names a scheduled message as Slack's schema does (Q + 8 or more
+// capitals and digits). The workspace lock is held.
+func (s *schedule) nextID() string {
+	s.seq++
+	return fmt.Sprintf("Q%08X", s.seq)
+}
+
 // AddScheduled schedules a message of user for channel at postAt, as
 // chat.scheduleMessage would, and returns its ID (fixtures).
 func (w *Workspace) AddScheduled(channel, user, text string, postAt time.Time) string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.sched.seq++
-	m := &scheduledMessage{ID: fmt.Sprintf("Q%08X", w.sched.seq), Channel: channel, User: user, Text: text,
+	m := &scheduledMessage{ID: w.sched.nextID(), Channel: channel, User: user, Text: text,
 		PostAt: postAt.Unix(), Created: postAt.Unix() - 60}
 	w.sched.pending = append(w.sched.pending, m)
 	return m.ID
@@ -117,9 +123,8 @@ func chatScheduleMessage(c *call) (obj, error) {
 	if burst >= scheduleBurstMax {
 		return nil, fail("restricted_too_many")
 	}
-	c.w.sched.seq++
 	m := &scheduledMessage{
-		ID:      fmt.Sprintf("Q%08X", c.w.sched.seq),
+		ID:      c.w.sched.nextID(),
 		Channel: ch.ID, User: c.token.UserID, Text: escapeText(text), ThreadTS: threadTS,
 		PostAt: postAt, Created: now.Unix(),
 	}

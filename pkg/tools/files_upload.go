@@ -87,7 +87,7 @@ func handleUpload(ctx context.Context, d *Deps, in *uploadInput) (*mcp.CallToolR
 	if title == "" {
 		title = name
 	}
-	if err := confirmWrite(ctx, d, s, fmt.Sprintf("Upload %s (%s)", name, byteSize(len(data))), channelID, string(in.InitialComment)); err != nil {
+	if err := confirmWrite(ctx, d, s, fmt.Sprintf("Upload %s (%s)", name, humanSize(int64(len(data)))), channelID, string(in.InitialComment)); err != nil {
 		return nil, err
 	}
 	f, err := s.Client.UploadFileContext(ctx, slack.UploadFileParameters{
@@ -98,7 +98,7 @@ func handleUpload(ctx context.Context, d *Deps, in *uploadInput) (*mcp.CallToolR
 		return nil, err
 	}
 	out := UploadedFile{FileID: f.ID, Name: name, Title: title, Size: len(data), Channel: channelID}
-	return mcp.NewToolResultStructured(out, fmt.Sprintf("uploaded %s (%s) as %s to %s", name, byteSize(len(data)), f.ID, channelID)), nil
+	return mcp.NewToolResultStructured(out, fmt.Sprintf("uploaded %s (%s) as %s to %s", name, humanSize(int64(len(data))), f.ID, channelID)), nil
 }
 
 // checkFilename refuses names Slack would show oddly or that smuggle a path.
@@ -129,7 +129,7 @@ func uploadContent(d *Deps, in *uploadInput, max int64) ([]byte, error) {
 		return nil, Inputf("give exactly one of content (text), content_base64 or path; got %d", given)
 	}
 	tooBig := func(n int64) error {
-		return Inputf("the file is %s; this server accepts uploads up to %s (SLACK_MCP_UPLOAD_MAX_BYTES)", byteSize64(n), byteSize64(max))
+		return Inputf("the file is %s; this server accepts uploads up to %s (SLACK_MCP_UPLOAD_MAX_BYTES)", humanSize(n), humanSize(max))
 	}
 	var data []byte
 	switch {
@@ -213,17 +213,4 @@ func readUploadPath(dir, p string, max int64, tooBig func(int64) error) ([]byte,
 		return nil, tooBig(int64(len(data)))
 	}
 	return data, nil
-}
-
-func byteSize(n int) string { return byteSize64(int64(n)) }
-
-// byteSize64 shows a size as people read it.
-func byteSize64(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/workspace"
 )
 
 const (
@@ -190,7 +188,7 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, in *searchInput) 
 		v        params.TextArgument
 	}{{"filter_users_with", "with:", in.UsersWith}, {"filter_users_from", "from:", in.UsersFrom}} {
 		if v := string(f.v); v != "" {
-			id, err := resolveUser(ctx, s, v, f.key)
+			id, err := resolvePerson(ctx, s, v, f.key)
 			if err != nil {
 				return nil, err
 			}
@@ -229,25 +227,6 @@ func searchModifiers(ctx context.Context, d *Deps, s *Session, in *searchInput) 
 		mods = append(mods, "is:thread")
 	}
 	return mods, nil
-}
-
-// resolveUser accepts a user ID, @name or a bare name.
-func resolveUser(ctx context.Context, s *Session, v, key string) (string, error) {
-	name := strings.TrimPrefix(strings.TrimSpace(v), "@")
-	if name == "" {
-		return "", Inputf("%s needs a user name or ID after '@'", key)
-	}
-	if params.IsUserID(name) {
-		return name, nil
-	}
-	u, err := s.Users.Find(ctx, name)
-	if errors.Is(err, workspace.ErrNotFound) {
-		return "", Inputf("%s: no user named @%s; call users_search to find the right name", key, name)
-	}
-	if err != nil {
-		return "", err
-	}
-	return u.ID, nil
 }
 
 // messageByURL fetches the one message a Slack link points at: one call.

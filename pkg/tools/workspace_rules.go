@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -31,7 +32,7 @@ func ParseWorkspaceRules(raw map[string]string) (WorkspaceRules, error) {
 			out[g] = ChannelPolicy{}
 			continue
 		}
-		if !isChannelGate(g) {
+		if !IsChannelGate(g) {
 			if !strings.EqualFold(v, "true") {
 				return nil, fmt.Errorf("%s: use true or false", name)
 			}
@@ -47,12 +48,20 @@ func ParseWorkspaceRules(raw map[string]string) (WorkspaceRules, error) {
 	return out, nil
 }
 
-// allGates are the gates a workspace policy may narrow.
-var allGates = []Gate{GateAddMessage, GateEditMessage, GateDeleteMessage, GateReactions, GateAttachment, GateMark,
-	GateUsergroupsWrite, GateMembership, GateSchedule, GateConversationsWrite, GateStatus, GateFileUpload, GateCanvas}
+// Gates are the gates of the catalog's tools, in catalog order: the
+// settings that open write tools, and what a workspace policy may narrow.
+func Gates() []Gate {
+	var out []Gate
+	for _, t := range Catalog() {
+		if t.Gate != GateNone && !slices.Contains(out, t.Gate) {
+			out = append(out, t.Gate)
+		}
+	}
+	return out
+}
 
 func gateNamed(name string) (Gate, bool) {
-	for _, g := range allGates {
+	for _, g := range Gates() {
 		if string(g) == name {
 			return g, true
 		}
@@ -61,21 +70,15 @@ func gateNamed(name string) (Gate, bool) {
 }
 
 func gateNames() []string {
-	out := make([]string, len(allGates))
-	for i, g := range allGates {
-		out[i] = string(g)
+	var out []string
+	for _, g := range Gates() {
+		out = append(out, string(g))
 	}
 	return out
 }
 
-func isChannelGate(g Gate) bool {
-	for _, c := range ChannelGates {
-		if c == g {
-			return true
-		}
-	}
-	return false
-}
+// IsChannelGate reports whether g's setting is a channel list.
+func IsChannelGate(g Gate) bool { return slices.Contains(ChannelGates, g) }
 
 // teamOf is the workspace a session acts in.
 func teamOf(s *Session) string {
@@ -88,28 +91,34 @@ func teamOf(s *Session) string {
 	return s.Client.Identity.TeamID
 }
 
+// rulesKey carries the workspace rules GateOpen read to the handler's
+// channel checks, so one tool call reads them once.
+type rulesKey struct{}
+
 // GateOpen checks the workspace's rules for a tool's gate before it runs:
-// an input error naming the admin policy when the workspace closed it.
-func GateOpen(ctx context.Context, d *Deps, g Gate) error {
+// an input error naming the admin policy when the workspace closed it. The
+// context it returns carries the rules for the handler's channel checks.
+func GateOpen(ctx context.Context, d *Deps, g Gate) (context.Context, error) {
 	if g == GateNone || d.Workspace == nil {
-		return nil
+		return ctx, nil
 	}
 	s, err := d.Slack(ctx)
 	if err != nil {
-		return err
+		return ctx, err
 	}
 	rules, err := d.Workspace(ctx, teamOf(s))
 	if err != nil {
-		return err
+		return ctx, err
 	}
 	if p, ok := rules[g]; ok && !p.Enabled {
-		return Inputf("this workspace's admin turned this tool off (%s in its policy)", g)
+		return ctx, Inputf("this workspace's admin turned this tool off (%s in its policy)", g)
 	}
-	return nil
+	return context.WithValue(ctx, rulesKey{}, rules), nil
 }
 
 // allowed checks where a channel-list gate may act: the operator's
-// setting, then the workspace's rules.
+// setting, then the workspace's rules (as GateOpen read them for this
+// call, else read now).
 func allowed(ctx context.Context, d *Deps, s *Session, g Gate, channelID, verb string) error {
 	if p := d.Policy.Channels(g); p != nil && !p.Allows(channelID) {
 		return Inputf("%s %s is not allowed by this server's %s setting", verb, channelID, g)
@@ -117,9 +126,12 @@ func allowed(ctx context.Context, d *Deps, s *Session, g Gate, channelID, verb s
 	if d.Workspace == nil {
 		return nil
 	}
-	rules, err := d.Workspace(ctx, teamOf(s))
-	if err != nil {
-		return err
+	rules, ok := ctx.Value(rulesKey{}).(WorkspaceRules)
+	if !ok {
+		var err error
+		if rules, err = d.Workspace(ctx, teamOf(s)); err != nil {
+			return err
+		}
 	}
 	if p, ok := rules[g]; ok && !p.Allows(channelID) {
 		return Inputf("%s %s is not allowed by this workspace's policy (%s)", verb, channelID, g)
