@@ -60,6 +60,7 @@ func TestConversationsWrite(t *testing.T) {
 				{"conversations_create", map[string]any{"name": strings.Repeat("a", 81)}, "at most 80"},
 				{"conversations_create", map[string]any{"name": "general"}, "already exists"},
 				{"conversations_create", map[string]any{"name": "ok-name", "topic": strings.Repeat("t", 251)}, "topic is 251 characters"},
+				{"conversations_create", map[string]any{"name": "ok-name", "purpose": strings.Repeat("p", 251)}, "purpose is 251 characters"},
 				{"conversations_invite", map[string]any{"channel_id": "#launch-crew", "users": "@alice"}, "already in the channel"},
 				{"conversations_invite", map[string]any{"channel_id": "#launch-crew"}, "users is required"},
 				{"conversations_invite", map[string]any{"channel_id": "#random", "users": "@bob"}, "not a member of the channel"},
