@@ -326,6 +326,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 	}
 	as, err = oauthserver.New(oauthserver.Options{
 		PublicURL: o.PublicURL, Store: st, Slack: oauth, SignedInAgain: st.LinkInstallations,
+		PersonInstallations: st.PersonInstallations,
 		UsedBy: func(ctx context.Context, inst, client string) error {
 			return st.TouchClientUse(ctx, inst, client, time.Now())
 		},
@@ -389,6 +390,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		Metrics:        m,
 		WorkspaceRules: workspaceRules(st),
 		CountCall:      counts.ToolCall,
+		WorkspaceArg:   true,
 		Audit: func(ctx context.Context, r server.AuditRecord) {
 			err := st.AppendAudit(context.WithoutCancel(ctx), store.AuditEvent{
 				At: time.Now(), Event: "tool_write", EnterpriseID: r.EnterpriseID, TeamID: r.TeamID, UserID: r.UserID,

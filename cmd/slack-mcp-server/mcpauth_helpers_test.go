@@ -32,6 +32,7 @@ type authEnv struct {
 	base      string
 	issuer    string // the iss expected on redirects to the client
 	emu       *slackemu.Server
+	slackURL  string // Slack's URL for the server; default emu.URL
 	storePath string
 	extra     map[string]string
 
@@ -54,7 +55,11 @@ func newAuthEnv(t *testing.T, extra map[string]string) *authEnv {
 // start runs the binary path; it waits for /health.
 func (e *authEnv) start() {
 	e.t.Helper()
-	s := startOAuthServer(e.t, e.emu.URL, e.lp, e.storePath, "http", e.extra)
+	slackURL := e.slackURL
+	if slackURL == "" {
+		slackURL = e.emu.URL
+	}
+	s := startOAuthServer(e.t, slackURL, e.lp, e.storePath, "http", e.extra)
 	e.mu.Lock()
 	e.srv = s
 	e.mu.Unlock()

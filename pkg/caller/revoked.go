@@ -19,8 +19,10 @@ import (
 // Slack again instead of minting more tokens for a dead grant. creds are
 // the credentials Slack refused: an installation whose token changed
 // since (refresh, reinstall) is not known to be dead. It must not log
-// bearer or creds.
-type RevokedFunc func(ctx context.Context, bearer string, creds slackapi.Credentials, slackCode string)
+// bearer or creds. installationID is the installation whose credentials
+// Slack refused when known (a token reaching several workspaces), else
+// "": the token's own.
+type RevokedFunc func(ctx context.Context, bearer, installationID string, creds slackapi.Credentials, slackCode string)
 
 // revokedAtSlack reports Slack answers that say the grant itself is gone.
 // Outages, rate limits, token_expired (a rotating token we failed to
@@ -33,11 +35,11 @@ func revokedAtSlack(code string) bool {
 	return false
 }
 
-// SlackRefused classifies Slack's refusal err of the credentials behind
-// bearer (token_revoked and account_inactive wrap authn.ErrRevokedToken,
-// the rest authn.ErrInvalidToken) and, when it is definitive and bearer
-// is a token we issued, tells Options.Revoked.
-func (r *Resolver) SlackRefused(ctx context.Context, bearer string, creds slackapi.Credentials, err error) error {
+// SlackRefused classifies Slack's refusal err of the credentials of g,
+// resolved from bearer (token_revoked and account_inactive wrap
+// authn.ErrRevokedToken, the rest authn.ErrInvalidToken) and, when it is
+// definitive and bearer is a token we issued, tells Options.Revoked.
+func (r *Resolver) SlackRefused(ctx context.Context, bearer string, g Grant, err error) error {
 	code := slackapi.SlackErrorCode(err)
 	kind := authn.ErrInvalidToken
 	switch code {
@@ -45,7 +47,7 @@ func (r *Resolver) SlackRefused(ctx context.Context, bearer string, creds slacka
 		kind = authn.ErrRevokedToken
 	}
 	if r.CanRevoke(bearer) && revokedAtSlack(code) {
-		r.o.Revoked(ctx, bearer, creds, code)
+		r.o.Revoked(ctx, bearer, g.InstallationID, g.Credentials, code)
 	}
 	return fmt.Errorf("%w: %w", kind, err)
 }
@@ -79,17 +81,21 @@ type Revoker struct {
 }
 
 // Revoke implements RevokedFunc.
-func (v Revoker) Revoke(ctx context.Context, bearer string, creds slackapi.Credentials, code string) {
-	var id string
+func (v Revoker) Revoke(ctx context.Context, bearer, installationID string, creds slackapi.Credentials, code string) {
+	id := installationID
 	var err error
 	switch KindOf(bearer) {
 	case PersonalAccessToken:
-		id, err = v.Installations.PATInstallation(ctx, bearer)
+		if id == "" {
+			id, err = v.Installations.PATInstallation(ctx, bearer)
+		}
 	case AccessToken:
 		if v.AccessTokens == nil {
 			return
 		}
-		id, err = v.AccessTokens.AccessTokenInstallation(ctx, bearer)
+		if id == "" {
+			id, err = v.AccessTokens.AccessTokenInstallation(ctx, bearer)
+		}
 	default:
 		return
 	}

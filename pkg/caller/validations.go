@@ -3,6 +3,7 @@ package caller
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
@@ -36,7 +37,7 @@ func (v *Validator) Recheck(ctx context.Context) error {
 	ch := v.sf.DoChan(key, func() (any, error) {
 		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
 		defer cancel()
-		return v.validate(vctx, key, c.Bearer, epoch)
+		return v.validate(vctx, key, c.Bearer, c.Installation, epoch)
 	})
 	select {
 	case res := <-ch:
@@ -74,13 +75,14 @@ func (v *Validator) Invalidate(ctx context.Context) {
 	vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
 	defer cancel()
 	_, _, _ = v.sf.Do(key, func() (any, error) {
-		return v.validate(vctx, key, c.Bearer, epoch)
+		return v.validate(vctx, key, c.Bearer, c.Installation, epoch)
 	})
 }
 
 // InvalidateKey is Invalidate by caller key (tenant.KeyOf of the token)
 // without the confirmation, for code that revokes tokens outside a
-// request.
+// request. The token's key drops its validations in every workspace
+// (KeyIn); a workspace's key drops only that one.
 func (v *Validator) InvalidateKey(key string) {
 	var dropped []*validation
 	v.mu.Lock()
@@ -89,6 +91,14 @@ func (v *Validator) InvalidateKey(key string) {
 	if e := v.entries[key]; e != nil {
 		dropped = append(dropped, v.removeLocked(e, "invalidated"))
 		v.o.Logger.Info().Str("token", key[:min(12, len(key))]).Msg("token validation evicted")
+	}
+	if !strings.Contains(key, "@") {
+		for k, e := range v.entries {
+			if strings.HasPrefix(k, key+"@") {
+				v.sf.Forget(k)
+				dropped = append(dropped, v.removeLocked(e, "invalidated"))
+			}
+		}
 	}
 	v.mu.Unlock()
 	v.notify(dropped)

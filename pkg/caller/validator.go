@@ -132,7 +132,7 @@ func KeyOf(c *tenant.Caller) string {
 	if c.Key != "" {
 		return c.Key
 	}
-	return tenant.KeyOf(c.Bearer)
+	return KeyIn(c.Bearer, c.Installation)
 }
 
 // Authenticate implements authn.Authenticator. A token validated less
@@ -140,6 +140,12 @@ func KeyOf(c *tenant.Caller) string {
 // remembered for the Resolver's NegativeTTL. The caller of an access
 // token carries its grant's scopes.
 func (v *Validator) Authenticate(ctx context.Context, bearer string) (*tenant.Caller, error) {
+	return v.AuthenticateIn(ctx, bearer, "")
+}
+
+// AuthenticateIn is Authenticate for bearer acting in installation (""
+// for the token's own): a validation of its own, under KeyIn.
+func (v *Validator) AuthenticateIn(ctx context.Context, bearer, installation string) (*tenant.Caller, error) {
 	bearer = strings.TrimSpace(bearer)
 	switch {
 	case bearer == "":
@@ -147,7 +153,7 @@ func (v *Validator) Authenticate(ctx context.Context, bearer string) (*tenant.Ca
 	case len(bearer) > authn.MaxTokenBytes:
 		return nil, fmt.Errorf("%w: token longer than %d bytes", authn.ErrInvalidToken, authn.MaxTokenBytes)
 	}
-	key := tenant.KeyOf(bearer)
+	key := KeyIn(bearer, installation)
 	now := v.o.Now()
 
 	var dropped []*validation
@@ -165,11 +171,11 @@ func (v *Validator) Authenticate(ctx context.Context, bearer string) (*tenant.Ca
 		var scopes []string
 		if KindOf(bearer).Issued() {
 			var err error
-			if scopes, err = v.recheckIssued(ctx, key, bearer); err != nil {
+			if scopes, err = v.recheckIssued(ctx, key, bearer, installation); err != nil {
 				return nil, err
 			}
 		}
-		return v.caller(key, bearer, scopes), nil
+		return v.caller(key, bearer, installation, scopes), nil
 	}
 	if err, ok := v.o.Resolver.Refused(key); ok {
 		return nil, err
@@ -182,7 +188,7 @@ func (v *Validator) Authenticate(ctx context.Context, bearer string) (*tenant.Ca
 		}
 		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), validateTimeout)
 		defer cancel()
-		return v.validate(vctx, key, bearer, epoch)
+		return v.validate(vctx, key, bearer, installation, epoch)
 	})
 	select {
 	case res := <-ch:
@@ -190,7 +196,7 @@ func (v *Validator) Authenticate(ctx context.Context, bearer string) (*tenant.Ca
 			return nil, res.Err
 		}
 		scopes, _ := res.Val.([]string)
-		return v.caller(key, bearer, CloneScopes(scopes)), nil
+		return v.caller(key, bearer, installation, CloneScopes(scopes)), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -207,8 +213,8 @@ func (v *Validator) validNow(key string, epoch uint64) bool {
 
 // caller builds the request's Caller; its Subject (the Slack identity)
 // outlives token refreshes, so sessions bound to it survive them.
-func (v *Validator) caller(key, bearer string, scopes []string) *tenant.Caller {
-	c := &tenant.Caller{Key: key, Bearer: bearer, Scopes: scopes}
+func (v *Validator) caller(key, bearer, installation string, scopes []string) *tenant.Caller {
+	c := &tenant.Caller{Key: key, Bearer: bearer, Scopes: scopes, Installation: installation}
 	v.mu.Lock()
 	if e := v.entries[key]; e != nil {
 		id := e.v.Identity
@@ -222,9 +228,9 @@ func (v *Validator) caller(key, bearer string, scopes []string) *tenant.Caller {
 // outcome: the identity on success, a refusal when Slack (or the token
 // store) rejected it. Outages are returned and not recorded. It returns
 // the scopes of the token's grant (nil: unrestricted).
-func (v *Validator) validate(ctx context.Context, key, bearer string, epoch uint64) ([]string, error) {
+func (v *Validator) validate(ctx context.Context, key, bearer, installation string, epoch uint64) ([]string, error) {
 	fp := key[:min(12, len(key))]
-	g, err := v.o.Resolver.Resolve(ctx, bearer)
+	g, err := v.o.Resolver.ResolveIn(ctx, bearer, installation)
 	if err != nil {
 		if IsRefusal(err) {
 			v.o.Resolver.Refuse(key, err)
@@ -236,7 +242,7 @@ func (v *Validator) validate(ctx context.Context, key, bearer string, epoch uint
 		if !slackapi.IsAuthFailure(err) {
 			return nil, fmt.Errorf("caller: validating token %s: %w", fp, err)
 		}
-		err = v.o.Resolver.SlackRefused(ctx, bearer, g.Credentials, err)
+		err = v.o.Resolver.SlackRefused(ctx, bearer, g, err)
 		v.o.Resolver.Refuse(key, err)
 		return nil, err
 	}
@@ -272,8 +278,8 @@ func (v *Validator) validate(ctx context.Context, key, bearer string, epoch uint
 // another replica, bites at once; only the auth.test answer is cached. A
 // refreshed Slack token makes a new generation. It returns the grant's
 // scopes.
-func (v *Validator) recheckIssued(ctx context.Context, key, bearer string) ([]string, error) {
-	g, err := v.o.Resolver.Resolve(ctx, bearer)
+func (v *Validator) recheckIssued(ctx context.Context, key, bearer, installation string) ([]string, error) {
+	g, err := v.o.Resolver.ResolveIn(ctx, bearer, installation)
 	if err != nil {
 		if IsRefusal(err) {
 			v.InvalidateKey(key)

@@ -32,4 +32,5 @@ button.primary{background:#4a154b;color:#fff;border-color:#4a154b}
 .dest{border:1px solid #ddd;border-radius:6px;padding:.5rem .75rem}.dest strong{font-size:1.15rem}
 .dest strong,.host{word-break:break-all}
 .app h2{font-size:1.1rem}.app ul{margin:.25rem 0}.muted{color:#616061}
+fieldset{border:1px solid #ddd;border-radius:6px;margin:1rem 0}fieldset label{display:block;padding:.2rem 0}
 `

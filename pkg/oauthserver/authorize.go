@@ -192,7 +192,7 @@ func (s *Server) remembered(w http.ResponseWriter, r *http.Request, req authzReq
 		return false, err
 	}
 	slackState := newRandom()
-	if err := s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(slackState), now); err != nil {
+	if err := s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(slackState), nil, now); err != nil {
 		return false, fmt.Errorf("set slack state: %w", err)
 	}
 	e := who
@@ -258,6 +258,11 @@ func (s *Server) showConsent(w http.ResponseWriter, r *http.Request, req authzRe
 	}
 	if u, err := url.Parse(req.redirectURI); err == nil && !isWebScheme(u.Scheme) {
 		page.OtherProgram, page.Scheme = true, u.Scheme
+	}
+	if list, err := s.pickable(r); err != nil {
+		s.o.Logger.Warn().Ctx(r.Context()).Err(err).Msg("oauthserver: listing the person's workspaces")
+	} else {
+		page.Workspaces = workspaceOptions(list)
 	}
 	http.SetCookie(w, s.txnCookieFor(txn.IDHash, nonce, int(s.o.TxnTTL/time.Second)))
 	s.renderCSP(w, http.StatusOK, "consent", page, s.consentCSP(req.redirectURI))
@@ -326,16 +331,42 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	switch f.Get("decision") {
 	case "deny":
 		// Burn the transaction so a later Approve cannot revive it.
-		if err := s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(newRandom()), now); err != nil && !errors.Is(err, store.ErrAlreadyExists) {
+		if err := s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(newRandom()), nil, now); err != nil && !errors.Is(err, store.ErrAlreadyExists) {
 			s.internalPage(w, r, "consent: close transaction", err)
 			return
 		}
 		http.SetCookie(w, s.txnCookieFor(txn.IDHash, "", -1))
 		s.audit(r, store.AuditEvent{Event: "consent_denied", Outcome: "access_denied", Detail: clientDetail(txn.ClientID)})
 		s.redirectError303(w, r, txn.RedirectURI, txn.ClientState, "access_denied", "the person denied the request")
-	case "approve":
+	case "approve", "another":
+		chosen, hadPicker, err := s.picked(r, f["workspace"])
+		switch {
+		case errors.Is(err, errNotPickable):
+			s.errorPage(w, http.StatusBadRequest, "Invalid request", "A workspace on the form is not one of yours. Start again from your application.")
+			return
+		case err != nil:
+			s.internalPage(w, r, "consent: workspaces", err)
+			return
+		case hadPicker && len(chosen) == 0 && f.Get("decision") == "approve":
+			s.errorPage(w, http.StatusBadRequest, "Choose a workspace", "Tick at least one workspace for the application, or connect another one. Go back to the form to choose.")
+			return
+		}
+		if len(chosen) > 0 && f.Get("decision") == "approve" {
+			done, err := s.approveHere(w, r, txn, chosen)
+			if err != nil {
+				s.internalPage(w, r, "consent: approve", err)
+				return
+			}
+			if done {
+				return
+			}
+		}
+		ids := make([]string, len(chosen))
+		for i, in := range chosen {
+			ids[i] = in.ID
+		}
 		slackState := newRandom()
-		err := s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(slackState), now)
+		err = s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(slackState), ids, now)
 		switch {
 		case errors.Is(err, store.ErrAlreadyExists), errors.Is(err, store.ErrNotFound):
 			s.errorPage(w, http.StatusBadRequest, "Already answered", "This authorization request was already answered or expired. Start again from your application.")

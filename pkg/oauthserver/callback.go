@@ -61,6 +61,12 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 		s.internalPage(w, r, "callback: create browser session", err)
 		return true
 	}
+	// After the session linked the person's installations: the other
+	// workspaces they ticked get the consent too.
+	if err := s.consentPicked(ctx, txn, in.ID, now); err != nil {
+		s.internalPage(w, r, "callback: consent in the chosen workspaces", err)
+		return true
+	}
 	code, err := s.issueCode(ctx, txn.ClientID, in.ID, txn.RedirectURI, txn.CodeChallenge, txn.Scope, txn.Resource)
 	if err != nil {
 		s.internalPage(w, r, "callback: issue code", err)

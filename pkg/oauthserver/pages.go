@@ -29,13 +29,19 @@ After you approve, it will be sent back to:</p>
 {{if .OtherProgram}}<p class="warn" id="other-program">This address is not a web page: this computer hands it, with the authorization, to the program registered for <code>{{.Scheme}}:</code> links. Approve only if that is the application you are connecting.</p>{{end}}
 {{if .LocalhostOnly}}<p class="warn">This application only redirects to <strong>localhost</strong>. Any program on this computer could claim to be it: approve only if you just started connecting <strong>{{.ClientName}}</strong> yourself.</p>{{end}}
 {{template "access" .}}
-<p>Next, Slack may ask you to approve these permissions for this server's Slack app. Your Slack token stays on this server; the application receives only a token issued by this server, which you can revoke.</p>
+{{if .Workspaces}}<fieldset class="workspaces" id="workspaces"><legend>Workspaces it may use</legend>
+{{range .Workspaces}}<label><input type="checkbox" name="workspace" form="consent-form" value="{{.ID}}"{{if .Checked}} checked{{end}}> <strong>{{.Name}}</strong> <code>{{.TeamID}}</code>{{if .EnterpriseID}} <span class="muted">enterprise {{.EnterpriseID}}</span>{{end}}</label>
+{{end}}<p class="muted">The first one ticked is the default; the application reaches the others by naming them (the tools' <code>workspace</code> argument). To add a workspace you have not connected yet, choose <em>Connect another workspace</em>: Slack asks you to sign in to it, and it becomes the default.</p>
+</fieldset>
+<p>Your Slack tokens stay on this server; the application receives only a token issued by this server, which you can revoke.</p>
+{{else}}<p>Next, Slack may ask you to approve these permissions for this server's Slack app. Your Slack token stays on this server; the application receives only a token issued by this server, which you can revoke.</p>{{end}}
 <p>Your approval is remembered in this browser, so this application is not asked again for the same access. You can see and revoke the applications you approved on <a href="/authorize/consents" id="manage">Applications you approved</a>.</p>
-<form method="post" action="/authorize/consent">
+<form method="post" action="/authorize/consent" id="consent-form">
 <input type="hidden" name="txn" value="{{.Txn}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <div class="actions">
 <button class="primary" type="submit" id="approve" name="decision" value="approve">Approve</button>
+{{if .Workspaces}}<button type="submit" id="another" name="decision" value="another">Connect another workspace</button>{{end}}
 <button type="submit" id="deny" name="decision" value="deny">Deny</button>
 </div>
 </form>
@@ -90,6 +96,8 @@ type consentPage struct {
 	Access                             string
 	Permissions, WriteActions          []string
 	Txn, CSRF                          string
+	// Workspaces is the picker (workspaces_consent.go); empty: none.
+	Workspaces []workspaceOption
 }
 
 // setPageHeaders hardens our HTML pages: not frameable, no scripts, forms

@@ -24,31 +24,23 @@ var (
 // authn.ErrRevokedToken; any other error is an outage. The token never
 // appears in an error.
 func (s *Server) ResolveAccessToken(ctx context.Context, token string) (caller.Grant, error) {
-	hash, err := s.parseToken(token, tenant.AccessTokenPrefix)
+	t, err := s.accessToken(ctx, token)
 	if err != nil {
-		return caller.Grant{}, fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
+		return caller.Grant{}, err
 	}
-	t, err := s.o.Store.GetToken(ctx, hash, s.o.Now())
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		// Unknown, expired, revoked, or its installation revoked: the
-		// store does not tell them apart.
-		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrInvalidToken)
-	case err != nil:
-		return caller.Grant{}, fmt.Errorf("oauthserver: look up access token %s: %w", fp(hash), err)
-	case !t.RevokedAt.IsZero():
-		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrRevokedToken)
-	case t.Kind != store.TokenAccess:
-		return caller.Grant{}, fmt.Errorf("oauthserver: token %s is not an access token: %w", fp(hash), authn.ErrInvalidToken)
-	case !s.ourResource(t.Resource):
-		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s is for another resource: %w", fp(hash), authn.ErrInvalidToken)
-	}
-	creds, err := s.o.Slack.CredentialsFor(ctx, t.InstallationID)
+	return s.grantIn(ctx, t, t.InstallationID)
+}
+
+// grantIn is the grant of access token t in installationID: its Slack
+// credentials (refreshed when due), t's scopes; the use is recorded for
+// the connections page.
+func (s *Server) grantIn(ctx context.Context, t store.Token, installationID string) (caller.Grant, error) {
+	creds, err := s.o.Slack.CredentialsFor(ctx, installationID)
 	if err != nil {
-		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(hash), err)
+		return caller.Grant{}, fmt.Errorf("oauthserver: access token %s: %w", fp(t.Hash), err)
 	}
 	if s.o.UsedBy != nil {
-		if err := s.o.UsedBy(ctx, t.InstallationID, t.ClientID); err != nil {
+		if err := s.o.UsedBy(ctx, installationID, t.ClientID); err != nil {
 			s.o.Logger.Warn().Ctx(ctx).Err(err).Msg("oauthserver: recording the client's use")
 		}
 	}
@@ -57,7 +49,7 @@ func (s *Server) ResolveAccessToken(ctx context.Context, token string) (caller.G
 		Scopes:         s.grantable(splitScope(t.Scope)),
 		ClientID:       t.ClientID,
 		Resource:       t.Resource,
-		InstallationID: t.InstallationID,
+		InstallationID: installationID,
 	}, nil
 }
 

@@ -69,6 +69,11 @@ type Options struct {
 	// resolved for installationID (once per validation, not per request):
 	// the connections page shows when each application last used Slack.
 	UsedBy func(ctx context.Context, installationID, clientID string) error
+	// PersonInstallations, when set, lists every installation of the
+	// person of one (store.Connections): the consent page offers them,
+	// and an access token reaches those where the person approved its
+	// application. Nil: one workspace per connection.
+	PersonInstallations func(ctx context.Context, installationID string) ([]store.Installation, error)
 	// Slack is the Slack leg: authorize URL, callback exchange (Routes
 	// mounts its Callback at /oauth/callback) and the installation's
 	// credentials. It never calls this package.

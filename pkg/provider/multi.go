@@ -114,7 +114,7 @@ func (m *Multi) Session(ctx context.Context) (*tools.Session, error) {
 	for attempt := 0; attempt < 2; attempt++ {
 		val, ok := m.o.Validator.Lookup(key)
 		if !ok {
-			if _, err := m.o.Validator.Authenticate(ctx, c.Bearer); err != nil {
+			if _, err := m.o.Validator.AuthenticateIn(ctx, c.Bearer, c.Installation); err != nil {
 				return nil, err
 			}
 			if val, ok = m.o.Validator.Lookup(key); !ok {

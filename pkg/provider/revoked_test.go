@@ -20,7 +20,7 @@ type revocations struct {
 	got []string // bearer + " " + Slack token + " " + code
 }
 
-func (r *revocations) hook(_ context.Context, bearer string, creds slackapi.Credentials, code string) {
+func (r *revocations) hook(_ context.Context, bearer, _ string, creds slackapi.Credentials, code string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.got = append(r.got, bearer+" "+creds.Token+" "+code)

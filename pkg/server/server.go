@@ -58,6 +58,10 @@ type Options struct {
 	// CountCall, when set, is told the workspace of every tool call (the
 	// admin page's per-workspace counts).
 	CountCall func(teamID string)
+	// WorkspaceArg adds the optional workspace argument to every tool's
+	// schema (OAuth mode, where a connection may reach several
+	// workspaces). The argument is honoured either way.
+	WorkspaceArg bool
 }
 
 // AuditRecord says who changed what: never message text.
@@ -126,6 +130,9 @@ func New(o Options) (*Server, error) {
 	for _, t := range selected {
 		if o.Sandbox {
 			t = t.ForSandbox()
+		}
+		if o.WorkspaceArg {
+			t = t.WithWorkspaceArg()
 		}
 		s.MCP.AddTool(t.MCPTool(), s.wrap(t))
 	}
@@ -200,10 +207,21 @@ func (s *Server) wrap(t tools.Tool) mcpserver.ToolHandlerFunc {
 			}()
 		}
 		ctx = confirm.WithCall(ctx, t.Name, req.GetArguments(), req.Params.MultiRoundTripParams)
+		args, wsArg, err := workspaceArg(req.GetArguments())
+		if err == nil {
+			// Everything after this, the deferred counting and audit
+			// included, acts in the chosen workspace.
+			var in context.Context
+			if in, err = tools.InWorkspace(ctx, s.deps, wsArg); err == nil {
+				ctx = in
+			}
+		}
 		// A workspace admin's policy can close a write tool for its people.
 		var gated context.Context
-		if gated, err = tools.GateOpen(ctx, s.deps, t.Gate); err == nil {
-			res, err = t.Handler(gated, s.deps, tools.Args(req.GetArguments()))
+		if err == nil {
+			if gated, err = tools.GateOpen(ctx, s.deps, t.Gate); err == nil {
+				res, err = t.Handler(gated, s.deps, args)
+			}
 		}
 		if err == nil {
 			return safeResult(res), nil
@@ -262,6 +280,26 @@ func (s *Server) auditRecord(ctx context.Context, t tools.Tool, res *mcp.CallToo
 		}
 	}
 	return r
+}
+
+// workspaceArg takes the workspace argument out of args (tools never see
+// it) and returns what remains.
+func workspaceArg(args map[string]any) (tools.Args, string, error) {
+	v, ok := args[tools.WorkspaceArg]
+	if !ok {
+		return tools.Args(args), "", nil
+	}
+	ws, isString := v.(string)
+	if !isString && v != nil {
+		return nil, "", tools.Inputf("workspace must be a string: a team ID, domain or name")
+	}
+	rest := make(map[string]any, len(args)-1)
+	for k, val := range args {
+		if k != tools.WorkspaceArg {
+			rest[k] = val
+		}
+	}
+	return tools.Args(rest), ws, nil
 }
 
 // argNames logs which arguments were given, never their values (message

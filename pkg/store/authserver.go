@@ -50,6 +50,10 @@ type AuthTxn struct {
 	NonceHash      string // browser binding cookie
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
+	// Workspaces are the installations the person picked on the consent
+	// page, the default first (set with the Slack state); empty: the one
+	// they sign in to at Slack.
+	Workspaces []string
 }
 
 // AuthCode is our authorization code (single use, 5 minutes).
@@ -116,8 +120,9 @@ type AuthServer interface {
 	GetTxn(ctx context.Context, idHash string, now time.Time) (AuthTxn, error)
 	// SetTxnSlackState records the Slack state minted after consent; it
 	// fails with ErrNotFound when the transaction is unknown or expired,
-	// and ErrAlreadyExists when a Slack state was already set.
-	SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, now time.Time) error
+	// and ErrAlreadyExists when a Slack state was already set. workspaces
+	// (installation IDs) are stored with it.
+	SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, workspaces []string, now time.Time) error
 	// ConsumeTxnBySlackState atomically deletes and returns the transaction.
 	ConsumeTxnBySlackState(ctx context.Context, slackStateHash string, now time.Time) (AuthTxn, error)
 

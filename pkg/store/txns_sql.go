@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -16,15 +17,15 @@ type txnQueries struct {
 	createTxn, getTxn, slackStateTaken, setTxnSlackState, txnState, consumeTxn string
 }
 
-const txnCols = `id_hash, client_id, redirect_uri, code_challenge, scope, resource, client_state, slack_state_hash, csrf_hash, nonce_hash, created_at, expires_at`
+const txnCols = `id_hash, client_id, redirect_uri, code_challenge, scope, resource, client_state, slack_state_hash, csrf_hash, nonce_hash, created_at, expires_at, workspaces`
 
 func newTxnQueries(d dialect) txnQueries {
 	r := d.rebind
 	return txnQueries{
-		createTxn:        r(`INSERT INTO oauth_txns (` + txnCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert(nil)),
+		createTxn:        r(`INSERT INTO oauth_txns (` + txnCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)` + d.upsert(nil)),
 		getTxn:           r(`SELECT ` + txnCols + ` FROM oauth_txns WHERE id_hash = ? AND expires_at > ?`),
 		slackStateTaken:  r(`SELECT 1 FROM oauth_txns WHERE slack_state_hash = ?` + d.forUpdate),
-		setTxnSlackState: r(`UPDATE oauth_txns SET slack_state_hash = ? WHERE id_hash = ? AND expires_at > ? AND slack_state_hash IS NULL`),
+		setTxnSlackState: r(`UPDATE oauth_txns SET slack_state_hash = ?, workspaces = ? WHERE id_hash = ? AND expires_at > ? AND slack_state_hash IS NULL`),
 		txnState:         r(`SELECT slack_state_hash FROM oauth_txns WHERE id_hash = ? AND expires_at > ?`),
 		consumeTxn:       r(`DELETE FROM oauth_txns WHERE slack_state_hash = ? RETURNING ` + txnCols),
 	}
@@ -42,7 +43,7 @@ func (s *sqlStore) CreateTxn(ctx context.Context, t AuthTxn) error {
 	}
 	res, err := s.w.ExecContext(ctx, s.q.createTxn, t.IDHash, t.ClientID, t.RedirectURI, t.CodeChallenge, t.Scope,
 		t.Resource, t.ClientState, nullString(t.SlackStateHash), t.CSRFHash, t.NonceHash,
-		millis(t.CreatedAt), millis(t.ExpiresAt))
+		millis(t.CreatedAt), millis(t.ExpiresAt), strings.Join(t.Workspaces, " "))
 	return created("create transaction", res, err)
 }
 
@@ -56,8 +57,10 @@ func (s *sqlStore) GetTxn(ctx context.Context, idHash string, now time.Time) (Au
 // SetTxnSlackState implements AuthServer in one transaction: ErrNotFound
 // when the transaction is unknown or expired at now; ErrAlreadyExists when
 // it already has a Slack state, or another transaction has this one.
-func (s *sqlStore) SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, now time.Time) (err error) {
-	if err := CheckSlackState(slackStateHash); err != nil {
+// workspaces (installation IDs, the default first) replace the
+// transaction's.
+func (s *sqlStore) SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, workspaces []string, now time.Time) (err error) {
+	if err := CheckSlackState(slackStateHash, workspaces); err != nil {
 		return err
 	}
 	nowMS := now.UnixMilli()
@@ -91,7 +94,7 @@ func (s *sqlStore) SetTxnSlackState(ctx context.Context, idHash, slackStateHash 
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("store: set transaction state: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, s.q.setTxnSlackState, slackStateHash, idHash, nowMS)
+	res, err := tx.ExecContext(ctx, s.q.setTxnSlackState, slackStateHash, strings.Join(workspaces, " "), idHash, nowMS)
 	if err = affected("set transaction state", res, err); err != nil {
 		return err
 	}
@@ -124,13 +127,17 @@ func scanTxn(row scanner) (AuthTxn, error) {
 		t                AuthTxn
 		slackState       sql.NullString
 		created, expires sql.NullInt64
+		workspaces       string
 	)
 	err := row.Scan(&t.IDHash, &t.ClientID, &t.RedirectURI, &t.CodeChallenge, &t.Scope, &t.Resource,
-		&t.ClientState, &slackState, &t.CSRFHash, &t.NonceHash, &created, &expires)
+		&t.ClientState, &slackState, &t.CSRFHash, &t.NonceHash, &created, &expires, &workspaces)
 	if err != nil {
 		return AuthTxn{}, err
 	}
 	t.SlackStateHash = slackState.String
 	t.CreatedAt, t.ExpiresAt = fromMillis(created), fromMillis(expires)
+	if workspaces != "" {
+		t.Workspaces = strings.Fields(workspaces)
+	}
 	return t, nil
 }

@@ -89,10 +89,21 @@ func CheckTxn(t AuthTxn) error {
 	return nil
 }
 
+// MaxTxnWorkspaces bounds the workspaces one authorization may pick.
+const MaxTxnWorkspaces = 50
+
 // CheckSlackState checks what SetTxnSlackState requires.
-func CheckSlackState(slackStateHash string) error {
+func CheckSlackState(slackStateHash string, workspaces []string) error {
 	if slackStateHash == "" {
 		return errors.New("store: empty Slack state hash")
+	}
+	if len(workspaces) > MaxTxnWorkspaces {
+		return fmt.Errorf("store: more than %d workspaces in one authorization", MaxTxnWorkspaces)
+	}
+	for _, w := range workspaces {
+		if w == "" || strings.ContainsAny(w, " \t\n") {
+			return fmt.Errorf("store: malformed installation ID %q", w)
+		}
 	}
 	return nil
 }

@@ -31,6 +31,9 @@ type Caller struct {
 	// tokens): the Slack token's own scopes are the only limit. A non-nil
 	// empty slice grants nothing.
 	Scopes []string
+	// Installation is the workspace (store installation ID) a tool call
+	// acts in when the token reaches several; empty: the token's own.
+	Installation string
 }
 
 // Allows reports whether the caller's grant covers scope, honouring the

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -178,8 +179,8 @@ func (m *Memory) GetTxn(ctx context.Context, idHash string, now time.Time) (t st
 // SetTxnSlackState implements store.AuthServer: ErrNotFound when the
 // transaction is unknown or expired at now; ErrAlreadyExists when it
 // already has a Slack state, or another transaction has this one.
-func (m *Memory) SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, now time.Time) error {
-	if err := store.CheckSlackState(slackStateHash); err != nil {
+func (m *Memory) SetTxnSlackState(ctx context.Context, idHash, slackStateHash string, workspaces []string, now time.Time) error {
+	if err := store.CheckSlackState(slackStateHash, workspaces); err != nil {
 		return err
 	}
 	return m.tx(ctx, func(d *db) error {
@@ -194,6 +195,7 @@ func (m *Memory) SetTxnSlackState(ctx context.Context, idHash, slackStateHash st
 			return store.ErrAlreadyExists
 		}
 		t.SlackStateHash = slackStateHash
+		t.Workspaces = slices.Clone(workspaces)
 		d.txns[idHash] = t
 		return nil
 	})

@@ -27,6 +27,7 @@ func RunAuthServer(t *testing.T, open func(t *testing.T) store.AuthServerStore) 
 		{"TxnExpiry", testTxnExpiry},
 		{"TxnSlackState", testTxnSlackState},
 		{"TxnConcurrentConsume", testTxnConcurrentConsume},
+		{"TxnWorkspaces", testTxnWorkspaces},
 		{"TxnConcurrentSetSlackState", testTxnConcurrentSetSlackState},
 		{"CodeRoundTrip", testCodeRoundTrip},
 		{"CodeRedeemOnce", testCodeRedeemOnce},

@@ -30,7 +30,7 @@ func testRestart(t *testing.T, db Durable) {
 		grants(t, as, "r", in.ID)
 		require.NoError(t, as.PutClient(ctx, client("mcpc_1", store.ClientDynamic)))
 		require.NoError(t, as.CreateTxn(ctx, txn("tx")))
-		require.NoError(t, as.SetTxnSlackState(ctx, "tx", "slack", t0))
+		require.NoError(t, as.SetTxnSlackState(ctx, "tx", "slack", nil, t0))
 	}
 	require.NoError(t, s.Close())
 
@@ -144,7 +144,7 @@ func authServerAtRest(t *testing.T, s store.AuthServerStore, installationID stri
 	x := txn(txnID)
 	x.CSRFHash, x.NonceHash = csrf, nonce
 	require.NoError(t, s.CreateTxn(ctx, x))
-	require.NoError(t, s.SetTxnSlackState(ctx, txnID, slack, t0))
+	require.NoError(t, s.SetTxnSlackState(ctx, txnID, slack, nil, t0))
 	require.NoError(t, s.CreateCode(ctx, store.AuthCode{Hash: code, ClientID: "mcpc_1", InstallationID: installationID, CreatedAt: t0, ExpiresAt: t0.Add(time.Minute)}))
 	require.NoError(t, s.CreateToken(ctx, store.Token{Hash: access, Kind: store.TokenAccess, FamilyID: code, ClientID: "mcpc_1", InstallationID: installationID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))
 	require.NoError(t, s.CreateToken(ctx, store.Token{Hash: refresh, Kind: store.TokenRefresh, FamilyID: code, ClientID: "mcpc_1", InstallationID: installationID, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}))

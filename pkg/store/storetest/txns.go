@@ -57,8 +57,8 @@ func testTxnExpiry(t *testing.T, s store.AuthServerStore) {
 	require.NoError(t, err)
 	_, err = s.GetTxn(ctx, "tx", exp)
 	require.ErrorIs(t, err, store.ErrNotFound, "expiry is exclusive")
-	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx", "slack", exp), store.ErrNotFound)
-	require.NoError(t, s.SetTxnSlackState(ctx, "tx", "slack", exp.Add(-time.Millisecond)))
+	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx", "slack", nil, exp), store.ErrNotFound)
+	require.NoError(t, s.SetTxnSlackState(ctx, "tx", "slack", nil, exp.Add(-time.Millisecond)))
 	_, err = s.ConsumeTxnBySlackState(ctx, "slack", exp)
 	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = s.ConsumeTxnBySlackState(ctx, "slack", t0)
@@ -75,12 +75,12 @@ func testTxnSlackState(t *testing.T, s store.AuthServerStore) {
 	_, err = s.ConsumeTxnBySlackState(ctx, "", t0)
 	require.ErrorIs(t, err, store.ErrNotFound, "an empty state matches nothing")
 
-	require.NoError(t, s.SetTxnSlackState(ctx, "tx1", "slack-1", t0))
-	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx1", "slack-other", t0), store.ErrAlreadyExists, "only once")
-	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx1", "slack-1", t0), store.ErrAlreadyExists, "not even the same value")
-	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx2", "slack-1", t0), store.ErrAlreadyExists, "taken by another transaction")
-	require.ErrorIs(t, s.SetTxnSlackState(ctx, "unknown", "slack-9", t0), store.ErrNotFound)
-	require.Error(t, s.SetTxnSlackState(ctx, "tx2", "", t0), "empty Slack state")
+	require.NoError(t, s.SetTxnSlackState(ctx, "tx1", "slack-1", nil, t0))
+	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx1", "slack-other", nil, t0), store.ErrAlreadyExists, "only once")
+	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx1", "slack-1", nil, t0), store.ErrAlreadyExists, "not even the same value")
+	require.ErrorIs(t, s.SetTxnSlackState(ctx, "tx2", "slack-1", nil, t0), store.ErrAlreadyExists, "taken by another transaction")
+	require.ErrorIs(t, s.SetTxnSlackState(ctx, "unknown", "slack-9", nil, t0), store.ErrNotFound)
+	require.Error(t, s.SetTxnSlackState(ctx, "tx2", "", nil, t0), "empty Slack state")
 
 	got, err := s.GetTxn(ctx, "tx1", t0)
 	require.NoError(t, err)
@@ -110,10 +110,28 @@ func testTxnSlackState(t *testing.T, s store.AuthServerStore) {
 	assert.Equal(t, "tx3", got.IDHash)
 }
 
+// The workspaces picked on the consent page travel with the Slack state
+// to the callback, in order; malformed picks are refused and change
+// nothing.
+func testTxnWorkspaces(t *testing.T, s store.AuthServerStore) {
+	ctx := context.Background()
+	require.NoError(t, s.CreateTxn(ctx, txn("tx")))
+	require.Error(t, s.SetTxnSlackState(ctx, "tx", "slack", []string{"inst_b", "two words"}, t0))
+	require.Error(t, s.SetTxnSlackState(ctx, "tx", "slack", []string{""}, t0))
+	require.Error(t, s.SetTxnSlackState(ctx, "tx", "slack", make([]string, store.MaxTxnWorkspaces+1), t0))
+	got, err := s.GetTxn(ctx, "tx", t0)
+	require.NoError(t, err)
+	require.Empty(t, got.SlackStateHash, "a refused pick sets nothing")
+	require.NoError(t, s.SetTxnSlackState(ctx, "tx", "slack", []string{"inst_b", "inst_a"}, t0))
+	got, err = s.ConsumeTxnBySlackState(ctx, "slack", t0)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"inst_b", "inst_a"}, got.Workspaces)
+}
+
 func testTxnConcurrentConsume(t *testing.T, s store.AuthServerStore) {
 	ctx := context.Background()
 	require.NoError(t, s.CreateTxn(ctx, txn("tx")))
-	require.NoError(t, s.SetTxnSlackState(ctx, "tx", "slack", t0))
+	require.NoError(t, s.SetTxnSlackState(ctx, "tx", "slack", nil, t0))
 	var wins atomic.Int32
 	race(t, 32, func() error {
 		_, err := s.ConsumeTxnBySlackState(ctx, "slack", t0)
@@ -134,7 +152,7 @@ func testTxnConcurrentSetSlackState(t *testing.T, s store.AuthServerStore) {
 		n    atomic.Int32
 	)
 	race(t, 16, func() error {
-		err := s.SetTxnSlackState(ctx, "tx", fmt.Sprint("slack-", n.Add(1)), t0)
+		err := s.SetTxnSlackState(ctx, "tx", fmt.Sprint("slack-", n.Add(1)), nil, t0)
 		if err == nil {
 			wins.Add(1)
 			return nil

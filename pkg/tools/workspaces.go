@@ -1,0 +1,197 @@
+package tools
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// Several workspaces through one connection: a person who picked more
+// than one workspace on the consent page names one with the workspace
+// argument of any tool; without it the tool acts in the default (the
+// first picked).
+
+// WorkspaceArg is the argument that names the workspace a tool acts in.
+const WorkspaceArg = "workspace"
+
+// maxWorkspaceArg bounds the argument; team IDs, domains and names are
+// far shorter.
+const maxWorkspaceArg = 200
+
+// WorkspaceRef is one workspace the caller reaches.
+type WorkspaceRef struct {
+	// ID is the provider's handle of it (the store's installation ID).
+	ID           string
+	TeamID       string
+	EnterpriseID string
+	Name         string
+}
+
+// MultiWorkspace is implemented by providers whose callers may reach
+// several workspaces (pkg/provider.Multi in OAuth mode).
+type MultiWorkspace interface {
+	// Workspaces lists what the caller of ctx reaches, the default first;
+	// fewer than two means the default alone.
+	Workspaces(ctx context.Context) ([]WorkspaceRef, error)
+	// In returns ctx acting in ref: Provider.Session then answers that
+	// workspace's session.
+	In(ctx context.Context, ref WorkspaceRef) context.Context
+}
+
+// WithWorkspaceArg adds the optional workspace argument to t's schema
+// (servers whose callers may reach several workspaces).
+func (t Tool) WithWorkspaceArg() Tool {
+	t.Params = append(append([]mcp.ToolOption(nil), t.Params...), mcp.WithString(WorkspaceArg,
+		mcp.Description("Workspace to act in, when you connected several: its team ID (T…), domain (acme or acme.slack.com) or name. Default: the first you chose.")))
+	return t
+}
+
+// InWorkspace returns ctx acting in the workspace arg names (team ID,
+// enterprise ID of an org-wide install, domain or name, case-insensitive;
+// "" is the default). A name that matches nothing, or several, is the
+// model's to fix: the error lists what the caller reaches.
+func InWorkspace(ctx context.Context, d *Deps, arg string) (context.Context, error) {
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		return ctx, nil
+	}
+	if len(arg) > maxWorkspaceArg {
+		return nil, Inputf("workspace is longer than %d characters", maxWorkspaceArg)
+	}
+	var refs []WorkspaceRef
+	mw, multi := d.Provider.(MultiWorkspace)
+	if multi {
+		var err error
+		if refs, err = mw.Workspaces(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(refs) < 2 {
+		return ctx, oneWorkspace(ctx, d, arg)
+	}
+	domain := func(ref WorkspaceRef) string {
+		s, err := d.Provider.Session(mw.In(ctx, ref))
+		if err != nil || s.Client == nil {
+			return ""
+		}
+		return domainOf(s.Client.Identity.URL)
+	}
+	ref, err := matchWorkspace(refs, arg, domain)
+	if err != nil {
+		return nil, err
+	}
+	if ref.ID == refs[0].ID {
+		return ctx, nil
+	}
+	return mw.In(ctx, ref), nil
+}
+
+// oneWorkspace accepts arg when it names the caller's only workspace.
+func oneWorkspace(ctx context.Context, d *Deps, arg string) error {
+	s, err := d.Provider.Session(ctx)
+	if err != nil {
+		return err
+	}
+	if s.Client == nil {
+		return nil
+	}
+	id := s.Client.Identity
+	ref := WorkspaceRef{TeamID: id.TeamID, EnterpriseID: id.EnterpriseID, Name: id.TeamName}
+	_, err = matchWorkspace([]WorkspaceRef{ref}, arg, func(WorkspaceRef) string { return domainOf(id.URL) })
+	if err != nil {
+		return Inputf("this connection reaches one workspace, %s; leave out workspace", describeRef(ref, domainOf(id.URL)))
+	}
+	return nil
+}
+
+// matchWorkspace finds the one workspace arg names: by team or
+// enterprise ID, then by name, then by domain (which may cost a Slack
+// call per workspace the first time, so it comes last).
+func matchWorkspace(refs []WorkspaceRef, arg string, domain func(WorkspaceRef) string) (WorkspaceRef, error) {
+	byID := func(r WorkspaceRef) bool {
+		return strings.EqualFold(r.TeamID, arg) || r.TeamID == "" && strings.EqualFold(r.EnterpriseID, arg)
+	}
+	byName := func(r WorkspaceRef) bool { return r.Name != "" && strings.EqualFold(r.Name, arg) }
+	want := normalizeDomain(arg)
+	domains := map[string]string{}
+	byDomain := func(r WorkspaceRef) bool {
+		d, ok := domains[r.ID]
+		if !ok {
+			d = domain(r)
+			domains[r.ID] = d
+		}
+		return d != "" && strings.EqualFold(d, want)
+	}
+	for _, match := range []func(WorkspaceRef) bool{byID, byName, byDomain} {
+		var found []WorkspaceRef
+		for _, r := range refs {
+			if match(r) {
+				found = append(found, r)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 0:
+			continue
+		}
+		return WorkspaceRef{}, Inputf("workspace %q names several of your workspaces: %s; use a team ID", arg, listRefs(found, domains))
+	}
+	return WorkspaceRef{}, Inputf("workspace %q is not one this connection reaches; use one of: %s", arg, listRefs(refs, domains))
+}
+
+// normalizeDomain reduces "https://acme.slack.com/", "acme.slack.com" or
+// "acme.slack-gov.com" to "acme".
+func normalizeDomain(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		s = u.Host
+	}
+	s = strings.TrimSuffix(s, "/")
+	for _, suffix := range []string{".enterprise.slack.com", ".slack.com", ".slack-gov.com"} {
+		if cut, ok := strings.CutSuffix(s, suffix); ok {
+			return cut
+		}
+	}
+	return s
+}
+
+// domainOf is the workspace domain of an auth.test URL
+// ("https://acme.slack.com/" is "acme"); "" when it is no Slack host.
+func domainOf(workspaceURL string) string {
+	u, err := url.Parse(workspaceURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	d := normalizeDomain(u.Host)
+	if d == strings.ToLower(u.Host) {
+		return "" // not a Slack host (an emulator, a proxy)
+	}
+	return d
+}
+
+func listRefs(refs []WorkspaceRef, domains map[string]string) string {
+	parts := make([]string, 0, len(refs))
+	for _, r := range refs {
+		parts = append(parts, describeRef(r, domains[r.ID]))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func describeRef(r WorkspaceRef, domain string) string {
+	id := r.TeamID
+	if id == "" {
+		id = r.EnterpriseID
+	}
+	s := r.Name
+	if s == "" {
+		s = id
+	}
+	extra := []string{id}
+	if domain != "" {
+		extra = append(extra, domain)
+	}
+	return s + " (" + strings.Join(extra, ", ") + ")"
+}
