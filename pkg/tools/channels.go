@@ -25,6 +25,9 @@ type Channel struct {
 	// Cursor is filled on the last CSV row only (see pageResult).
 	Cursor string `json:"-" csv:"Cursor"`
 	Type   string `json:"type" csv:"Type" jsonschema:"public_channel, private_channel, im or mpim"`
+	// Workspace is set when the listing covers several workspaces; the
+	// column appears only then.
+	Workspace string `json:"workspace,omitempty" csv:"Workspace,omitempty" jsonschema:"team ID of the row's workspace, when a listing covers several"`
 }
 
 // directoryWait bounds how long a listing waits for a directory that is
@@ -77,39 +80,42 @@ func handleChannelsList(ctx context.Context, d *Deps, in *channelsListInput) (*m
 	if sortBy != "" && sortBy != "popularity" {
 		return nil, Inputf("sort must be \"popularity\" or omitted, not %q", sortBy)
 	}
-	// An offset only means something in the same filtered, sorted list.
+	spaces, err := listingWorkspaces(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	// An offset only means something in the same filtered, sorted list,
+	// over the same workspaces.
 	scope := params.CursorScope{Tool: "channels_list", Filter: strings.Join(types, ",") + "|" + sortBy + "|" + query.key()}
+	var rows []Channel
+	var warming bool
+	var skipped []string
+	if spaces == nil {
+		if rows, warming, err = channelRows(ctx, d, types, query); err != nil {
+			return nil, err
+		}
+	} else {
+		var labels []string
+		for _, ws := range spaces {
+			labels = append(labels, ws.label)
+			got, warm, err := channelRows(ws.ctx, d, types, query)
+			if err != nil {
+				skipped = append(skipped, workspaceFailure(ws.label, err))
+				continue
+			}
+			for i := range got {
+				got[i].Workspace = ws.label
+			}
+			rows, warming = append(rows, got...), warming || warm
+		}
+		if len(skipped) == len(spaces) {
+			return nil, Inputf("no workspace could be listed: %s", strings.Join(skipped, "; "))
+		}
+		scope.Filter += "|" + strings.Join(labels, ",")
+	}
 	offset, err := intCursor(in.Cursor, scope, 0)
 	if err != nil {
 		return nil, err
-	}
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := recheck(ctx, d); err != nil {
-		return nil, err
-	}
-	if !s.Channels.Ready() {
-		// Right after start the first sweep is usually moments away.
-		wctx, cancel := context.WithTimeout(ctx, directoryWait)
-		_ = s.Channels.WaitReady(wctx)
-		cancel()
-	}
-	want := map[string]bool{}
-	for _, t := range types {
-		want[t] = true
-	}
-	var rows []Channel
-	for _, c := range s.Channels.All() {
-		t := channelType(c)
-		if !want[t] || c.IsArchived {
-			continue
-		}
-		row := Channel{ID: c.ID, Name: channelLabel(s, c), Topic: c.Topic, Purpose: c.Purpose, MemberCount: c.MemberCount, Type: t}
-		if query.match(row) {
-			rows = append(rows, row)
-		}
 	}
 	if sortBy == "popularity" {
 		sort.SliceStable(rows, func(i, j int) bool {
@@ -130,10 +136,47 @@ func handleChannelsList(ctx context.Context, d *Deps, in *channelsListInput) (*m
 		next = scope.Encode(strconv.Itoa(end))
 	}
 	res := pageResult(rows[offset:end], next)
-	if !s.Channels.Ready() {
+	if warming {
 		res = withNote(res, warmingNote)
 	}
+	if len(skipped) > 0 {
+		res = withNote(res, skippedNote(skipped))
+	}
 	return res, nil
+}
+
+// channelRows are the conversations of the types wanted that the caller
+// of ctx sees, matching query, unsorted; warming reports a channels
+// directory still loading.
+func channelRows(ctx context.Context, d *Deps, types []string, query channelQuery) (rows []Channel, warming bool, err error) {
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := recheck(ctx, d); err != nil {
+		return nil, false, err
+	}
+	if !s.Channels.Ready() {
+		// Right after start the first sweep is usually moments away.
+		wctx, cancel := context.WithTimeout(ctx, directoryWait)
+		_ = s.Channels.WaitReady(wctx)
+		cancel()
+	}
+	want := map[string]bool{}
+	for _, t := range types {
+		want[t] = true
+	}
+	for _, c := range s.Channels.All() {
+		t := channelType(c)
+		if !want[t] || c.IsArchived {
+			continue
+		}
+		row := Channel{ID: c.ID, Name: channelLabel(s, c), Topic: c.Topic, Purpose: c.Purpose, MemberCount: c.MemberCount, Type: t}
+		if query.match(row) {
+			rows = append(rows, row)
+		}
+	}
+	return rows, !s.Channels.Ready(), nil
 }
 
 func channelType(c workspace.Channel) string {

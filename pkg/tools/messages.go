@@ -40,6 +40,9 @@ type Message struct {
 	// ContextOf marks a row shown around a search match (the match's
 	// MsgID); the column appears only when some row has it.
 	ContextOf string `json:"context_of,omitempty" csv:"ContextOf,omitempty" jsonschema:"MsgID of the search match this message surrounds"`
+	// Workspace is set when a search covers several workspaces; the
+	// column appears only then.
+	Workspace string `json:"workspace,omitempty" csv:"Workspace,omitempty" jsonschema:"team ID of the row's workspace, when a listing covers several"`
 }
 
 // activitySubtypes are join/leave/topic notices hidden unless asked for.

@@ -71,25 +71,21 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 	} else if ok {
 		return messageByURL(ctx, d, u)
 	}
-	s, err := d.Slack(ctx)
-	if err != nil {
-		return nil, err
-	}
-	mods, err := searchModifiers(ctx, d, s, in)
-	if err != nil {
-		return nil, err
-	}
-	if query == "" && len(mods) == 0 {
-		return nil, Inputf("give search_query or at least one filter: %s", strings.Join(searchFilters, ", "))
-	}
-	if s.Client.Identity.Kind == slackapi.BotToken {
-		return nil, Inputf("Slack does not let bot tokens (xoxb) search messages; configure a user token (xoxp) to use conversations_search_messages")
-	}
 	sortBy, err := searchSort(string(in.Sort))
 	if err != nil {
 		return nil, err
 	}
-	full := strings.TrimSpace(strings.Join(append([]string{query}, mods...), " "))
+	spaces, err := listingWorkspaces(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if spaces != nil {
+		return searchEvery(ctx, d, in, spaces, sortBy)
+	}
+	s, full, err := prepareSearch(ctx, d, in)
+	if err != nil {
+		return nil, err
+	}
 	// A page number only means something for the same search, order and
 	// page size.
 	scope := params.CursorScope{Tool: "conversations_search_messages", Filter: full + "|" + sortBy + "|" + strconv.FormatBool(bool(in.OnlyMine)) + "|" + strconv.Itoa(limit)}
@@ -97,12 +93,58 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 	if err != nil {
 		return nil, err
 	}
+	rows, more, err := searchPage(ctx, s, full, sortBy, limit, page)
+	if err != nil {
+		return nil, err
+	}
+	if in.OnlyMine {
+		rows = onlyMine(s, rows)
+	}
+	var note string
+	if in.Context > 0 {
+		rows, note = withContext(ctx, d, s, rows, int(in.Context))
+	}
+	next := ""
+	if more {
+		next = scope.Encode(strconv.Itoa(page + 1))
+	}
+	out := pageResult(rows, next)
+	if note != "" {
+		withNote(out, note)
+	}
+	return out, nil
+}
+
+// prepareSearch checks a search in ctx's workspace and returns its
+// session and the whole query, filters resolved to Slack modifiers.
+func prepareSearch(ctx context.Context, d *Deps, in *searchInput) (*Session, string, error) {
+	s, err := d.Slack(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	query := strings.TrimSpace(string(in.Query))
+	mods, err := searchModifiers(ctx, d, s, in)
+	if err != nil {
+		return nil, "", err
+	}
+	if query == "" && len(mods) == 0 {
+		return nil, "", Inputf("give search_query or at least one filter: %s", strings.Join(searchFilters, ", "))
+	}
+	if s.Client.Identity.Kind == slackapi.BotToken {
+		return nil, "", Inputf("Slack does not let bot tokens (xoxb) search messages; configure a user token (xoxp) to use conversations_search_messages")
+	}
+	return s, strings.TrimSpace(strings.Join(append([]string{query}, mods...), " ")), nil
+}
+
+// searchPage is one page of search.messages as rows, in Slack's order,
+// and whether more pages follow.
+func searchPage(ctx context.Context, s *Session, full, sortBy string, limit, page int) ([]Message, bool, error) {
 	res, err := s.Client.SearchMessagesContext(ctx, full, slack.SearchParameters{
 		Sort: sortBy, SortDirection: "desc", Highlight: false, Count: limit, Page: page,
 		TeamID: s.Client.TeamParam(),
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	msgs := make([]slack.Message, 0, len(res.Matches))
 	for _, m := range res.Matches {
@@ -123,22 +165,7 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 			rows[i].UserName = m.Username
 		}
 	}
-	if in.OnlyMine {
-		rows = onlyMine(s, rows)
-	}
-	var note string
-	if in.Context > 0 {
-		rows, note = withContext(ctx, d, s, rows, int(in.Context))
-	}
-	next := ""
-	if res.Paging.Pages > page {
-		next = scope.Encode(strconv.Itoa(page + 1))
-	}
-	out := pageResult(rows, next)
-	if note != "" {
-		withNote(out, note)
-	}
-	return out, nil
+	return rows, res.Paging.Pages > page, nil
 }
 
 // searchModifiers turns the filter arguments into Slack search modifiers.

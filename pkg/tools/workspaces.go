@@ -2,10 +2,13 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 )
 
 // Several workspaces through one connection: a person who picked more
@@ -57,6 +60,7 @@ func InWorkspace(ctx context.Context, d *Deps, arg string) (context.Context, err
 	if arg == "" {
 		return ctx, nil
 	}
+	ctx = context.WithValue(ctx, chosenKey{}, true)
 	if len(arg) > maxWorkspaceArg {
 		return nil, Inputf("workspace is longer than %d characters", maxWorkspaceArg)
 	}
@@ -194,4 +198,61 @@ func describeRef(r WorkspaceRef, domain string) string {
 		extra = append(extra, domain)
 	}
 	return s + " (" + strings.Join(extra, ", ") + ")"
+}
+
+// chosenKey marks a context whose tool call named its workspace: listings
+// then cover that one alone.
+type chosenKey struct{}
+
+// inWorkspace is one workspace a listing covers.
+type inWorkspace struct {
+	ctx context.Context
+	// label is what the Workspace column shows: the team ID (the
+	// enterprise ID of an org-wide install), which the workspace argument
+	// takes back.
+	label string
+}
+
+// listingWorkspaces returns the workspaces a listing (channels_list,
+// search) covers: every one the caller reaches when the call named none
+// and there are several, else nil, meaning ctx's alone.
+func listingWorkspaces(ctx context.Context, d *Deps) ([]inWorkspace, error) {
+	if chosen, _ := ctx.Value(chosenKey{}).(bool); chosen {
+		return nil, nil
+	}
+	mw, ok := d.Provider.(MultiWorkspace)
+	if !ok {
+		return nil, nil
+	}
+	refs, err := mw.Workspaces(ctx)
+	if err != nil || len(refs) < 2 {
+		return nil, err
+	}
+	out := make([]inWorkspace, len(refs))
+	for i, r := range refs {
+		label := r.TeamID
+		if label == "" {
+			label = r.EnterpriseID
+		}
+		out[i] = inWorkspace{ctx: mw.In(ctx, r), label: label}
+	}
+	return out, nil
+}
+
+// skippedNote says which workspaces a listing left out and why.
+func skippedNote(skipped []string) string {
+	return "some workspaces were left out of this listing: " + strings.Join(skipped, "; ") + ". Name one with the workspace argument to see its error alone."
+}
+
+// workspaceFailure is how a listing reports one workspace it could not
+// cover: the model-facing message of err, or a generic one.
+func workspaceFailure(label string, err error) string {
+	var in *InputError
+	if errors.As(err, &in) {
+		return label + ": " + in.Msg
+	}
+	if msg, ok := slackapi.Explain(err); ok {
+		return label + ": " + msg
+	}
+	return label + ": it could not be reached"
 }
