@@ -176,4 +176,41 @@ func TestSeveralWorkspacesThroughOneConnection(t *testing.T) {
 	assert.Contains(t, text, "this connection reaches one workspace, Sandbox Co (T0SANDBOX)")
 	text, isErr = history("")
 	require.False(t, isErr, "the default workspace still answers: %s", text)
+
+	// Another application, by "Connect another workspace" with Beta
+	// ticked: Slack signs the person in (to the sandbox here), which
+	// becomes the default; Beta comes along.
+	a2 := newRawAuthz(registerClient(t, e, rc.url), rc.url, "slack:read", "")
+	resp, err = browser.Get(a2.url(e.base))
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page = string(body)
+	txn, csrf = consentTxnRE.FindStringSubmatch(page)[1], consentCSRFRE.FindStringSubmatch(page)[1]
+	status, loc, text = post(url.Values{"txn": {txn}, "csrf": {csrf}, "decision": {"another"}, "workspace": {betaID}})
+	require.Equal(t, http.StatusSeeOther, status, text)
+	require.True(t, strings.HasPrefix(loc, hub.URL), "on to Slack: %s", loc)
+	for hop := 0; !strings.HasPrefix(loc, rc.url); hop++ {
+		require.Less(t, hop, 5, loc)
+		resp, err = browser.Get(loc)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Contains(t, []int{http.StatusFound, http.StatusSeeOther}, resp.StatusCode, loc)
+		loc = resp.Header.Get("Location")
+	}
+	u, err = url.Parse(loc)
+	require.NoError(t, err)
+	r = a2.exchange(t, e, u.Query().Get("code"), "")
+	require.Equal(t, http.StatusOK, r.status, r.body)
+	c2, err := mcpClient(t, e.base, r.json(t)["access_token"].(string))
+	require.NoError(t, err)
+	res, err = callTool(c2, "conversations_history", map[string]any{"channel_id": "#general", "workspace": "Beta"})
+	require.NoError(t, err)
+	require.False(t, res.IsError, toolText(res))
+	assert.Contains(t, toolText(res), "hello from the beta workspace")
+	res, err = callTool(c2, "channels_list", map[string]any{"channel_types": "public_channel"})
+	require.NoError(t, err)
+	require.False(t, res.IsError, toolText(res))
+	assert.Contains(t, toolText(res), "T0BETA", "a listing covers both workspaces")
+	assert.Contains(t, toolText(res), slackemu.SandboxTeamID)
 }
