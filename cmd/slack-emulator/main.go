@@ -45,10 +45,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	clientSecret := fs.String("oauth-client-secret", "", "the OAuth app's client secret")
 	redirects := fs.String("oauth-redirect", "", "comma-separated redirect URLs of the OAuth app")
 	autoApprove := fs.Bool("oauth-auto-approve", false, "approve authorization requests without showing the consent page")
+	workspaces := fs.Int("workspaces", 1, "1, or 2 to serve a second workspace (Sandbox Labs, T0SBLABS, with the same person) behind the same URL, as slack.com serves every workspace; its authorize page then asks which to sign in to")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
+		return errUsage
+	}
+	if *workspaces < 1 || *workspaces > 2 {
+		fmt.Fprintf(stderr, "slack-emulator: -workspaces must be 1 or 2, not %d\n", *workspaces)
 		return errUsage
 	}
 	if fs.NArg() > 0 {
@@ -61,18 +66,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ws = slackemu.Generate(slackemu.GenerateOptions{Users: *users, Channels: *channels, MessagesPerChannel: *messages, Seed: 1})
 		token = slackemu.GenUserToken
 	}
-	if *clientID != "" {
-		ws.AddOAuthApp(slackemu.OAuthApp{ClientID: *clientID, ClientSecret: *clientSecret, RedirectURLs: strings.Split(*redirects, ",")})
+	spaces := []*slackemu.Workspace{ws}
+	if *workspaces == 2 {
+		spaces = append(spaces, slackemu.SandboxLabs())
 	}
-	srv, err := slackemu.ServeAt(ws, slackemu.Options{RateLimits: *rateLimits}, *addr)
-	if err != nil {
-		return err
+	var servers []*slackemu.Server
+	for i, w := range spaces {
+		if *clientID != "" {
+			w.AddOAuthApp(slackemu.OAuthApp{ClientID: *clientID, ClientSecret: *clientSecret, RedirectURLs: strings.Split(*redirects, ",")})
+		}
+		at := *addr
+		if i > 0 || len(spaces) > 1 {
+			at = "127.0.0.1:0" // behind the hub, which takes -addr
+		}
+		srv, err := slackemu.ServeAt(w, slackemu.Options{RateLimits: *rateLimits}, at)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		if *autoApprove {
+			srv.SetConsent(slackemu.Consent{AutoApprove: true})
+		}
+		servers = append(servers, srv)
 	}
-	defer srv.Close()
-	if *autoApprove {
-		srv.SetConsent(slackemu.Consent{AutoApprove: true})
+	url := servers[0].URL
+	if len(servers) > 1 {
+		hub, err := slackemu.HubAt(*addr, servers...)
+		if err != nil {
+			return err
+		}
+		defer hub.Close()
+		url = hub.URL
 	}
-	fmt.Fprintf(stdout, "%s %s\n", srv.URL, token)
+	fmt.Fprintf(stdout, "%s %s\n", url, token)
 	<-ctx.Done()
 	return nil
 }

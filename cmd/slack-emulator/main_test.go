@@ -103,6 +103,43 @@ func TestFixedAddress(t *testing.T) {
 	require.Error(t, err, "stopped: nothing listens any more")
 }
 
+// TestTwoWorkspaces: --workspaces 2 serves the sandbox and Sandbox Labs
+// behind one URL; the authorize page asks which workspace to sign in to,
+// and each workspace's token reaches its own workspace there.
+func TestTwoWorkspaces(t *testing.T) {
+	t.Parallel()
+	redirect := "http://127.0.0.1:8080/oauth/callback"
+	line, stop := start(t, "--workspaces", "2", "--oauth-client-id", "local.app", "--oauth-client-secret", "local-secret",
+		"--oauth-redirect", redirect, "--oauth-auto-approve")
+	base, token, _ := strings.Cut(line, " ")
+	at, err := slack.New(token, slack.OptionAPIURL(base+"/api/")).AuthTest()
+	require.NoError(t, err)
+	require.Equal(t, slackemu.SandboxTeamID, at.TeamID)
+
+	q := url.Values{"client_id": {"local.app"}, "redirect_uri": {redirect}, "user_scope": {"channels:read"}, "state": {"s1"}}
+	resp, err := http.Get(base + "/oauth/v2/authorize?" + q.Encode())
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(page), `id="team-T0SBLABS"`, "the workspace chooser")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	q.Set("team", slackemu.SandboxLabsTeamID)
+	resp, err = noFollow.Get(base + "/oauth/v2/authorize?" + q.Encode())
+	require.NoError(t, err)
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	code := loc.Query().Get("code")
+	require.NotEmpty(t, code)
+	tok, err := slack.GetOAuthV2ResponseContext(context.Background(), http.DefaultClient, "local.app", "local-secret", code, redirect,
+		slack.OAuthOptionAPIURL(base+"/api/"))
+	require.NoError(t, err)
+	labs, err := slack.New(tok.AuthedUser.AccessToken, slack.OptionAPIURL(base+"/api/")).AuthTest()
+	require.NoError(t, err)
+	require.Equal(t, slackemu.SandboxLabsTeamID, labs.TeamID, "the token's own workspace answers")
+	require.NoError(t, stop())
+}
+
 // TestBadCommandLine: a taken or malformed address, an unknown flag or a
 // stray argument is an error before anything is served.
 func TestBadCommandLine(t *testing.T) {
@@ -120,6 +157,8 @@ func TestBadCommandLine(t *testing.T) {
 		{"malformed address", []string{"--addr", "nowhere"}, "listen on nowhere", nil},
 		{"unknown flag", []string{"--port", "9999"}, "", errUsage},
 		{"stray argument", []string{"9999"}, "", errUsage},
+		{"three workspaces", []string{"--workspaces", "3"}, "", errUsage},
+		{"address in use, two workspaces", []string{"--workspaces", "2", "--addr", taken.Addr().String()}, "listen on " + taken.Addr().String(), nil},
 		{"help", []string{"-h"}, "", flag.ErrHelp},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

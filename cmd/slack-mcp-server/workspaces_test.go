@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackemu"
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/store/storetest"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/testkit/slackapp"
 )
 
@@ -22,7 +23,7 @@ var workspaceBoxRE = regexp.MustCompile(`name="workspace" form="consent-form" va
 // twoWorkspaces serves the sandbox and a second workspace, Beta, behind
 // one Slack URL (slackemu.Hub), each with the server's Slack app, and
 // starts the server in OAuth mode against it.
-func twoWorkspaces(t *testing.T) (*authEnv, *slackemu.Hub) {
+func twoWorkspaces(t *testing.T, backend string) (*authEnv, *slackemu.Hub) {
 	t.Helper()
 	lp := freePort(t)
 	redirect := "http://127.0.0.1:" + strconv.Itoa(lp.Port) + "/oauth/callback"
@@ -39,6 +40,9 @@ func twoWorkspaces(t *testing.T) (*authEnv, *slackemu.Hub) {
 	base := "http://127.0.0.1:" + strconv.Itoa(lp.Port)
 	e := &authEnv{t: t, lp: lp, port: lp.Port, base: base, issuer: base, emu: sandbox.Server, slackURL: hub.URL,
 		storePath: t.TempDir() + "/store.db"}
+	if backend == "postgres" {
+		e.storePath, e.extra = "", map[string]string{"SLACK_MCP_DATABASE_URL": storetest.PostgresURL(t)}
+	}
 	e.start()
 	t.Cleanup(e.stop)
 	return e, hub
@@ -74,7 +78,16 @@ func connectBoth(t *testing.T, e *authEnv, hub *slackemu.Hub, browser *http.Clie
 // revoked approval takes its workspace away at once.
 func TestSeveralWorkspacesThroughOneConnection(t *testing.T) {
 	t.Parallel()
-	e, hub := twoWorkspaces(t)
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			severalWorkspaces(t, backend)
+		})
+	}
+}
+
+func severalWorkspaces(t *testing.T, backend string) {
+	e, hub := twoWorkspaces(t, backend)
 	browser := newCookieBrowser(t)
 	connectBoth(t, e, hub, browser)
 

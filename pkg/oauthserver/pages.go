@@ -189,6 +189,10 @@ var slackScopeText = map[string]string{
 	"stars:read":             "See your saved items",
 	"dnd:read":               "See Do Not Disturb settings",
 	"reminders:read":         "See your reminders",
+	"canvases:read":          "Read canvases you can see",
+	"canvases:write":         "Create and edit canvases as you",
+	"users.profile:write":    "Set your status",
+	"chat:write.customize":   "Post with a custom name and icon",
 }
 
 func describeSlackScopes(scopes []string) []string {

@@ -79,12 +79,15 @@ export function stop(child) {
 // startOAuthServer starts the emulator with a Slack app and the server in
 // OAuth mode (Streamable HTTP, a fresh data directory) on a free port.
 // autoApprove makes the emulator's Slack approve without its consent
-// page. close() stops both and removes the data directory.
-export async function startOAuthServer(bin, emuBin, { clientId, clientSecret, autoApprove = false, env = {} }) {
+// page; workspaces: 2 serves a second workspace behind the same Slack URL
+// (the emulator's -workspaces). close() stops both and removes the data
+// directory.
+export async function startOAuthServer(bin, emuBin, { clientId, clientSecret, autoApprove = false, workspaces = 1, env = {} }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const emuArgs = ['-oauth-client-id', clientId, '-oauth-client-secret', clientSecret, '-oauth-redirect', `${base}/oauth/callback`];
   if (autoApprove) emuArgs.push('-oauth-auto-approve');
+  if (workspaces > 1) emuArgs.push('-workspaces', String(workspaces));
   const e = await spawnUntil(emuBin, emuArgs, process.env, 'stdout', (line) => (line.startsWith('http') ? line.split(' ')[0] : null));
   const dataDir = mkdtempSync(join(tmpdir(), 'smcp-oauth-'));
   const s = await spawnUntil(bin, ['-t', 'http'], cleanEnv({
