@@ -215,6 +215,11 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, "the store answers")
 	c, err := mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
+	list, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	for _, tool := range list.Tools {
+		require.NotContains(t, tool.InputSchema.Properties, "workspace", "one workspace: the argument is not shown (%s)", tool.Name)
+	}
 	res := history(t, c)
 	require.False(t, res.IsError)
 	require.Contains(t, res.Content[0].(mcp.TextContent).Text, "sandbox")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func otherWorkspace() *slackemu.Workspace {
 // twoSpacesClient serves both workspaces through one MCP connection; each
 // gets n messages with "zebra", their times interleaved (the fixture's
 // even seconds, the other's odd).
-func twoSpacesClient(t *testing.T, n int) *client.Client {
+func twoSpacesClient(t *testing.T, n int, hooks ...func(*server.Options)) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -79,7 +80,11 @@ func twoSpacesClient(t *testing.T, n int) *client.Client {
 		require.NoError(t, err)
 		return p
 	}
-	s, err := server.New(server.Options{Provider: &twoSpaces{a: single(wsA), b: single(wsB)}, Logger: zerolog.Nop(), WorkspaceArg: true})
+	o := server.Options{Provider: &twoSpaces{a: single(wsA), b: single(wsB)}, Logger: zerolog.Nop(), WorkspaceArg: true}
+	for _, h := range hooks {
+		h(&o)
+	}
+	s, err := server.New(o)
 	require.NoError(t, err)
 	c, _ := connect(t, ctx, s, mcptransport.HTTP, "", clientSide{})
 	return c
@@ -165,6 +170,20 @@ func TestListingsCoverEveryWorkspace(t *testing.T) {
 		assert.Equal(t, "C0OTHEROPS", m.Channel)
 	}
 
+	// The directory resources name their workspace in the URI.
+	for team, want := range map[string]string{otherTeamID: "C0OTHEROPS", teamID: generalID} {
+		req := mcp.ReadResourceRequest{}
+		req.Params.URI = "slack://" + team + "/channels"
+		rr, err := c.ReadResource(context.Background(), req)
+		require.NoError(t, err, team)
+		body := rr.Contents[0].(mcp.TextResourceContents).Text
+		assert.Contains(t, body, want, team)
+	}
+	req := mcp.ReadResourceRequest{}
+	req.Params.URI = "slack://T0NOWHERE/channels"
+	_, err := c.ReadResource(context.Background(), req)
+	require.Error(t, err)
+
 	// Bad input: a cursor of another listing, a workspace nobody has.
 	r, err := callRaw(c, "conversations_search_messages", map[string]any{"search_query": "zebra", "cursor": "garbage"})
 	require.NoError(t, err)
@@ -173,4 +192,35 @@ func TestListingsCoverEveryWorkspace(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, r.IsError)
 	assert.Contains(t, text(r), `workspace "Nowhere" is not one this connection reaches; use one of: Test Co (T0TEST0001); Other Co (T0OTHER001)`)
+}
+
+// A write in the named workspace is counted, audited and confirmed as
+// that workspace's, and lands there.
+func TestWritesActInTheNamedWorkspace(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var audited []server.AuditRecord
+	var counted []string
+	c := twoSpacesClient(t, 0, func(o *server.Options) {
+		o.Policy = tools.Policy{}
+		*o.Policy.Channels(tools.GateAddMessage) = tools.AllChannels()
+		sel, err := server.Select(tools.Catalog(), nil, map[tools.Gate]bool{tools.GateAddMessage: true})
+		require.NoError(t, err)
+		o.Selection = sel
+		o.Audit = func(_ context.Context, r server.AuditRecord) { mu.Lock(); audited = append(audited, r); mu.Unlock() }
+		o.CountCall = func(team string) { mu.Lock(); counted = append(counted, team); mu.Unlock() }
+	})
+	r, err := callRaw(c, "conversations_add_message", map[string]any{"channel_id": "#ops", "payload": "hello ops", "workspace": "otherco.slack.com"})
+	require.NoError(t, err)
+	require.True(t, r.IsError, "the domain is matched from auth.test's URL, which the emulator does not give as a Slack host")
+	r, err = callRaw(c, "conversations_add_message", map[string]any{"channel_id": "#ops", "payload": "hello ops", "workspace": "Other Co"})
+	require.NoError(t, err)
+	require.False(t, r.IsError, text(r))
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, audited)
+	last := audited[len(audited)-1]
+	assert.Equal(t, otherTeamID, last.TeamID)
+	assert.Equal(t, "C0OTHEROPS", last.Channel)
+	assert.Equal(t, otherTeamID, counted[len(counted)-1])
 }

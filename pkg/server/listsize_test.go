@@ -15,7 +15,8 @@ import (
 // every tool opened. The incumbent's answer is about 17 KB for 15 tools.
 // model-bytes counts only what function-calling APIs put before a model
 // (name, description, input schema): clients keep output schemas and
-// annotations to themselves.
+// annotations to themselves. The -oauth rows add the workspace argument
+// OAuth mode shows a caller who reaches several workspaces.
 func BenchmarkToolsListSize(b *testing.B) {
 	all := map[tools.Gate]bool{}
 	for _, t := range tools.Catalog() {
@@ -26,7 +27,9 @@ func BenchmarkToolsListSize(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		open map[tools.Gate]bool
-	}{{"default", nil}, {"all", all}} {
+		// oauth adds the workspace argument OAuth mode gives every tool.
+		oauth bool
+	}{{"default", nil, false}, {"all", all, false}, {"default-oauth", nil, true}, {"all-oauth", all, true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			sel, err := Select(tools.Catalog(), nil, tc.open)
 			if err != nil {
@@ -38,6 +41,9 @@ func BenchmarkToolsListSize(b *testing.B) {
 				model = 0
 				for _, t := range sel.Tools() {
 					def := t.MCPTool()
+					if tc.oauth {
+						def = tools.WithWorkspaceArg(def)
+					}
 					list = append(list, def)
 					seen, err := json.Marshal(struct {
 						Name        string `json:"name"`

@@ -103,14 +103,14 @@ func (s *Server) servedHere(ctx context.Context, name string) (bool, string) {
 
 // filterTools is the tools/list filter of narrowed URLs.
 func (s *Server) filterTools(ctx context.Context, ts []mcp.Tool) []mcp.Tool {
-	if _, ok := ToolsetsFrom(ctx); !ok {
-		return ts
-	}
-	out := ts[:0:0]
-	for _, t := range ts {
-		if ok, _ := s.servedHere(ctx, t.Name); ok {
-			out = append(out, t)
+	if _, ok := ToolsetsFrom(ctx); ok {
+		out := ts[:0:0]
+		for _, t := range ts {
+			if ok, _ := s.servedHere(ctx, t.Name); ok {
+				out = append(out, t)
+			}
 		}
+		ts = out
 	}
-	return out
+	return s.withWorkspaceArg(ctx, ts)
 }

@@ -58,9 +58,9 @@ type Options struct {
 	// CountCall, when set, is told the workspace of every tool call (the
 	// admin page's per-workspace counts).
 	CountCall func(teamID string)
-	// WorkspaceArg adds the optional workspace argument to every tool's
-	// schema (OAuth mode, where a connection may reach several
-	// workspaces). The argument is honoured either way.
+	// WorkspaceArg shows the optional workspace argument in every tool's
+	// schema to callers who reach several workspaces (OAuth mode); the
+	// others never see it. The argument is honoured either way.
 	WorkspaceArg bool
 }
 
@@ -91,6 +91,9 @@ type Server struct {
 	// by URL (narrow.go).
 	selection *Selection
 	narrow    narrowings
+	// several remembers, per caller, whether it reaches several
+	// workspaces (workspacearg.go); nil: the argument is never shown.
+	several *severalCache
 }
 
 // New builds the server.
@@ -113,6 +116,7 @@ func New(o Options) (*Server, error) {
 		audit:     o.Audit,
 		countCall: o.CountCall,
 		metrics:   o.Metrics,
+		several:   newSeveralCache(o.WorkspaceArg, o.Now),
 		deps: &tools.Deps{Provider: o.Provider, Policy: o.Policy, Logger: o.Logger, Now: o.Now, Confirm: o.Confirm,
 			Workspace: o.WorkspaceRules},
 	}
@@ -130,9 +134,6 @@ func New(o Options) (*Server, error) {
 	for _, t := range selected {
 		if o.Sandbox {
 			t = t.ForSandbox()
-		}
-		if o.WorkspaceArg {
-			t = t.WithWorkspaceArg()
 		}
 		s.MCP.AddTool(t.MCPTool(), s.wrap(t))
 	}

@@ -40,11 +40,21 @@ func isDigits(s string) bool {
 // workspace must name the caller's own workspace: one tenant never reads
 // another's directory by guessing a URI.
 func DirectoryCSV(ctx context.Context, d *Deps, workspace, kind string) (string, error) {
+	spaces, err := listingWorkspaces(ctx, d)
+	if err != nil {
+		return "", err
+	}
+	if spaces != nil {
+		// Several workspaces: the URI names one as the workspace argument does.
+		if ctx, err = InWorkspace(ctx, d, workspace); err != nil {
+			return "", err
+		}
+	}
 	s, err := d.Slack(ctx)
 	if err != nil {
 		return "", err
 	}
-	if own := WorkspaceName(s); workspace != own && workspace != s.Client.Identity.TeamID {
+	if own := WorkspaceName(s); spaces == nil && workspace != own && workspace != s.Client.Identity.TeamID {
 		return "", Inputf("unknown workspace %q; yours is %q", workspace, own)
 	}
 	if err := recheck(ctx, d); err != nil {

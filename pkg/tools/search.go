@@ -69,7 +69,7 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 	if u, ok, err := params.ParseMessageURL(query); err != nil {
 		return nil, inputErr(err)
 	} else if ok {
-		return messageByURL(ctx, d, u)
+		return messageByURL(linkWorkspace(ctx, d, u.Host), d, u)
 	}
 	sortBy, err := searchSort(string(in.Sort))
 	if err != nil {
@@ -113,6 +113,20 @@ func handleSearch(ctx context.Context, d *Deps, in *searchInput) (*mcp.CallToolR
 		withNote(out, note)
 	}
 	return out, nil
+}
+
+// linkWorkspace is the context to read a message link in: the
+// workspace of the link's host when the connection reaches several and
+// the call named none; else ctx (a link from elsewhere may still be
+// readable there, through a shared channel).
+func linkWorkspace(ctx context.Context, d *Deps, host string) context.Context {
+	if spaces, err := listingWorkspaces(ctx, d); err != nil || spaces == nil {
+		return ctx
+	}
+	if in, err := InWorkspace(ctx, d, host); err == nil {
+		return in
+	}
+	return ctx
 }
 
 // prepareSearch checks a search in ctx's workspace and returns its

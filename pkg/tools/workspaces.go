@@ -43,12 +43,38 @@ type MultiWorkspace interface {
 	In(ctx context.Context, ref WorkspaceRef) context.Context
 }
 
-// WithWorkspaceArg adds the optional workspace argument to t's schema
-// (servers whose callers may reach several workspaces).
-func (t Tool) WithWorkspaceArg() Tool {
-	t.Params = append(append([]mcp.ToolOption(nil), t.Params...), mcp.WithString(WorkspaceArg,
-		mcp.Description("Workspace to act in, when you connected several: its team ID (T…), domain (acme or acme.slack.com) or name. Default: the first you chose.")))
-	return t
+// workspaceArgSchema is the workspace argument's schema: short, as every
+// tool of a caller with several workspaces carries it.
+var workspaceArgSchema = map[string]any{
+	"type":        "string",
+	"description": "Only if you connected several workspaces: the team ID, domain or name of the one to use (default: your first).",
+}
+
+// WithWorkspaceArg returns def with the optional workspace argument added
+// to its input schema (def's own schema is not touched): servers show it
+// to callers who reach several workspaces.
+func WithWorkspaceArg(def mcp.Tool) mcp.Tool {
+	props := make(map[string]any, len(def.InputSchema.Properties)+1)
+	for k, v := range def.InputSchema.Properties {
+		props[k] = v
+	}
+	props[WorkspaceArg] = workspaceArgSchema
+	def.InputSchema.Properties = props
+	if def.InputSchema.PropertyOrder != nil {
+		def.InputSchema.PropertyOrder = append(append([]string(nil), def.InputSchema.PropertyOrder...), WorkspaceArg)
+	}
+	return def
+}
+
+// Several reports whether the caller of ctx reaches more than one
+// workspace.
+func Several(ctx context.Context, p Provider) (bool, error) {
+	mw, ok := p.(MultiWorkspace)
+	if !ok {
+		return false, nil
+	}
+	refs, err := mw.Workspaces(ctx)
+	return len(refs) > 1, err
 }
 
 // InWorkspace returns ctx acting in the workspace arg names (team ID,

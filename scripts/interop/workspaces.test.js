@@ -45,7 +45,8 @@ describe('several workspaces through one connection, in headless Chromium', { sk
     // The MCP client's redirect URI: a loopback listener that keeps the code.
     codes = [];
     redirect = createServer((req, res) => {
-      codes.push(new URL(req.url, 'http://127.0.0.1').searchParams);
+      const u = new URL(req.url, 'http://127.0.0.1');
+      if (u.pathname === '/callback') codes.push(u.searchParams); // not the browser's /favicon.ico
       res.end('client redirect URI');
     });
     await new Promise((resolve) => redirect.listen(0, '127.0.0.1', resolve));
