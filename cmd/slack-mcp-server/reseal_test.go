@@ -38,7 +38,8 @@ func TestKeyRotationAsDocumented(t *testing.T) {
 	srv = startOAuthServer(t, emu.URL, lp, storePath, "http", documented)
 	c, err := mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
-	require.False(t, history(t, c).IsError)
+	res := history(t, c)
+	require.False(t, res.IsError, toolText(res))
 	srv.stop()
 	require.Equal(t, []string{"new"}, storedLabels(t, storePath), "re-sealed under the new key at start")
 
@@ -53,7 +54,8 @@ func TestKeyRotationAsDocumented(t *testing.T) {
 	srv = startOAuthServer(t, emu.URL, lp, storePath, "http", map[string]string{"SLACK_MCP_ENCRYPTION_KEY": "new:" + newKey})
 	c, err = mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
-	require.False(t, history(t, c).IsError)
+	res = history(t, c)
+	require.False(t, res.IsError, toolText(res))
 	srv.stop()
 
 	// The key that sealed them missing: refused at start, and by --reseal.

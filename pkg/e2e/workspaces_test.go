@@ -67,6 +67,12 @@ func twoSpacesClient(t *testing.T, n int, hooks ...func(*server.Options)) *clien
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	wsA, wsB := fixture(), otherWorkspace()
+	for i := range 3 {
+		wsA.AddFile(slackemu.File{ID: fmt.Sprintf("F0A%07d", i), Name: fmt.Sprintf("zebra-a%d.txt", i), Filetype: "text", User: meID,
+			Channels: []string{generalID}, Created: int64(fixtureNow + 2*i), Content: []byte("a")})
+		wsB.AddFile(slackemu.File{ID: fmt.Sprintf("F0B%07d", i), Name: fmt.Sprintf("zebra-b%d.txt", i), Filetype: "text", User: meID,
+			Channels: []string{"C0OTHEROPS"}, Created: int64(fixtureNow + 2*i + 1), Content: []byte("b")})
+	}
 	for i := range n {
 		wsA.AddMessage(generalID, slackemu.Message{TS: ts(1000 + 2*i), User: meID, Text: fmt.Sprintf("zebra a%d", i)})
 		wsB.AddMessage("C0OTHEROPS", slackemu.Message{TS: ts(1001 + 2*i), User: meID, Text: fmt.Sprintf("zebra b%d", i)})
@@ -169,6 +175,15 @@ func TestListingsCoverEveryWorkspace(t *testing.T) {
 	for _, m := range got.Items {
 		assert.Equal(t, "C0OTHEROPS", m.Channel)
 	}
+
+	// Files too: both workspaces, newest first.
+	files, _ := callJSON[tools.FileRow](t, c, "files_search", map[string]any{"query": "zebra"})
+	var names []string
+	for _, f := range files.Items {
+		names = append(names, f.Name+"@"+f.Workspace)
+	}
+	assert.Equal(t, []string{"zebra-b2.txt@" + otherTeamID, "zebra-a2.txt@" + teamID, "zebra-b1.txt@" + otherTeamID,
+		"zebra-a1.txt@" + teamID, "zebra-b0.txt@" + otherTeamID, "zebra-a0.txt@" + teamID}, names)
 
 	// The directory resources name their workspace in the URI.
 	for team, want := range map[string]string{otherTeamID: "C0OTHEROPS", teamID: generalID} {

@@ -95,9 +95,7 @@ func handleChannelsList(ctx context.Context, d *Deps, in *channelsListInput) (*m
 			return nil, err
 		}
 	} else {
-		var labels []string
 		for _, ws := range spaces {
-			labels = append(labels, ws.label)
 			got, warm, err := channelRows(ws.ctx, d, types, query)
 			if err != nil {
 				skipped = append(skipped, workspaceFailure(ws.label, err))
@@ -111,7 +109,7 @@ func handleChannelsList(ctx context.Context, d *Deps, in *channelsListInput) (*m
 		if len(skipped) == len(spaces) {
 			return nil, Inputf("no workspace could be listed: %s", strings.Join(skipped, "; "))
 		}
-		scope.Filter += "|" + strings.Join(labels, ",")
+		scope.Filter += "|" + labelsOf(spaces)
 	}
 	offset, err := intCursor(in.Cursor, scope, 0)
 	if err != nil {

@@ -29,6 +29,9 @@ type FileRow struct {
 	Channels  string `json:"channels,omitempty" csv:"Channels" jsonschema:"where it is shared: #names or IDs, space-separated"`
 	Permalink string `json:"permalink,omitempty" csv:"Permalink"`
 	Cursor    string `json:"-" csv:"Cursor,omitempty"`
+	// Workspace is set when files_search covers several workspaces; the
+	// column appears only then.
+	Workspace string `json:"workspace,omitempty" csv:"Workspace,omitempty" jsonschema:"team ID of the row's workspace, when a listing covers several"`
 }
 
 type filesListInput struct {
@@ -147,26 +150,65 @@ func handleFilesSearch(ctx context.Context, d *Deps, in *filesSearchInput) (*mcp
 	if query == "" {
 		return nil, Inputf("query is required: words in the file's name, title or text")
 	}
-	s, err := d.Slack(ctx)
+	limit := int(in.Limit)
+	spaces, err := listingWorkspaces(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	scope := params.CursorScope{Tool: "files_search", Filter: query + "|" + strconv.Itoa(int(in.Limit))}
+	scope := params.CursorScope{Tool: "files_search", Filter: query + "|" + strconv.Itoa(limit)}
+	read := func(ctx context.Context, page int) (*Session, []FileRow, bool, error) {
+		s, err := d.Slack(ctx)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		res, err := s.Client.SearchFilesContext(ctx, query, slack.SearchParameters{
+			Sort: "timestamp", SortDirection: "desc", Count: limit, Page: page, TeamID: s.Client.TeamParam(),
+		})
+		if err != nil {
+			return nil, nil, false, err
+		}
+		return s, fileRows(ctx, s, res.Matches), res.Paging.Pages > page, nil
+	}
+	if spaces != nil {
+		scope.Filter += "|" + labelsOf(spaces)
+		created := func(f FileRow) float64 {
+			t, _ := time.Parse(time.RFC3339, f.Created)
+			return float64(t.Unix())
+		}
+		m, err := startMerge(in.Cursor, scope, spaces, limit, created, func(ws inWorkspace, page int) (*Session, []FileRow, bool, error) {
+			return read(ws.ctx, page)
+		})
+		if err != nil {
+			return nil, err
+		}
+		var rows []FileRow
+		for len(rows) < limit {
+			row, st, ok := m.next()
+			if !ok {
+				break
+			}
+			row.Workspace = st.ws.label
+			rows = append(rows, row)
+		}
+		out := pageResult(rows, m.cursor(scope))
+		if len(m.skipped) > 0 {
+			withNote(out, skippedNote(m.skipped))
+		}
+		return out, nil
+	}
 	page, err := intCursor(in.Cursor, scope, 1)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Client.SearchFilesContext(ctx, query, slack.SearchParameters{
-		Sort: "timestamp", SortDirection: "desc", Count: int(in.Limit), Page: page, TeamID: s.Client.TeamParam(),
-	})
+	_, rows, more, err := read(ctx, page)
 	if err != nil {
 		return nil, err
 	}
 	next := ""
-	if res.Paging.Pages > page {
+	if more {
 		next = scope.Encode(strconv.Itoa(page + 1))
 	}
-	return pageResult(fileRows(ctx, s, res.Matches), next), nil
+	return pageResult(rows, next), nil
 }
 
 // fileRows renders files with their sharer's name and where they are
