@@ -320,7 +320,7 @@ func serveOAuth(ctx context.Context, cfg *config, log zerolog.Logger) error {
 		SignedIn: func(w http.ResponseWriter, r *http.Request, id string) error { return as.StartBrowserSession(w, r, id) },
 		SlackURL: cfg.SlackURL, ClientID: o.ClientID, ClientSecret: o.Secret, RedirectURI: o.RedirectURI,
 		UserScopes: scopes, PublicURL: o.PublicURL, AllowedReturnOrigins: o.ReturnOrigins,
-		Store: st, Keys: keys, Logger: log, PKCE: o.SlackPKCE, Metrics: m,
+		Store: st, Keys: keys, Logger: log, PKCE: o.SlackPKCE, Metrics: m, Failures: st,
 	})
 	if err != nil {
 		return err

@@ -35,6 +35,7 @@ const maxAuditExport = 10_000
 type Store interface {
 	store.InstallationGetter
 	ListPATs(ctx context.Context, installationID string) ([]store.PAT, error)
+	Failure(ctx context.Context, installationID string) (store.Failure, error)
 	store.Admin
 	store.Policies
 	store.UsageLog
@@ -168,9 +169,12 @@ type Installation struct {
 	UserID       string   `json:"user_id"`
 	UserName     string   `json:"user_name,omitempty"`
 	Scopes       []string `json:"scopes"`
-	Status       string   `json:"status"`
-	ConnectedAt  string   `json:"connected_at"`
-	LastUsedAt   string   `json:"last_used_at,omitempty"`
+	// Status is active, revoked or failed (active, but its token's last
+	// refresh or test failed, with Slack's answer in Error).
+	Status      string `json:"status"`
+	Error       string `json:"error,omitempty"`
+	ConnectedAt string `json:"connected_at"`
+	LastUsedAt  string `json:"last_used_at,omitempty"`
 	// Tokens are the installation's personal access tokens, shown only by
 	// name: the last four characters of their hash.
 	Tokens []TokenName `json:"tokens"`
@@ -235,8 +239,10 @@ func limitParam(r *http.Request, def int) (int, error) {
 func (a *API) listInstallations(w http.ResponseWriter, r *http.Request, _ []string) {
 	q := r.URL.Query()
 	f := store.InstallationFilter{TeamID: q.Get("team"), Status: q.Get("status")}
-	if f.Status != "" && f.Status != store.StatusActive && f.Status != store.StatusRevoked {
-		httpjson.Error(w, http.StatusBadRequest, CodeBadRequest, "status must be active or revoked")
+	switch f.Status {
+	case "", store.StatusActive, store.StatusRevoked, store.StatusFailed:
+	default:
+		httpjson.Error(w, http.StatusBadRequest, CodeBadRequest, "status must be active, revoked or failed")
 		return
 	}
 	var err error
@@ -261,8 +267,12 @@ func (a *API) listInstallations(w http.ResponseWriter, r *http.Request, _ []stri
 			scopes = []string{}
 		}
 		row := Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName, EnterpriseID: in.EnterpriseID,
-			UserID: in.UserID, UserName: in.UserName, Scopes: scopes, Status: in.Status,
+			UserID: in.UserID, UserName: in.UserName, Scopes: scopes,
 			ConnectedAt: stamp(in.InstalledAt), LastUsedAt: stamp(in.LastUsedAt), Tokens: []TokenName{}}
+		if row.Status, row.Error, err = a.statusOf(r, in); err != nil {
+			a.internal(w, r, "installation failure", err)
+			return
+		}
 		if row.Tokens, err = a.tokenNames(r, in.ID); err != nil {
 			a.internal(w, r, "list tokens", err)
 			return
@@ -270,6 +280,22 @@ func (a *API) listInstallations(w http.ResponseWriter, r *http.Request, _ []stri
 		out = append(out, row)
 	}
 	httpjson.Write(w, http.StatusOK, map[string]any{"installations": out})
+}
+
+// statusOf is what an installation's status shows: failed (with the
+// failure's code) for an active one whose token last failed.
+func (a *API) statusOf(r *http.Request, in store.Installation) (string, string, error) {
+	if in.Status != store.StatusActive {
+		return in.Status, "", nil
+	}
+	f, err := a.o.Store.Failure(r.Context(), in.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return in.Status, "", nil
+	case err != nil:
+		return "", "", err
+	}
+	return store.StatusFailed, f.Code, nil
 }
 
 func (a *API) disconnect(w http.ResponseWriter, r *http.Request, parts []string) {

@@ -153,12 +153,21 @@ func TestAdminInstallations(t *testing.T) {
 		for _, tc := range []struct {
 			query string
 			want  int
-		}{{"?team=T2CC", 1}, {"?status=revoked", 0}, {"?used_since=2025-03-14T09:30:00Z", 1}, {"?limit=2", 2}} {
+		}{{"?team=T2CC", 1}, {"?status=revoked", 0}, {"?status=failed", 0}, {"?used_since=2025-03-14T09:30:00Z", 1}, {"?limit=2", 2}} {
 			status, _, body := f.do(t, http.MethodGet, "/api/admin/installations"+tc.query, tok)
 			require.Equal(t, http.StatusOK, status, body)
 			require.NoError(t, json.Unmarshal([]byte(body), &got))
 			assert.Len(t, got.Installations, tc.want, tc.query)
 		}
+		// A token that failed: listed as failed, with Slack's answer.
+		require.NoError(t, f.st.SetFailure(context.Background(), f.other.ID, "ratelimited", t0))
+		status, _, body = f.do(t, http.MethodGet, "/api/admin/installations?status=failed", tok)
+		require.Equal(t, http.StatusOK, status, body)
+		require.NoError(t, json.Unmarshal([]byte(body), &got))
+		require.Len(t, got.Installations, 1)
+		assert.Equal(t, f.other.ID, got.Installations[0].ID)
+		assert.Equal(t, "failed", got.Installations[0].Status)
+		assert.Equal(t, "ratelimited", got.Installations[0].Error)
 		for _, q := range []string{"?status=maybe", "?limit=0", "?limit=x", "?used_since=someday"} {
 			status, _, body := f.do(t, http.MethodGet, "/api/admin/installations"+q, tok)
 			assert.Equal(t, http.StatusBadRequest, status, q)

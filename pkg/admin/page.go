@@ -58,14 +58,14 @@ a.button{display:inline-block;padding:.5rem 1.2rem;border-radius:4px;background:
 <h2>Installations</h2>
 <form class="filters" method="get" action="{{.PagePath}}">
 <label>Workspace ID<input name="team" value="{{.Team}}" size="12"></label>
-<label>Status<select name="status"><option value=""{{if eq .Status ""}} selected{{end}}>any</option><option value="active"{{if eq .Status "active"}} selected{{end}}>active</option><option value="revoked"{{if eq .Status "revoked"}} selected{{end}}>revoked</option></select></label>
+<label>Status<select name="status"><option value=""{{if eq .Status ""}} selected{{end}}>any</option><option value="active"{{if eq .Status "active"}} selected{{end}}>active</option><option value="revoked"{{if eq .Status "revoked"}} selected{{end}}>revoked</option><option value="failed"{{if eq .Status "failed"}} selected{{end}}>failed</option></select></label>
 <label>Used since<input name="used_since" value="{{.UsedSince}}" placeholder="2025-03-14" size="12"></label>
 <button type="submit" id="filter">Filter</button></form>
 <table id="installations"><thead><tr><th scope="col">Workspace</th><th scope="col">Person</th><th scope="col">Status</th><th scope="col">Connected</th><th scope="col">Last used</th><th scope="col">Tokens</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
-{{range .Installations}}<tr><td>{{.TeamName}} <code>{{.TeamID}}</code>{{if .EnterpriseID}} <code>{{.EnterpriseID}}</code>{{end}}</td><td>{{.UserName}} <code>{{.UserID}}</code></td><td>{{.Status}}</td>
+{{range .Installations}}<tr><td>{{.TeamName}} <code>{{.TeamID}}</code>{{if .EnterpriseID}} <code>{{.EnterpriseID}}</code>{{end}}</td><td>{{.UserName}} <code>{{.UserID}}</code></td><td>{{.Status}}{{if .Error}} <span class="muted">({{.Error}})</span>{{end}}</td>
 <td class="when">{{.ConnectedAt}}</td><td class="when">{{if .LastUsedAt}}{{.LastUsedAt}}{{else}}<span class="muted">never</span>{{end}}</td>
 <td>{{range .Tokens}}<code>{{.Name}}</code> {{end}}</td>
-<td>{{if eq .Status "active"}}<form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{.ID}}">
+<td>{{if ne .Status "revoked"}}<form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{.ID}}">
 <button class="small" type="submit" name="action" value="disconnect" aria-label="Disconnect {{.UserName}} in {{.TeamName}}">Disconnect</button></form>{{end}}</td></tr>
 {{else}}<tr><td colspan="7" class="muted">None.</td></tr>{{end}}</tbody></table>
 
@@ -183,7 +183,8 @@ func (a *API) renderPage(w http.ResponseWriter, r *http.Request, flash string, f
 func (a *API) fill(r *http.Request, data *adminPageData) error {
 	ctx := r.Context()
 	f := store.InstallationFilter{TeamID: data.Team, Limit: 500}
-	if data.Status == store.StatusActive || data.Status == store.StatusRevoked {
+	switch data.Status {
+	case store.StatusActive, store.StatusRevoked, store.StatusFailed:
 		f.Status = data.Status
 	}
 	if since, err := a.timeParam(r, "used_since"); err != nil {
@@ -197,8 +198,11 @@ func (a *API) fill(r *http.Request, data *adminPageData) error {
 	}
 	for _, in := range list {
 		row := Installation{ID: in.ID, TeamID: in.TeamID, TeamName: in.TeamName,
-			EnterpriseID: in.EnterpriseID, UserID: in.UserID, UserName: in.UserName, Status: in.Status,
+			EnterpriseID: in.EnterpriseID, UserID: in.UserID, UserName: in.UserName,
 			ConnectedAt: pageTime(in.InstalledAt), LastUsedAt: pageTime(in.LastUsedAt)}
+		if row.Status, row.Error, err = a.statusOf(r, in); err != nil {
+			return err
+		}
 		if row.Tokens, err = a.tokenNames(r, in.ID); err != nil {
 			return err
 		}

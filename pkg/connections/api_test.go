@@ -21,13 +21,14 @@ import (
 var t0 = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	mu           sync.Mutex // guards disconnected and tested, set by the server
+	mu           sync.Mutex // guards disconnected, tested and testFails
 	st           store.Backend
 	srv          *httptest.Server
 	mine, theirs store.Installation
 	linked       store.Installation // mine's person connected it too
 	disconnected []string
 	tested       []string
+	testFails    string // the Slack error the next tests answer; "" passes
 }
 
 // forEachBackend runs test on SQLite and PostgreSQL.
@@ -94,6 +95,9 @@ func newFixture(t *testing.T, st store.Backend) *fixture {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.tested = append(f.tested, id)
+			if f.testFails != "" {
+				return TestResult{Error: f.testFails}
+			}
 			return TestResult{OK: true, TeamID: "T1", Team: "Acme"}
 		},
 		Disconnect: func(ctx context.Context, in store.Installation) error {
@@ -214,6 +218,38 @@ func TestRefusals(t *testing.T) {
 		f.mu.Lock()
 		assert.Empty(t, f.disconnected, "nothing was disconnected")
 		f.mu.Unlock()
+	})
+}
+
+// A failed test marks the connection failed, with Slack's answer, until
+// a test works again.
+func TestFailedTestShowsAsFailed(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, f *fixture) {
+		get := func() map[string]any {
+			status, body := f.do(t, http.MethodGet, "/api/connections/"+f.mine.ID, f.mine.ID, nil)
+			require.Equal(t, http.StatusOK, status, body)
+			return body
+		}
+		assert.Equal(t, "active", get()["status"])
+		f.mu.Lock()
+		f.testFails = "ratelimited"
+		f.mu.Unlock()
+		status, body := f.do(t, http.MethodPost, "/api/connections/"+f.mine.ID+"/test", f.mine.ID, nil)
+		require.Equal(t, http.StatusOK, status)
+		assert.Equal(t, "ratelimited", body["error"])
+		c := get()
+		assert.Equal(t, "failed", c["status"])
+		assert.Equal(t, "ratelimited", c["error"])
+		assert.NotEmpty(t, c["failed_at"])
+
+		f.mu.Lock()
+		f.testFails = ""
+		f.mu.Unlock()
+		f.do(t, http.MethodPost, "/api/connections/"+f.mine.ID+"/test", f.mine.ID, nil)
+		c = get()
+		assert.Equal(t, "active", c["status"])
+		assert.Nil(t, c["error"])
 	})
 }
 

@@ -1,6 +1,7 @@
 package connections
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -25,11 +26,15 @@ type Connection struct {
 	UserID       string   `json:"user_id"`
 	UserName     string   `json:"user_name,omitempty"`
 	Scopes       []string `json:"scopes"`
-	Status       string   `json:"status"`
-	ConnectedAt  string   `json:"connected_at"`
-	LastUsedAt   string   `json:"last_used_at,omitempty"`
-	Clients      []Client `json:"clients"`
-	Tokens       []Token  `json:"tokens"`
+	// Status is active, revoked, or failed: active, but the token's last
+	// refresh or test failed (Error says how, FailedAt when).
+	Status      string   `json:"status"`
+	Error       string   `json:"error,omitempty"`
+	FailedAt    string   `json:"failed_at,omitempty"`
+	ConnectedAt string   `json:"connected_at"`
+	LastUsedAt  string   `json:"last_used_at,omitempty"`
+	Clients     []Client `json:"clients"`
+	Tokens      []Token  `json:"tokens"`
 }
 
 // Client is an MCP client the person authorized on the installation.
@@ -80,6 +85,15 @@ func (a *API) view(r *http.Request, in store.Installation) (Connection, error) {
 		ConnectedAt: stamp(in.InstalledAt), LastUsedAt: stamp(in.LastUsedAt), Clients: []Client{}, Tokens: []Token{}}
 	if c.Scopes == nil {
 		c.Scopes = []string{}
+	}
+	if in.Status == store.StatusActive {
+		f, err := a.o.Store.Failure(ctx, in.ID)
+		switch {
+		case err == nil:
+			c.Status, c.Error, c.FailedAt = store.StatusFailed, f.Code, stamp(f.At)
+		case !errors.Is(err, store.ErrNotFound):
+			return Connection{}, err
+		}
 	}
 	consents, err := a.o.Store.ListConsents(ctx, in.ID)
 	if err != nil {
@@ -163,7 +177,24 @@ func (a *API) test(w http.ResponseWriter, r *http.Request, who Who, parts []stri
 		fail(w, http.StatusConflict, CodeInactive, "this connection is "+in.Status+"; connect the workspace again")
 		return
 	}
-	httpjson.Write(w, http.StatusOK, a.o.Test(r.Context(), in.ID))
+	httpjson.Write(w, http.StatusOK, a.runTest(r.Context(), in.ID))
+}
+
+// runTest runs the live test and remembers its outcome: a failure marks
+// the connection failed until a test, a refresh or a new sign-in works.
+func (a *API) runTest(ctx context.Context, id string) TestResult {
+	res := a.o.Test(ctx, id)
+	code := ""
+	if !res.OK {
+		code = res.Error
+		if code == "" {
+			code = "test_failed"
+		}
+	}
+	if err := a.o.Store.SetFailure(ctx, id, code, a.o.Now()); err != nil {
+		a.o.Logger.Warn().Ctx(ctx).Err(err).Msg("connections: recording the test's outcome")
+	}
+	return res
 }
 
 func (a *API) disconnect(w http.ResponseWriter, r *http.Request, who Who, parts []string) {

@@ -47,7 +47,7 @@ a:focus-visible,button:focus-visible{outline:3px solid #1264a3;outline-offset:2p
 <section class="app" id="connection-{{.ID}}" aria-labelledby="ws-{{.ID}}">
 <h2 id="ws-{{.ID}}">{{if .TeamName}}{{.TeamName}}{{else}}{{.TeamID}}{{end}}</h2>
 <dl>
-<dt>Status</dt><dd class="status-{{.Status}}" id="status">{{.Status}}</dd>
+<dt>Status</dt><dd><span class="status-{{.Status}}" id="status">{{.Status}}</span>{{if .Error}} <span class="muted" id="failure">: {{.Error}}, {{.FailedAt}}. Test again, or connect the workspace again.</span>{{end}}</dd>
 <dt>Workspace</dt><dd><code>{{.TeamID}}</code>{{if .EnterpriseID}} · enterprise <code>{{.EnterpriseID}}</code>{{end}}{{if .GovSlack}} · GovSlack{{end}}</dd>
 <dt>You</dt><dd>{{if .UserName}}{{.UserName}} {{end}}<code>{{.UserID}}</code></dd>
 <dt>Connected</dt><dd>{{when .ConnectedAt}}</dd>
@@ -214,7 +214,7 @@ func (a *API) apply(r *http.Request, in store.Installation, act string) (string,
 	ctx := r.Context()
 	switch act {
 	case "test":
-		res := a.o.Test(ctx, in.ID)
+		res := a.runTest(ctx, in.ID)
 		if !res.OK {
 			return "The test failed: Slack answered " + res.Error + ".", true
 		}

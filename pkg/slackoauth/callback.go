@@ -222,6 +222,7 @@ func (s *Service) install(ctx context.Context, code, state, slackErr string, req
 	if err != nil {
 		return who, fail(CodeInternal, fmt.Errorf("upsert installation: %w", err))
 	}
+	s.setFailure(ctx, stored.ID, "") // signed in again: whatever failed works now
 	return completed{Installation: stored, EnterpriseName: g.EnterpriseName}, nil
 }
 

@@ -59,6 +59,7 @@ type setup struct {
 	clock      *clock
 	logs       io.Writer
 	pkce       bool // Options.PKCE, and PKCE enabled on the app
+	failures   Failures
 }
 
 // harness is our server and the Slack emulator on loopback, driven by a
@@ -130,6 +131,7 @@ func newHarness(t *testing.T, mods ...func(*setup)) *harness {
 		RateLimit:            s.rateLimit,
 		Burst:                s.burst,
 		PKCE:                 s.pkce,
+		Failures:             s.failures,
 	}
 	svc, err := New(opts)
 	require.NoError(t, err)

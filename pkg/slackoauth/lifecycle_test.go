@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
@@ -241,6 +242,47 @@ func TestRotationTransientFailureServesValidToken(t *testing.T) {
 	require.Error(t, err)
 	require.False(t, errors.Is(err, authn.ErrInvalidToken) || errors.Is(err, authn.ErrRevokedToken), "%v", err)
 	require.NotContains(t, err.Error(), "xox")
+}
+
+// failureLog records what Options.Failures is told.
+type failureLog struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (f *failureLog) SetFailure(_ context.Context, _, code string, _ time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.got = append(f.got, code)
+	return nil
+}
+
+func (f *failureLog) last() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.got) == 0 {
+		return "(none)"
+	}
+	return f.got[len(f.got)-1]
+}
+
+// A refresh that fails past expiry marks the installation failed; the
+// next refresh that works, or a new sign-in, clears it.
+func TestRefreshFailureIsRecorded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	log := &failureLog{}
+	h := newHarness(t, withApp(slackemu.OAuthApp{TokenRotation: true, TokenTTL: time.Hour}), func(s *setup) { s.failures = log })
+	pat := patOf(t, h.connect(h.browser, "").Body)
+	assert.Equal(t, "", log.last(), "signing in clears any failure")
+	h.clock.Advance(2 * time.Hour)
+	h.emu.FailNextWith("oauth.v2.access", "internal_error", 1)
+	_, err := h.svc.ResolvePAT(ctx, pat)
+	require.Error(t, err)
+	assert.Equal(t, "refresh_failed", log.last())
+	_, err = h.svc.ResolvePAT(ctx, pat)
+	require.NoError(t, err)
+	assert.Equal(t, "", log.last(), "a refresh that works clears it")
 }
 
 func TestResolvePATRefusals(t *testing.T) {

@@ -165,13 +165,26 @@ func (s *Service) doRefresh(ctx context.Context, id string) (string, error) {
 	case errors.Is(err, store.ErrNotFound):
 		return "", fmt.Errorf("slackoauth: installation %s: %w", id, authn.ErrRevokedToken)
 	case err != nil:
+		s.setFailure(ctx, id, "refresh_failed")
 		return "", err
 	case fresh != "":
+		s.setFailure(ctx, id, "")
 		s.auditEvent(ctx, store.AuditEvent{Event: "token_refreshed", Outcome: "ok",
 			EnterpriseID: in.EnterpriseID, TeamID: in.TeamID, UserID: in.UserID})
 		return fresh, nil
 	}
 	return s.open(in, in.AccessToken)
+}
+
+// setFailure tells Options.Failures (code "" clears); a failure to
+// record is logged, never the caller's problem.
+func (s *Service) setFailure(ctx context.Context, id, code string) {
+	if s.o.Failures == nil {
+		return
+	}
+	if err := s.o.Failures.SetFailure(ctx, id, code, s.o.Now()); err != nil {
+		s.o.Logger.Warn().Ctx(ctx).Err(err).Str("installation", id).Msg("slackoauth: recording the installation's failure")
+	}
 }
 
 // refreshRefused revokes an installation whose refresh token Slack

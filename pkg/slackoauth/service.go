@@ -1,6 +1,7 @@
 package slackoauth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/clientip"
@@ -49,6 +50,12 @@ type Store interface {
 	store.AuditAppender
 }
 
+// Failures records an installation's last token failure
+// (store.Connections.SetFailure; code "" clears it).
+type Failures interface {
+	SetFailure(ctx context.Context, installationID, code string, at time.Time) error
+}
+
 // Options configure a Service. Only cmd/ reads the environment.
 type Options struct {
 	// SlackURL is Slack's base URL: https://slack.com, https://slack-gov.com
@@ -70,6 +77,11 @@ type Options struct {
 	// connected (oauthserver.StartBrowserSession), so the person can
 	// manage their connections at /connections.
 	SignedIn func(w http.ResponseWriter, r *http.Request, installationID string) error
+	// Failures, when set, is told when an installation's token fails
+	// without the grant ending (a refresh Slack refused for now) and when
+	// it works again (a refresh, a new sign-in): the connections page
+	// shows the connection as failed meanwhile.
+	Failures Failures
 	Keys     *seal.Keyring
 	// HTTPClient calls oauth.v2.access and auth.revoke; default a client
 	// with a 30 s timeout.

@@ -9,7 +9,7 @@ import (
 // fields match everything.
 type InstallationFilter struct {
 	TeamID string
-	Status string // active or revoked
+	Status string // active, revoked, or failed (active with a Failure)
 	// UsedBefore and UsedSince bound LastUsedAt (never used counts as
 	// before any time).
 	UsedSince, UsedBefore time.Time

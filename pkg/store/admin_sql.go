@@ -16,7 +16,11 @@ func (s *sqlStore) ListInstallations(ctx context.Context, f InstallationFilter) 
 	if f.TeamID != "" {
 		add("team_id = ?", f.TeamID)
 	}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case StatusFailed:
+		add("status = ? AND id IN (SELECT installation_id FROM installation_failures)", StatusActive)
+	default:
 		add("status = ?", f.Status)
 	}
 	if !f.UsedSince.IsZero() {

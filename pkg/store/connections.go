@@ -29,4 +29,10 @@ type Connections interface {
 	TouchClientUse(ctx context.Context, installationID, clientID string, at time.Time) error
 	// ClientUses returns when each client last used installationID.
 	ClientUses(ctx context.Context, installationID string) (map[string]time.Time, error)
+	// SetFailure records that installationID's Slack token failed with
+	// code at at, replacing any earlier failure; code "" clears it (a
+	// refresh, a test or a new sign-in worked).
+	SetFailure(ctx context.Context, installationID, code string, at time.Time) error
+	// Failure returns the recorded failure; ErrNotFound when none.
+	Failure(ctx context.Context, installationID string) (Failure, error)
 }

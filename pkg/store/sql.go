@@ -37,6 +37,7 @@ type queries struct {
 	tokenQueries
 	sessionQueries
 	connectionQueries
+	failureQueries
 	policyQueries
 	usageQueries
 	endedQueries
@@ -94,6 +95,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		tokenQueries:      newTokenQueries(d),
 		sessionQueries:    newSessionQueries(d),
 		connectionQueries: newConnectionQueries(d),
+		failureQueries:    newFailureQueries(d),
 		policyQueries:     newPolicyQueries(d),
 		usageQueries:      newUsageQueries(d),
 		endedQueries:      newEndedQueries(d),

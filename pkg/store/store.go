@@ -16,6 +16,9 @@ var (
 const (
 	StatusActive  = "active"
 	StatusRevoked = "revoked"
+	// StatusFailed is shown, never stored: an active installation whose
+	// Slack token last failed (Connections.Failure).
+	StatusFailed = "failed"
 )
 
 // Pending is a browser authorization between /oauth/authorize and the

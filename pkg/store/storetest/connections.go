@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,39 @@ type ConnectionsStore interface {
 // (new and empty each call; RunConnections closes them).
 func RunConnections(t *testing.T, open func(t *testing.T) ConnectionsStore) {
 	t.Helper()
+	t.Run("Failures", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		t.Cleanup(func() { _ = s.Close() })
+		ctx := context.Background()
+		in := mustUpsert(t, s, installation("", "T1", "U1"))
+		_, err := s.Failure(ctx, in.ID)
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.NoError(t, s.SetFailure(ctx, in.ID, "ratelimited", t0))
+		require.NoError(t, s.SetFailure(ctx, in.ID, "slack_unreachable", t0.Add(time.Minute)))
+		f, err := s.Failure(ctx, in.ID)
+		require.NoError(t, err)
+		assert.Equal(t, store.Failure{Code: "slack_unreachable", At: ms(t0.Add(time.Minute))}, f, "the last one replaces")
+		require.NoError(t, s.SetFailure(ctx, in.ID, strings.Repeat("x", 500), t0))
+		f, err = s.Failure(ctx, in.ID)
+		require.NoError(t, err)
+		assert.Len(t, f.Code, 100, "bounded")
+		require.NoError(t, s.SetFailure(ctx, in.ID, "", t0))
+		_, err = s.Failure(ctx, in.ID)
+		require.ErrorIs(t, err, store.ErrNotFound, "cleared")
+		require.NoError(t, s.SetFailure(ctx, "nobody", "", t0), "clearing nothing is fine")
+
+		// The admin filter: failed is active with a failure.
+		other := mustUpsert(t, s, installation("", "T1", "U2"))
+		require.NoError(t, s.SetFailure(ctx, other.ID, "ratelimited", t0))
+		failed, err := s.ListInstallations(ctx, store.InstallationFilter{Status: store.StatusFailed})
+		require.NoError(t, err)
+		require.Len(t, failed, 1)
+		assert.Equal(t, other.ID, failed[0].ID)
+		active, err := s.ListInstallations(ctx, store.InstallationFilter{Status: store.StatusActive})
+		require.NoError(t, err)
+		assert.Len(t, active, 2, "a failed installation is still active")
+	})
 	t.Run("ListAndRevokePATs", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)
