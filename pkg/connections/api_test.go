@@ -319,6 +319,6 @@ func TestOnePersonSeesEveryWorkspaceTheyConnected(t *testing.T) {
 		_, _, html = f.pageCall(t, f.mine.ID, url.Values{"csrf": {"csrf-" + f.mine.ID}, "id": {f.linked.ID}, "action": {"disconnect"}})
 		assert.Contains(t, html, "Disconnected Beta")
 		assert.Contains(t, html, `id="sign-out"`)
-		assert.Contains(t, html, `id="status">revoked`)
+		assert.Contains(t, html, `id="status-1">revoked`)
 	})
 }

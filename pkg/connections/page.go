@@ -43,11 +43,11 @@ a:focus-visible,button:focus-visible{outline:3px solid #1264a3;outline-offset:2p
 <p>Sign in with Slack to see the workspaces you connected to this server, the MCP applications you authorized and your personal access tokens.</p>
 <p class="actions"><a class="button" id="sign-in" href="{{.SignInURL}}">Sign in with Slack</a></p>
 {{else}}
-{{range .Connections}}{{$c := .}}
+{{range $n, $_ := .Connections}}{{$c := .}}{{$sfx := ""}}{{if $n}}{{$sfx = printf "-%d" $n}}{{end}}
 <section class="app" id="connection-{{.ID}}" aria-labelledby="ws-{{.ID}}">
 <h2 id="ws-{{.ID}}">{{if .TeamName}}{{.TeamName}}{{else}}{{.TeamID}}{{end}}</h2>
 <dl>
-<dt>Status</dt><dd><span class="status-{{.Status}}" id="status">{{.Status}}</span>{{if .Error}} <span class="muted" id="failure">: {{.Error}}, {{.FailedAt}}. Test again, or connect the workspace again.</span>{{end}}</dd>
+<dt>Status</dt><dd><span class="status-{{.Status}}" id="status{{$sfx}}">{{.Status}}</span>{{if .Error}} <span class="muted" id="failure{{$sfx}}">since {{when .FailedAt}}: Slack answered <code>{{.Error}}</code>. Test again, or connect the workspace again.</span>{{end}}</dd>
 <dt>Workspace</dt><dd><code>{{.TeamID}}</code>{{if .EnterpriseID}} · enterprise <code>{{.EnterpriseID}}</code>{{end}}{{if .GovSlack}} · GovSlack{{end}}</dd>
 <dt>You</dt><dd>{{if .UserName}}{{.UserName}} {{end}}<code>{{.UserID}}</code></dd>
 <dt>Connected</dt><dd>{{when .ConnectedAt}}</dd>
@@ -56,22 +56,22 @@ a:focus-visible,button:focus-visible{outline:3px solid #1264a3;outline-offset:2p
 </dl>
 <div class="bar">
 <form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{.ID}}">
-<button type="submit" name="action" value="test" id="test">Test the connection</button></form>
+<button type="submit" name="action" value="test" id="test{{$sfx}}">Test the connection</button></form>
 <form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{.ID}}">
-<button type="submit" name="action" value="disconnect" id="disconnect">Disconnect</button></form>
+<button type="submit" name="action" value="disconnect" id="disconnect{{$sfx}}">Disconnect</button></form>
 </div>
 <h3>MCP applications you authorized</h3>
-{{if .Clients}}<table id="clients"><thead><tr><th scope="col">Application</th><th scope="col">Access</th><th scope="col">Authorized</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
+{{if .Clients}}<table id="clients{{$sfx}}"><thead><tr><th scope="col">Application</th><th scope="col">Access</th><th scope="col">Authorized</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
 {{range .Clients}}<tr><td>{{if .Name}}{{.Name}}{{else}}<code>{{.ClientID}}</code>{{end}}</td><td>{{.Scope}}</td><td>{{when .GrantedAt}}</td><td>{{if .LastUsedAt}}{{when .LastUsedAt}}{{else}}<span class="muted">never</span>{{end}}</td>
 <td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$c.ID}}"><input type="hidden" name="client_id" value="{{.ClientID}}">
 <button class="small" type="submit" name="action" value="revoke_client" aria-label="Revoke {{.Name}}">Revoke</button></form></td></tr>
-{{end}}</tbody></table>{{else}}<p class="muted" id="no-clients">None.</p>{{end}}
+{{end}}</tbody></table>{{else}}<p class="muted" id="no-clients{{$sfx}}">None.</p>{{end}}
 <h3>Personal access tokens</h3>
-{{if .Tokens}}<table id="tokens"><thead><tr><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
+{{if .Tokens}}<table id="tokens{{$sfx}}"><thead><tr><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
 {{range .Tokens}}<tr><td>{{.Name}}</td><td>{{when .CreatedAt}}</td><td>{{if .LastUsedAt}}{{when .LastUsedAt}}{{else}}<span class="muted">never</span>{{end}}</td>
 <td><form method="post" action="{{$.ActionPath}}"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="id" value="{{$c.ID}}"><input type="hidden" name="token_id" value="{{.ID}}">
 <button class="small" type="submit" name="action" value="revoke_token" aria-label="Revoke {{.Name}}">Revoke</button></form></td></tr>
-{{end}}</tbody></table>{{else}}<p class="muted" id="no-tokens">None.</p>{{end}}
+{{end}}</tbody></table>{{else}}<p class="muted" id="no-tokens{{$sfx}}">None.</p>{{end}}
 </section>
 {{end}}
 <div class="bar">

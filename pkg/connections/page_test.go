@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -78,6 +80,21 @@ func TestPageActions(t *testing.T) {
 
 		_, _, body = f.pageCall(t, f.mine.ID, form("action", "test"))
 		assert.Contains(t, body, "Slack answered")
+		f.mu.Lock()
+		f.testFails = "ratelimited"
+		f.mu.Unlock()
+		_, _, body = f.pageCall(t, f.mine.ID, form("action", "test"))
+		assert.Contains(t, body, "The test failed: Slack answered ratelimited.")
+		assert.Contains(t, body, `id="status">failed`)
+		assert.Contains(t, body, `id="failure">since <span class="when">2025-03-14 10:00 UTC</span>: Slack answered <code>ratelimited</code>.`)
+		if dir := os.Getenv("CONNECTIONS_HTML"); dir != "" {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "connections-failed.html"), []byte(body), 0o644))
+		}
+		f.mu.Lock()
+		f.testFails = ""
+		f.mu.Unlock()
+		_, _, body = f.pageCall(t, f.mine.ID, form("action", "test"))
+		assert.Contains(t, body, `id="status">active`)
 		_, _, body = f.pageCall(t, f.mine.ID, form("action", "revoke_token", "token_id", strings.Repeat("a", 16)))
 		assert.Contains(t, body, "Revoked the personal access token.")
 		assert.Contains(t, body, `id="no-tokens"`)
