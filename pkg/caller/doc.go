@@ -18,7 +18,10 @@
 // The Resolver makes no Slack call. The Validator (authn.Authenticator)
 // checks what it resolved with one auth.test per ValidationTTL, shared by
 // concurrent first uses, keeps the answers bounded and drops idle ones,
-// telling pkg/provider (OnDrop), which hands out sessions built from them. Import direction:
+// telling pkg/provider (OnDrop), which hands out sessions built from them.
+// An access token may reach several installations (AccessTokenWorkspaces):
+// each is validated under a key of its own (KeyIn), so its session, caches
+// and rate limits stay apart. Import direction:
 // caller imports authn (its error vocabulary), resource, slackapi and
 // tenant; slackoauth, oauthserver and provider import caller.
 package caller

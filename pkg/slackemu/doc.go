@@ -33,5 +33,9 @@
 // searching user's time zone (users.info tz). Posted text is stored with
 // Slack's HTML escaping (&amp;, &lt;, &gt;) outside markup.
 //
+// A Hub serves several workspaces behind one URL, as slack.com does: API
+// calls go to the workspace that issued their token or code, the
+// authorize page to the workspace the person picks.
+//
 // The package imports nothing else of this module.
 package slackemu
