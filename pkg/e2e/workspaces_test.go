@@ -62,7 +62,7 @@ func otherWorkspace() *slackemu.Workspace {
 // twoSpacesClient serves both workspaces through one MCP connection; each
 // gets n messages with "zebra", their times interleaved (the fixture's
 // even seconds, the other's odd).
-func twoSpacesClient(t *testing.T, n int, hooks ...func(*server.Options)) *client.Client {
+func twoSpacesClient(t testing.TB, n int, hooks ...func(*server.Options)) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -238,4 +238,31 @@ func TestWritesActInTheNamedWorkspace(t *testing.T) {
 	assert.Equal(t, otherTeamID, last.TeamID)
 	assert.Equal(t, "C0OTHEROPS", last.Channel)
 	assert.Equal(t, otherTeamID, counted[len(counted)-1])
+}
+
+// BenchmarkListingsAcrossWorkspaces: what covering two workspaces costs
+// against naming one, through the MCP client over HTTP (the emulator
+// answers on loopback, so this is our own overhead plus one Slack page a
+// workspace).
+func BenchmarkListingsAcrossWorkspaces(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		tool string
+		args map[string]any
+	}{
+		{"channels_list/both", "channels_list", map[string]any{"channel_types": "public_channel"}},
+		{"channels_list/one", "channels_list", map[string]any{"channel_types": "public_channel", "workspace": otherTeamID}},
+		{"search/both", "conversations_search_messages", map[string]any{"search_query": "zebra", "limit": "20"}},
+		{"search/one", "conversations_search_messages", map[string]any{"search_query": "zebra", "limit": "20", "workspace": otherTeamID}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			c := twoSpacesClient(b, 50)
+			for b.Loop() {
+				r, err := callRaw(c, tc.tool, tc.args)
+				if err != nil || r.IsError {
+					b.Fatal(err, text(r))
+				}
+			}
+		})
+	}
 }

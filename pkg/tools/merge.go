@@ -3,6 +3,7 @@ package tools
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/params"
 )
@@ -79,24 +80,41 @@ func startMerge[T any](cursor string, scope params.CursorScope, spaces []inWorks
 			m.streams[i].page, m.streams[i].skip = page, skip
 		}
 	}
-	live := 0
-	for _, st := range m.streams {
+	// The workspaces' pages are read at once: each has its own Slack
+	// rate limits, and the call waits for the slowest rather than the sum.
+	errs := make([]error, len(m.streams))
+	var wg sync.WaitGroup
+	for i, st := range m.streams {
 		if st.done {
 			continue
 		}
-		s, rows, more, err := read(st.ws, st.page)
-		if err != nil {
-			m.skipped = append(m.skipped, workspaceFailure(st.ws.label, err))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, rows, more, err := read(st.ws, st.page)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			st.s, st.more = s, more
+			if st.skip < len(rows) {
+				st.buf = rows[st.skip:]
+			}
+		}()
+	}
+	wg.Wait()
+	live := 0
+	for i, st := range m.streams {
+		switch {
+		case st.done:
+		case errs[i] != nil:
+			m.skipped = append(m.skipped, workspaceFailure(st.ws.label, errs[i]))
 			st.done = true
-			continue
-		}
-		live++
-		st.s, st.more = s, more
-		if st.skip < len(rows) {
-			st.buf = rows[st.skip:]
-		}
-		if len(st.buf) == 0 && !more {
-			st.done = true
+		default:
+			live++
+			if len(st.buf) == 0 && !st.more {
+				st.done = true
+			}
 		}
 	}
 	if live == 0 && len(m.skipped) > 0 {
