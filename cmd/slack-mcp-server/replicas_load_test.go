@@ -113,7 +113,8 @@ func TestReplicasUnderLoadWithARestart(t *testing.T) {
 	for _, base := range []string{a.base, public} {
 		c, err := mcpClient(t, base, pat)
 		require.NoError(t, err)
-		require.False(t, history(t, c).IsError)
+		res := history(t, c)
+		require.False(t, res.IsError, toolText(res))
 	}
 }
 
