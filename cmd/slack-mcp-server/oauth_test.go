@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,6 +77,7 @@ func startOAuthServer(t *testing.T, emuURL string, lp *localPort, storePath, kin
 		"SLACK_MCP_SLACK_URL":           emuURL,
 		"SLACK_MCP_PORT":                strconv.Itoa(port),
 		"SLACK_MCP_LOG_FORMAT":          "json",
+		"SLACK_MCP_LOG_LEVEL":           "debug",
 	}
 	for _, m := range extra {
 		for k, v := range m {
@@ -84,6 +86,7 @@ func startOAuthServer(t *testing.T, emuURL string, lp *localPort, storePath, kin
 	}
 	ctx, cancel := context.WithCancel(withListener(context.Background(), lp.Take()))
 	s := &oauthServer{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
+	serverLogs.Store(t.Name(), s.stderr) // the newest server of the test, for requireHistory
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"-t", kind}, envOf(env), strings.NewReader(""), io.Discard, s.stderr)
@@ -182,6 +185,22 @@ func history(t *testing.T, c *client.Client) *mcp.CallToolResult {
 	return res
 }
 
+// serverLogs holds, per test, the log of the newest server it started.
+var serverLogs sync.Map
+
+// requireHistory checks that history answers, saying what it answered
+// when it does not, with the server's log.
+func requireHistory(t *testing.T, c *client.Client) {
+	t.Helper()
+	res := history(t, c)
+	if res.IsError {
+		if logs, ok := serverLogs.Load(t.Name()); ok {
+			t.Logf("server log:\n%s", logs.(*syncBuffer).String())
+		}
+	}
+	require.False(t, res.IsError, toolText(res))
+}
+
 // The OAuth mode end to end through the real binary path: connect in a
 // browser, call tools with the issued token, restart, revoke.
 func TestOAuthModeEndToEnd(t *testing.T) {
@@ -235,7 +254,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	// A Slack token sent directly works too (the compatibility mode).
 	c2, err := mcpClient(t, srv.base, slackemu.SandboxUserToken)
 	require.NoError(t, err)
-	require.False(t, history(t, c2).IsError)
+	requireHistory(t, c2)
 
 	// Restart over the same store, now serving SSE: the token still works.
 	srv.stop()
@@ -248,7 +267,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
 	_, err = sse.Initialize(context.Background(), init)
 	require.NoError(t, err)
-	require.False(t, history(t, sse).IsError)
+	requireHistory(t, sse)
 	require.NoError(t, sse.Close())
 
 	// And back to Streamable HTTP.
@@ -256,7 +275,7 @@ func TestOAuthModeEndToEnd(t *testing.T) {
 	srv = startOAuthServer(t, emu.URL, lp, storePath, "http")
 	c, err = mcpClient(t, srv.base, pat)
 	require.NoError(t, err)
-	require.False(t, history(t, c).IsError)
+	requireHistory(t, c)
 
 	// Disconnect: the token dies at once.
 	req, _ := http.NewRequest("POST", srv.base+"/oauth/revoke", nil)

@@ -124,7 +124,7 @@ func TestOAuthReplicasOnPostgres(t *testing.T) {
 	for _, base := range []string{a.base, b.base} {
 		c, err := mcpClient(t, base, pat)
 		require.NoError(t, err)
-		require.False(t, history(t, c).IsError)
+		requireHistory(t, c)
 	}
 
 	// Through the balancer: a client of the current protocol needs no
@@ -137,7 +137,7 @@ func TestOAuthReplicasOnPostgres(t *testing.T) {
 	c, err := mcpClientOf(t, public, pat, mcp.ProtocolVersion20251125)
 	require.NoError(t, err)
 	for range 6 {
-		require.False(t, history(t, c).IsError)
+		requireHistory(t, c)
 	}
 	require.Greater(t, rr.served[0].Load()-before[0], int64(2), "replica A served the session")
 	require.Greater(t, rr.served[1].Load()-before[1], int64(2), "replica B served the session")
