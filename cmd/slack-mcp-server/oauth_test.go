@@ -107,7 +107,7 @@ func startOAuthServer(t *testing.T, emuURL string, lp *localPort, storePath, kin
 		}
 		resp.Body.Close()
 		return resp.StatusCode == 200
-	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", s.stderr.String())
+	}, 30*time.Second, 10*time.Millisecond, "server did not start: %s", s.stderr.String()) // a loaded 2-core CI machine with -race
 	return s
 }
 

@@ -135,7 +135,8 @@ func (c *Channels) Find(ctx context.Context, name string) (Channel, error) {
 	if ok {
 		return ch, nil
 	}
-	if done := c.r.kick(); done != nil {
+	done := c.r.kick()
+	if done != nil {
 		if err := wait(ctx, done); err != nil {
 			return Channel{}, err
 		}
@@ -143,6 +144,11 @@ func (c *Channels) Find(ctx context.Context, name string) (Channel, error) {
 			return ch, nil
 		}
 	}
+	// Why a name was not found, for the rare "not found" that should not
+	// be (a directory stopped or backing off): the state, never the name.
+	r := c.r.state()
+	c.o.Logger.Debug().Str("directory", c.kind).Bool("swept", done != nil).Bool("ready", r.ready).Bool("stopped", r.stopped).
+		Int("failures", r.failures).Int("channels", c.Len()).Msg("channel name not in the directory")
 	return Channel{}, fmt.Errorf("%w: no channel named %q", ErrNotFound, raw)
 }
 

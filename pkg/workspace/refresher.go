@@ -116,6 +116,18 @@ func (r *refresher) running() <-chan struct{} {
 	return r.inflight
 }
 
+// refresherState is what a log line says of a refresher.
+type refresherState struct {
+	ready, stopped bool
+	failures       int
+}
+
+func (r *refresher) state() refresherState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return refresherState{ready: r.ready.Load(), stopped: r.ctx == nil || r.ctx.Err() != nil, failures: r.failures}
+}
+
 // failureCount is the number of consecutive failed sweeps.
 func (r *refresher) failureCount() int {
 	r.mu.Lock()
