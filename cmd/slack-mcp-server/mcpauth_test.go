@@ -382,9 +382,7 @@ func TestMCPAuthSurvivesRestart(t *testing.T) {
 	// The access token still works.
 	c, err = mcpClient(t, e.base, at)
 	require.NoError(t, err)
-	res, err = callTool(c, "conversations_history", map[string]any{"channel_id": "#general", "limit": "5"})
-	require.NoError(t, err)
-	require.False(t, res.IsError, toolText(res))
+	requireHistory(t, c)
 
 	// The client is still registered and its refresh token still rotates.
 	r := refreshRaw(t, e, clientID, rt)

@@ -113,8 +113,7 @@ func TestReplicasUnderLoadWithARestart(t *testing.T) {
 	for _, base := range []string{a.base, public} {
 		c, err := mcpClient(t, base, pat)
 		require.NoError(t, err)
-		res := history(t, c)
-		require.False(t, res.IsError, toolText(res))
+		requireHistory(t, c)
 	}
 }
 
