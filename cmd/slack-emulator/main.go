@@ -71,12 +71,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		spaces = append(spaces, slackemu.SandboxLabs())
 	}
 	var servers []*slackemu.Server
-	for i, w := range spaces {
+	for _, w := range spaces {
 		if *clientID != "" {
 			w.AddOAuthApp(slackemu.OAuthApp{ClientID: *clientID, ClientSecret: *clientSecret, RedirectURLs: strings.Split(*redirects, ",")})
 		}
 		at := *addr
-		if i > 0 || len(spaces) > 1 {
+		if len(spaces) > 1 {
 			at = "127.0.0.1:0" // behind the hub, which takes -addr
 		}
 		srv, err := slackemu.ServeAt(w, slackemu.Options{RateLimits: *rateLimits}, at)

@@ -285,17 +285,8 @@ func (a *API) listInstallations(w http.ResponseWriter, r *http.Request, _ []stri
 // statusOf is what an installation's status shows: failed (with the
 // failure's code) for an active one whose token last failed.
 func (a *API) statusOf(r *http.Request, in store.Installation) (string, string, error) {
-	if in.Status != store.StatusActive {
-		return in.Status, "", nil
-	}
-	f, err := a.o.Store.Failure(r.Context(), in.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return in.Status, "", nil
-	case err != nil:
-		return "", "", err
-	}
-	return store.StatusFailed, f.Code, nil
+	status, f, err := store.ShownStatus(r.Context(), a.o.Store, in)
+	return status, f.Code, err
 }
 
 func (a *API) disconnect(w http.ResponseWriter, r *http.Request, parts []string) {

@@ -86,15 +86,11 @@ func (a *API) view(r *http.Request, in store.Installation) (Connection, error) {
 	if c.Scopes == nil {
 		c.Scopes = []string{}
 	}
-	if in.Status == store.StatusActive {
-		f, err := a.o.Store.Failure(ctx, in.ID)
-		switch {
-		case err == nil:
-			c.Status, c.Error, c.FailedAt = store.StatusFailed, f.Code, stamp(f.At)
-		case !errors.Is(err, store.ErrNotFound):
-			return Connection{}, err
-		}
+	status, f, err := store.ShownStatus(ctx, a.o.Store, in)
+	if err != nil {
+		return Connection{}, err
 	}
+	c.Status, c.Error, c.FailedAt = status, f.Code, stamp(f.At)
 	consents, err := a.o.Store.ListConsents(ctx, in.ID)
 	if err != nil {
 		return Connection{}, err

@@ -183,7 +183,7 @@ func (s *Server) remembered(w http.ResponseWriter, r *http.Request, req authzReq
 		s.audit(r, e)
 		e.Event, e.Outcome = "code_issued", "ok"
 		s.audit(r, e)
-		s.redirectCode(w, r, req.redirectURI, req.state, code)
+		s.redirectCode(w, r, http.StatusFound, req.redirectURI, req.state, code)
 		return true, nil
 	}
 	// Consent is remembered but Slack must grant more scopes.
@@ -361,12 +361,8 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		ids := make([]string, len(chosen))
-		for i, in := range chosen {
-			ids[i] = in.ID
-		}
 		slackState := newRandom()
-		err = s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(slackState), ids, now)
+		err = s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(slackState), installationIDs(chosen), now)
 		switch {
 		case errors.Is(err, store.ErrAlreadyExists), errors.Is(err, store.ErrNotFound):
 			s.errorPage(w, http.StatusBadRequest, "Already answered", "This authorization request was already answered or expired. Start again from your application.")
@@ -413,13 +409,13 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, status int, ta
 }
 
 // redirectCode sends the browser to the client with a code (RFC 9207 iss
-// included).
-func (s *Server) redirectCode(w http.ResponseWriter, r *http.Request, redirectURI, state, code string) {
+// included); status is 303 after a POST.
+func (s *Server) redirectCode(w http.ResponseWriter, r *http.Request, status int, redirectURI, state, code string) {
 	v := url.Values{"code": {code}, "iss": {s.issuer}}
 	if state != "" {
 		v.Set("state", state)
 	}
-	s.redirect(w, r, http.StatusFound, withParams(redirectURI, v))
+	s.redirect(w, r, status, withParams(redirectURI, v))
 }
 
 // redirectError sends an authorization error to a validated redirect URI.

@@ -72,12 +72,19 @@ func (s *Server) HandleSlackCallback(w http.ResponseWriter, r *http.Request, sta
 		s.internalPage(w, r, "callback: issue code", err)
 		return true
 	}
+	s.loginCompleted(w, r, http.StatusFound, who, txn, code, now)
+	return true
+}
+
+// loginCompleted audits and counts a completed MCP login (its time, for
+// the admin page's funnel) and sends the browser back to the client
+// with the code.
+func (s *Server) loginCompleted(w http.ResponseWriter, r *http.Request, status int, who store.AuditEvent, txn store.AuthTxn, code string, now time.Time) {
 	who.Event, who.Outcome = "code_issued", "ok"
-	who.Detail += " ms=" + strconv.FormatInt(now.Sub(txn.CreatedAt).Milliseconds(), 10) // login time, for the admin page
+	who.Detail = clientDetail(txn.ClientID) + " ms=" + strconv.FormatInt(now.Sub(txn.CreatedAt).Milliseconds(), 10)
 	s.audit(r, who)
 	s.o.Metrics.LoginCompleted("mcp", now.Sub(txn.CreatedAt))
-	s.redirectCode(w, r, txn.RedirectURI, txn.ClientState, code)
-	return true
+	s.redirectCode(w, r, status, txn.RedirectURI, txn.ClientState, code)
 }
 
 // StartBrowserSession signs this browser in to installationID (replacing

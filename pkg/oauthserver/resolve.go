@@ -8,7 +8,6 @@ import (
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/authn"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/caller"
 	"github.com/slack-mcp-server/slack-mcp-server/pkg/store"
-	"github.com/slack-mcp-server/slack-mcp-server/pkg/tenant"
 )
 
 // The Server is what pkg/caller asks about access tokens.
@@ -58,16 +57,9 @@ func (s *Server) grantIn(ctx context.Context, t store.Token, installationID stri
 // refuses its token). Anything but a valid access token wraps
 // authn.ErrInvalidToken.
 func (s *Server) AccessTokenInstallation(ctx context.Context, token string) (string, error) {
-	hash, err := s.parseToken(token, tenant.AccessTokenPrefix)
-	if err != nil {
+	t, err := s.accessToken(ctx, token)
+	if errors.Is(err, authn.ErrRevokedToken) {
 		return "", fmt.Errorf("oauthserver: access token: %w", authn.ErrInvalidToken)
 	}
-	t, err := s.o.Store.GetToken(ctx, hash, s.o.Now())
-	switch {
-	case errors.Is(err, store.ErrNotFound), err == nil && (!t.RevokedAt.IsZero() || t.Kind != store.TokenAccess):
-		return "", fmt.Errorf("oauthserver: access token %s: %w", fp(hash), authn.ErrInvalidToken)
-	case err != nil:
-		return "", fmt.Errorf("oauthserver: look up access token %s: %w", fp(hash), err)
-	}
-	return t.InstallationID, nil
+	return t.InstallationID, err
 }

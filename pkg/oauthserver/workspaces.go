@@ -33,15 +33,11 @@ func (s *Server) AccessTokenWorkspaces(ctx context.Context, token string) ([]cal
 	if err != nil {
 		return nil, err
 	}
-	own, err := s.o.Store.GetInstallation(ctx, t.InstallationID)
-	if err != nil {
-		return nil, fmt.Errorf("oauthserver: access token %s: installation: %w", fp(t.Hash), err)
-	}
-	out := []caller.Workspace{workspaceOf(own)}
-	others, err := s.reached(ctx, t)
+	own, others, err := s.reached(ctx, t)
 	if err != nil {
 		return nil, err
 	}
+	out := []caller.Workspace{workspaceOf(own)}
 	for _, in := range others {
 		out = append(out, workspaceOf(in))
 	}
@@ -55,9 +51,9 @@ func (s *Server) ResolveAccessTokenIn(ctx context.Context, token, installationID
 		return caller.Grant{}, err
 	}
 	if installationID == t.InstallationID {
-		return s.ResolveAccessToken(ctx, token)
+		return s.grantIn(ctx, t, installationID)
 	}
-	others, err := s.reached(ctx, t)
+	_, others, err := s.reached(ctx, t)
 	if err != nil {
 		return caller.Grant{}, err
 	}
@@ -88,18 +84,25 @@ func (s *Server) accessToken(ctx context.Context, token string) (store.Token, er
 	return t, nil
 }
 
-// reached lists the other installations t reaches: the same person's,
-// active, where t's client holds an unrevoked consent covering t's scopes.
-func (s *Server) reached(ctx context.Context, t store.Token) ([]store.Installation, error) {
-	if s.o.PersonInstallations == nil {
-		return nil, nil
+// reached returns t's own installation and the others t reaches: the
+// same person's, active, where t's client holds an unrevoked consent
+// covering t's scopes. One read of the person's installations serves both.
+func (s *Server) reached(ctx context.Context, t store.Token) (own store.Installation, others []store.Installation, err error) {
+	var mine []store.Installation
+	if s.o.PersonInstallations != nil {
+		if mine, err = s.o.PersonInstallations(ctx, t.InstallationID); err != nil {
+			return own, nil, fmt.Errorf("oauthserver: the person's installations: %w", err)
+		}
 	}
-	mine, err := s.o.PersonInstallations(ctx, t.InstallationID)
-	if err != nil {
-		return nil, fmt.Errorf("oauthserver: the person's installations: %w", err)
+	i := slices.IndexFunc(mine, func(in store.Installation) bool { return in.ID == t.InstallationID })
+	if i < 0 {
+		if own, err = s.o.Store.GetInstallation(ctx, t.InstallationID); err != nil {
+			return own, nil, fmt.Errorf("oauthserver: access token %s: installation: %w", fp(t.Hash), err)
+		}
+	} else {
+		own = mine[i]
 	}
 	want := splitScope(t.Scope)
-	var out []store.Installation
 	for _, in := range mine {
 		if in.ID == t.InstallationID || in.Status != store.StatusActive || in.AccessToken == "" {
 			continue
@@ -109,13 +112,13 @@ func (s *Server) reached(ctx context.Context, t store.Token) ([]store.Installati
 		case errors.Is(err, store.ErrNotFound):
 			continue
 		case err != nil:
-			return nil, fmt.Errorf("oauthserver: consent: %w", err)
+			return own, nil, fmt.Errorf("oauthserver: consent: %w", err)
 		}
 		if c.RevokedAt.IsZero() && scopesCover(splitScope(c.Scope), want) {
-			out = append(out, in)
+			others = append(others, in)
 		}
 	}
-	return out, nil
+	return own, others, nil
 }
 
 // scopesCover is covers with slack:write implying slack:read.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -113,10 +112,7 @@ func (s *Server) approveHere(w http.ResponseWriter, r *http.Request, txn store.A
 	}
 	ctx := r.Context()
 	now := s.o.Now()
-	ids := make([]string, len(chosen))
-	for i, in := range chosen {
-		ids[i] = in.ID
-	}
+	ids := installationIDs(chosen)
 	// Burn the transaction: this approval is single-use like any other.
 	err := s.o.Store.SetTxnSlackState(ctx, txn.IDHash, sha256Hex(newRandom()), ids, now)
 	if errors.Is(err, store.ErrAlreadyExists) || errors.Is(err, store.ErrNotFound) {
@@ -138,16 +134,16 @@ func (s *Server) approveHere(w http.ResponseWriter, r *http.Request, txn store.A
 	who.Event, who.Outcome = "consent_granted", "ok"
 	who.Detail += " workspaces=" + strconv.Itoa(len(ids))
 	s.audit(r, who)
-	who.Event, who.Outcome = "code_issued", "ok"
-	who.Detail = clientDetail(txn.ClientID) + " ms=" + strconv.FormatInt(now.Sub(txn.CreatedAt).Milliseconds(), 10)
-	s.audit(r, who)
-	s.o.Metrics.LoginCompleted("mcp", now.Sub(txn.CreatedAt))
-	v := url.Values{"code": {code}, "iss": {s.issuer}}
-	if txn.ClientState != "" {
-		v.Set("state", txn.ClientState)
-	}
-	s.redirect(w, r, http.StatusSeeOther, withParams(txn.RedirectURI, v))
+	s.loginCompleted(w, r, http.StatusSeeOther, who, txn, code, now)
 	return true, nil
+}
+
+func installationIDs(list []store.Installation) []string {
+	ids := make([]string, len(list))
+	for i, in := range list {
+		ids[i] = in.ID
+	}
+	return ids
 }
 
 // consentIn records the client's consent in each installation.

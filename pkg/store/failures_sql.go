@@ -16,6 +16,28 @@ type Failure struct {
 	At   time.Time
 }
 
+// FailureReader reads an installation's last failure (Connections.Failure).
+type FailureReader interface {
+	Failure(ctx context.Context, installationID string) (Failure, error)
+}
+
+// ShownStatus is the status people and operators see of in: failed, with
+// the failure, for an active installation whose token last failed; else
+// its stored status.
+func ShownStatus(ctx context.Context, r FailureReader, in Installation) (string, Failure, error) {
+	if in.Status != StatusActive {
+		return in.Status, Failure{}, nil
+	}
+	f, err := r.Failure(ctx, in.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return in.Status, Failure{}, nil
+	case err != nil:
+		return "", Failure{}, err
+	}
+	return StatusFailed, f, nil
+}
+
 // maxFailureCode bounds a stored failure code; Slack's codes are short.
 const maxFailureCode = 100
 

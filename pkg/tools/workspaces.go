@@ -106,7 +106,7 @@ func InWorkspace(ctx context.Context, d *Deps, arg string) (context.Context, err
 		if err != nil || s.Client == nil {
 			return ""
 		}
-		return domainOf(s.Client.Identity.URL)
+		return workspaceDomain(s)
 	}
 	ref, err := matchWorkspace(refs, arg, domain)
 	if err != nil {
@@ -129,9 +129,10 @@ func oneWorkspace(ctx context.Context, d *Deps, arg string) error {
 	}
 	id := s.Client.Identity
 	ref := WorkspaceRef{TeamID: id.TeamID, EnterpriseID: id.EnterpriseID, Name: id.TeamName}
-	_, err = matchWorkspace([]WorkspaceRef{ref}, arg, func(WorkspaceRef) string { return domainOf(id.URL) })
+	domain := workspaceDomain(s)
+	_, err = matchWorkspace([]WorkspaceRef{ref}, arg, func(WorkspaceRef) string { return domain })
 	if err != nil {
-		return Inputf("this connection reaches one workspace, %s; leave out workspace", describeRef(ref, domainOf(id.URL)))
+		return Inputf("this connection reaches one workspace, %s; leave out workspace", describeRef(ref, domain))
 	}
 	return nil
 }
@@ -188,18 +189,17 @@ func normalizeDomain(s string) string {
 	return s
 }
 
-// domainOf is the workspace domain of an auth.test URL
-// ("https://acme.slack.com/" is "acme"); "" when it is no Slack host.
-func domainOf(workspaceURL string) string {
-	u, err := url.Parse(workspaceURL)
-	if err != nil || u.Host == "" {
+// workspaceDomain is the session's workspace domain as the directory
+// resources name it (WorkspaceName: "acme" of https://acme.slack.com/);
+// "" when its URL has none (an emulator or proxy on an IP address).
+func workspaceDomain(s *Session) string {
+	if s.Client == nil {
 		return ""
 	}
-	d := normalizeDomain(u.Host)
-	if d == strings.ToLower(u.Host) {
-		return "" // not a Slack host (an emulator, a proxy)
+	if d := WorkspaceName(s); d != s.Client.Identity.TeamID {
+		return d
 	}
-	return d
+	return ""
 }
 
 func listRefs(refs []WorkspaceRef, domains map[string]string) string {

@@ -1,11 +1,14 @@
 package tools
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/slack-mcp-server/slack-mcp-server/pkg/slackapi"
 )
 
 var testRefs = []WorkspaceRef{
@@ -54,7 +57,9 @@ func TestMatchWorkspace(t *testing.T) {
 	}
 }
 
-func TestDomainOf(t *testing.T) {
+// A workspace's domain is the name its directory resources go by
+// (WorkspaceName), and nothing when its URL has none.
+func TestWorkspaceDomain(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"https://acme.slack.com/":             "acme",
@@ -63,10 +68,12 @@ func TestDomainOf(t *testing.T) {
 		"http://127.0.0.1:4000/":              "",
 		"":                                    "",
 		"::not a url":                         "",
-		"https://proxy.example.com/slack/api": "",
+		"https://proxy.example.com/slack/api": "proxy", // as its resources are named: slack://proxy/channels
 	} {
-		assert.Equal(t, want, domainOf(in), in)
+		s := &Session{Client: &slackapi.Client{Identity: slackapi.Identity{TeamID: "T0ACME", URL: in}}}
+		assert.Equal(t, want, workspaceDomain(s), in)
 	}
+	assert.Empty(t, workspaceDomain(&Session{}))
 }
 
 // The workspace argument is model input: any string gives a match or an
@@ -85,4 +92,16 @@ func FuzzMatchWorkspace(f *testing.F) {
 		}
 		require.Contains(t, testRefs, ref)
 	})
+}
+
+func TestInWorkspaceRefusesALongArgument(t *testing.T) {
+	t.Parallel()
+	_, err := InWorkspace(context.Background(), &Deps{}, strings.Repeat("a", maxWorkspaceArg+1))
+	var in *InputError
+	require.ErrorAs(t, err, &in)
+	assert.Contains(t, in.Msg, "workspace is longer than 200 characters")
+	ctx := context.Background()
+	got, err := InWorkspace(ctx, &Deps{}, "  ")
+	require.NoError(t, err, "blank is the default")
+	assert.Equal(t, ctx, got)
 }
